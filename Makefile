@@ -1,0 +1,51 @@
+# AposBook: `make run` to read the site, `make test` to check it. Both set up
+# everything they need (virtualenv, locked dependencies, database) first.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
+
+.PHONY: run test lint format migrate setup serve bench lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when a lock file changes, so a second `make run` is quick.
+$(STAMP): requirements-dev.lock $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-dev.lock
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Migrate and load the site's own content; safe to repeat, it never loses data.
+migrate: setup
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py createcachetable
+	$(DEV) $(BIN)/python manage.py load_content
+
+run: migrate
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Browser tests run when Chromium is installed (CI installs it and insists on it).
+test: lint
+	$(BIN)/python -m pytest -n 2 --create-db $(PYTEST_ARGS)
+
+lock: setup
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --no-header --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --group dev --generate-hashes --python-version 3.11 --no-header --quiet -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

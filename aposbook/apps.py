@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AposbookConfig(AppConfig):
+    name = "aposbook"
+    verbose_name = "AposBook accounts"

@@ -1,0 +1,12 @@
+from django.contrib.auth.models import AbstractUser
+
+
+class User(AbstractUser):
+    """A member. The username is public (shown on comments); the email never is.
+
+    A custom model from the first migration so member fields can live on the user
+    row instead of a profile join on every comment listing.
+    """
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"

@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from articles.models import Article, Category
+from articles.structured_data import article_json_ld
+
+
+def science_index(request: HttpRequest) -> HttpResponse:
+    articles = Article.objects.published().select_related("category").order_by("category__name")
+    by_category: dict[Category, list[Article]] = {}
+    for article in articles:
+        by_category.setdefault(article.category, []).append(article)
+    return render(request, "articles/science_index.html", {"by_category": by_category})
+
+
+def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    category = get_object_or_404(Category, slug=slug)
+    articles = Article.objects.published().filter(category=category)
+    return render(
+        request, "articles/category_detail.html", {"category": category, "articles": articles}
+    )
+
+
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(
+        Article.objects.visible_to(request.user).select_related("category"), slug=slug
+    )
+    references = list(article.references.all())
+    return render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "references": references,
+            "json_ld": article_json_ld(article, references, request=request),
+            "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+        },
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    results = Article.objects.published().search(query).select_related("category")
+    page = Paginator(results, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "articles/search.html", {"query": query, "page": page})

@@ -1,0 +1,133 @@
+"""The one door to trusted HTML.
+
+Markdown from members (comments) and editors (articles) becomes HTML here and only
+here: markdown-it-py parses CommonMark with raw HTML switched off (so typed tags are
+text, never markup), then bleach cleans the result against an allowlist and linkifies
+bare URLs in the same pass. Templates mark only this module's output safe.
+
+Bump RENDERER_VERSION whenever the policy below changes; stored HTML records the
+version it was made with, and `manage.py rerender_comments` brings old rows up to date.
+"""
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from bleach.linkifier import LinkifyFilter
+from bleach.sanitizer import Cleaner
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+
+RENDERER_VERSION = 1
+
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc noopener noreferrer"
+
+COMMENT_TAGS = frozenset(
+    {"p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre", "hr"}
+)
+COMMENT_ATTRIBUTES = {"a": ["href", "rel", "title"], "ol": ["start"]}
+
+ARTICLE_TAGS = COMMENT_TAGS | {
+    "h2",
+    "h3",
+    "h4",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+ARTICLE_ATTRIBUTES = {
+    **COMMENT_ATTRIBUTES,
+    # Heading ids come from _slug() below, never from the editor: Markdown with raw
+    # HTML off has no syntax for attributes.
+    "h2": ["id"],
+    "h3": ["id"],
+}
+
+_comment_markdown = MarkdownIt("commonmark", {"html": False})
+_article_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def _external_links(attrs: dict, new: bool = False) -> dict:
+    """Every link members or editors write is untrusted for search engines and openers."""
+    href_key = (None, "href")
+    if href_key not in attrs:
+        return attrs
+    attrs[(None, "rel")] = LINK_REL
+    return attrs
+
+
+def _cleaner(tags: frozenset[str], attributes: dict) -> Cleaner:
+    # Clean and linkify in ONE pass: a second bleach.linkify pass re-escapes entities
+    # inside <code> (readers would see &lt;b&gt;). A Cleaner is not thread-safe, so
+    # build one per call; it is cheap next to the Markdown parse.
+    return Cleaner(
+        tags=tags,
+        attributes=attributes,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[partial(LinkifyFilter, callbacks=[_external_links], skip_tags=["pre", "code"])],
+    )
+
+
+def render_comment(source: str) -> str:
+    """A member's Markdown as sanitized HTML, ready to store in body_html."""
+    return _cleaner(COMMENT_TAGS, COMMENT_ATTRIBUTES).clean(_comment_markdown.render(source))
+
+
+@dataclass(frozen=True)
+class RenderedArticle:
+    html: str
+    toc: list[dict[str, str]]  # [{"id": ..., "title": ...}] for each ## heading
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
+
+
+def render_article(source: str) -> RenderedArticle:
+    """An editor's Markdown as sanitized HTML plus a table of contents of its ## headings.
+
+    Editors get a richer allowlist (headings, tables) but the same sanitizer,
+    so a compromised editor account still cannot put script on the page.
+    """
+    tokens = _article_markdown.parse(source)
+    toc: list[dict[str, str]] = []
+    used: set[str] = set()
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag in {"h2", "h3"}:
+            title = tokens[index + 1].content
+            anchor = base = _slug(title)
+            counter = 2
+            while anchor in used:
+                anchor, counter = f"{base}-{counter}", counter + 1
+            used.add(anchor)
+            token.attrSet("id", anchor)
+            if token.tag == "h2":
+                toc.append({"id": anchor, "title": title})
+    html = _article_markdown.renderer.render(tokens, _article_markdown.options, {})
+    return RenderedArticle(html=_cleaner(ARTICLE_TAGS, ARTICLE_ATTRIBUTES).clean(html), toc=toc)
+
+
+def trusted(html: str) -> SafeString:
+    """Mark HTML that this module produced (and a model stored) as safe for templates."""
+    return mark_safe(html)
+
+
+# The escapes django.utils.html.json_script applies, so "</script>" in any string
+# cannot end the script element early.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld(data: dict[str, Any]) -> SafeString:
+    """Serialize structured data for a <script type="application/ld+json"> element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    return mark_safe(text.translate(_JSON_SCRIPT_ESCAPES))
