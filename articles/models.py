@@ -11,6 +11,9 @@ class Category(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
+    premoderate = models.BooleanField(
+        default=False, help_text="Hold every new comment in this topic for a moderator."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -81,6 +84,9 @@ class Article(models.Model):
         blank=True, help_text="Leave empty to show the site's standard medical disclaimer."
     )
     discussion_open = models.BooleanField(default=True)
+    premoderate = models.BooleanField(
+        default=False, help_text="Hold every new comment on this article for a moderator."
+    )
     # The content file's digest when `load_content` last wrote this article: a file that
     # has not changed never overwrites an editor's later edits in the admin.
     source_digest = models.CharField(max_length=64, blank=True, editable=False)
