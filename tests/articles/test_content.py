@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from articles.content import ContentError, load_content_files, parse_content_file
 from articles.models import Article, Category
 
-SEED = Path(settings.BASE_DIR).parent / "shared" / "seed" / "magnesium-for-fibromyalgia.txt"
+# A verbatim copy of the customer's page text as they delivered it (shared/seed/).
+SEED = Path(__file__).parent / "data" / "magnesium-for-fibromyalgia.txt"
 CONTENT = Path(settings.CONTENT_DIR) / "magnesium-for-fibromyalgia.md"
 
 GOOD = """---
