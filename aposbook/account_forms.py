@@ -1,6 +1,18 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
 from aposbook.models import User
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form, saying what each field is for."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "email"
+        ].help_text = "Never shown to other members. We send a link to verify it."
+        self.fields["username"].help_text = User._meta.get_field("username").help_text
 
 
 class MemberSettingsForm(forms.ModelForm):

@@ -185,6 +185,7 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 # Tell members by email when their password, email or 2FA changes (allauth's notices).
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_FORMS = {"signup": "aposbook.account_forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AposBook] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_RATE_LIMITS = {
