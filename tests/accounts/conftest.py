@@ -34,8 +34,8 @@ def path_of(url: str) -> str:
 
 
 def code_in(message) -> str:
-    """The one-time code in an allauth email (e.g. 'ABC1D2' or '123456')."""
-    match = re.search(r"^\s*([A-Z0-9]{6})\s*$", message.body, re.MULTILINE)
+    """The one-time code in an allauth email (e.g. "CTVC-XZLS")."""
+    match = re.search(r"^\s*([A-Z0-9]{4}-?[A-Z0-9]{2,4})\s*$", message.body, re.MULTILINE)
     assert match, message.body
     return match.group(1)
 
