@@ -1,13 +1,20 @@
 from functools import partial
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import EmailMessage
 from django.db import transaction
 
 from aposbook.accounts import minutes_phrase, rate_limit_window
 from aposbook.tasks import send_email
+
+SITE_WITHOUT_REQUEST = SimpleNamespace(
+    name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc
+)
 
 
 def enqueue_email(message: EmailMessage) -> None:
@@ -49,7 +56,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = allauth_context.request
-        site = get_current_site(request)
+        # allauth sends some notices from on-commit callbacks, after the request is gone.
+        site = get_current_site(request) if request is not None else SITE_WITHOUT_REQUEST
         message = self.render_mail(
             template_prefix,
             email,
