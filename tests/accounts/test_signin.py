@@ -111,9 +111,9 @@ def test_rate_limit_counters_live_in_the_shared_cache(client, member):
 
     # allauth counts in Django's default cache (Redis or the database cache in
     # production), so every worker process sees the same counters.
-    assert any(
-        cache.get(key) for key in _allauth_rate_keys(cache)
-    ), "no allauth rate-limit counter in the default cache"
+    assert any(cache.get(key) for key in _allauth_rate_keys(cache)), (
+        "no allauth rate-limit counter in the default cache"
+    )
 
 
 def _allauth_rate_keys(cache):

@@ -116,9 +116,7 @@ def test_database_refuses_two_usernames_differing_only_in_case(member):
 
 
 @pytest.mark.django_db
-def test_signup_with_a_taken_email_looks_the_same_and_emails_the_owner(
-    client, member, mailoutbox
-):
+def test_signup_with_a_taken_email_looks_the_same_and_emails_the_owner(client, member, mailoutbox):
     fresh = signup(client, email="fresh@example.org", username="fresh")
     client.logout()
     taken = signup(client, email=member.email, username="imposter")
