@@ -46,10 +46,13 @@ def test_a_rolled_back_change_sends_no_email(
     class Rollback(Exception):
         pass
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(Rollback), transaction.atomic():
-            adapter.send_mail("account/email/login_code", "alice@example.org", {"code": "X"})
-            raise Rollback
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(Rollback),
+        transaction.atomic(),
+    ):
+        adapter.send_mail("account/email/login_code", "alice@example.org", {"code": "X"})
+        raise Rollback
 
     assert callbacks == []
     assert mailoutbox == []
