@@ -95,7 +95,48 @@ def test_account_pages_read_on_a_phone_without_sideways_scrolling(
     page, live_server, assert_accessible
 ):
     page.set_viewport_size({"width": 390, "height": 844})
-    for path in ("/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"):
+    for path in (
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/accounts/login/code/",
+        "/accounts/password/reset/key/zz-expired/",
+        "/accounts/confirm-email/expired/",
+    ):
         page.goto(f"{live_server.url}{path}")
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
         assert_accessible(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signed_in_account_pages_pass_axe(page, live_server, assert_accessible):
+    from tests.factories import UserFactory
+
+    UserFactory(username="rosa")
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Login").fill("rosa")
+    page.get_by_label("Password", exact=True).fill("correct horse battery")
+    page.get_by_role("button", name="Sign In", exact=True).click()
+    expect(page.get_by_role("link", name="rosa")).to_be_visible()
+
+    for path in (
+        "/accounts/settings/",
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/sessions/",
+        "/accounts/logout/",
+        "/accounts/reauthenticate/",
+        "/members/rosa/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert page.locator("h1").count() == 1
+        assert_accessible(page)
+
+    # A refused change keeps what was typed and ties the error to the field.
+    page.goto(f"{live_server.url}/accounts/settings/")
+    page.get_by_label("Public username").fill("no spaces allowed")
+    page.get_by_role("button", name="Save settings").click()
+    field = page.get_by_label("Public username")
+    expect(field).to_have_value("no spaces allowed")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
