@@ -219,7 +219,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # In development email prints at once (no worker to start); production queues it
+        # in the database for `manage.py db_worker`.
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend",
+        ),
         "QUEUES": ["default"],
     }
 }
