@@ -1,6 +1,7 @@
 """Signing in and out: password, emailed code, logout by POST only, attempt limits."""
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from tests.accounts.conftest import code_in, sign_in
@@ -132,3 +133,32 @@ def test_admin_login_goes_through_allauth(client, staff):
 @pytest.mark.django_db
 def test_member_without_staff_rights_cannot_open_the_admin_login(signed_in):
     assert signed_in.get("/admin/login/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_three_wrong_codes_end_the_code_and_say_so(client, member, mailoutbox):
+    client.post(reverse("account_request_login_code"), {"email": member.email})
+    code = code_in(mailoutbox[0])
+    for _ in range(2):
+        client.post(reverse("account_confirm_login_code"), {"code": "WRONG1"})
+
+    response = client.post(reverse("account_confirm_login_code"), {"code": "WRONG1"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("account_request_login_code")
+    assert "Too many failed sign-in attempts." in response.content.decode()
+    late = client.post(reverse("account_confirm_login_code"), {"code": code})
+    assert not client.get(reverse("home")).context["user"].is_authenticated
+    assert late.status_code == 302
+
+
+@pytest.mark.django_db
+def test_expired_code_no_longer_signs_in(client, member, mailoutbox):
+    with time_machine.travel("2026-03-02 10:00:00+00:00", tick=False) as traveller:
+        client.post(reverse("account_request_login_code"), {"email": member.email})
+        code = code_in(mailoutbox[0])
+        traveller.shift(60 * 10)
+
+        response = client.post(reverse("account_confirm_login_code"), {"code": code}, follow=True)
+
+    assert not response.context["user"].is_authenticated
+    assert response.redirect_chain[-1][0] == reverse("account_request_login_code")
