@@ -15,11 +15,17 @@ from tests.accounts.conftest import PASSWORD, reauthenticate, sign_in, totp_now
 FROZEN = "2026-03-02 10:00:05+00:00"
 
 
-def activate_totp(client) -> str:
-    page = client.get(reverse("mfa_activate_totp"), follow=True)
+def open_after_reauthentication(client, name: str):
+    """Open an MFA page, typing the password first when allauth asks for it."""
+    page = client.get(reverse(name), follow=True)
     if "Confirm Access" in page.content.decode():
         reauthenticate(client)
-        page = client.get(reverse("mfa_activate_totp"))
+        page = client.get(reverse(name))
+    return page
+
+
+def activate_totp(client) -> str:
+    page = open_after_reauthentication(client, "mfa_activate_totp")
     secret = client.session[SECRET_SESSION_KEY]
     assert f'value="{secret}"' in page.content.decode()  # shown for typing in by hand
     client.post(reverse("mfa_activate_totp"), {"code": totp_now(secret)})
@@ -46,10 +52,7 @@ def test_member_enables_totp_and_then_needs_a_code_to_sign_in(client, member):
 @time_machine.travel(FROZEN, tick=False)
 def test_wrong_totp_code_is_refused_with_a_message(client, member):
     sign_in(client, "alice")
-    page = client.get(reverse("mfa_activate_totp"), follow=True)
-    if "Confirm Access" in page.content.decode():
-        reauthenticate(client)
-        client.get(reverse("mfa_activate_totp"))
+    open_after_reauthentication(client, "mfa_activate_totp")
 
     response = client.post(reverse("mfa_activate_totp"), {"code": "000000"})
 
@@ -62,10 +65,7 @@ def test_wrong_totp_code_is_refused_with_a_message(client, member):
 def test_recovery_code_signs_in_once(client, member):
     sign_in(client, "alice")
     activate_totp(client)
-    codes_page = client.get(reverse("mfa_view_recovery_codes"), follow=True)
-    if "Confirm Access" in codes_page.content.decode():
-        reauthenticate(client)
-        codes_page = client.get(reverse("mfa_view_recovery_codes"))
+    codes_page = open_after_reauthentication(client, "mfa_view_recovery_codes")
     textarea = re.search(r"<textarea[^>]*>(.*?)</textarea>", codes_page.content.decode(), re.S)
     codes = textarea.group(1).split()
     assert len(codes) == 10
