@@ -108,3 +108,17 @@ def test_sign_in_after_password_change_uses_the_new_password(client, member):
 
     assert sign_in(client, "alice", PASSWORD).status_code == 200
     assert sign_in(client, "alice", NEW_PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_changing_to_a_taken_email_looks_the_same_and_never_moves_the_address(signed_in, member):
+    bob = UserFactory(username="bob")
+
+    taken = signed_in.post(reverse("account_email"), {"action_add": "", "email": bob.email})
+    fresh = signed_in.post(reverse("account_email"), {"action_add": "", "email": "f@example.org"})
+
+    assert taken.status_code == fresh.status_code == 302
+    assert taken["Location"] == fresh["Location"]
+    assert EmailAddress.objects.get(user=bob, email=bob.email).verified
+    member.refresh_from_db()
+    assert member.email == "alice@example.org"
