@@ -162,3 +162,11 @@ def test_expired_code_no_longer_signs_in(client, member, mailoutbox):
 
     assert not response.context["user"].is_authenticated
     assert response.redirect_chain[-1][0] == reverse("account_request_login_code")
+
+
+@pytest.mark.django_db
+def test_passkey_button_ships_hidden_for_browsers_without_javascript(client):
+    body = client.get(reverse("account_login")).content.decode()
+
+    assert 'id="passkey_login" type="submit" hidden data-needs-js' in body
+    assert '<script src="/static/js/account.js" defer></script>' in body

@@ -48,8 +48,9 @@ def test_reader_signs_up_verifies_enables_totp_and_signs_in_with_it(
     assert_accessible(page)
     page.get_by_role("button", name="Confirm").click()
 
-    # Sign in.
+    # Sign in. With JavaScript on, the passkey option shows as well.
     page.goto(f"{base}/accounts/login/")
+    expect(page.get_by_role("button", name="Sign in with a passkey")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Login").fill("rosa")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
