@@ -1,10 +1,15 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from aposbook import views
+from aposbook import account_views, views
 from articles.feeds import ScienceFeed
 from articles.sitemaps import SITEMAPS
+
+# Staff sign in through allauth, so rate limits and two-factor authentication apply
+# to the admin too (allauth's documented approach).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +17,13 @@ urlpatterns = [
     path("feeds/science/", ScienceFeed(), name="feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("accounts/settings/", account_views.account_settings, name="account-settings"),
+    path("accounts/settings/export/", account_views.account_export, name="account-export"),
+    path("accounts/settings/delete/", account_views.account_delete, name="account-delete"),
     path("accounts/", include("allauth.urls")),
+    path("members/<str:username>/", account_views.member_detail, name="member-detail"),
     path("admin/", admin.site.urls),
 ]
+
+# allauth answers "too many attempts" with this view (it looks up handler429 here).
+handler429 = account_views.too_many_requests

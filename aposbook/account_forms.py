@@ -1,0 +1,48 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+
+from aposbook.models import User
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form, saying what each field is for."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "email"
+        ].help_text = "Never shown to other members. We send a link to verify it."
+        self.fields["username"].help_text = User._meta.get_field("username").help_text
+
+
+class MemberSettingsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["username", "email_on_reply"]
+        labels = {"username": "Public username"}
+        help_texts = {
+            "email_on_reply": "One short email when another member answers you. Never marketing.",
+        }
+
+    def clean_username(self) -> str:
+        # Stored lowercase, as allauth stores it at sign-up (ACCOUNT_PRESERVE_USERNAME_CASING).
+        return self.cleaned_data["username"].lower()
+
+
+class DeleteAccountForm(forms.Form):
+    KEEP = "keep"
+    REMOVE = "remove"
+
+    comments = forms.ChoiceField(
+        label="What should happen to your comments?",
+        widget=forms.RadioSelect,
+        choices=[
+            (REMOVE, "Remove their text. Replies from others stay, under a “deleted” note."),
+            (KEEP, "Keep them, shown as written by “deleted member”, without your name."),
+        ],
+        error_messages={"required": "Choose what should happen to your comments."},
+    )
+
+    @property
+    def keep_comments(self) -> bool:
+        return self.cleaned_data["comments"] == self.KEEP

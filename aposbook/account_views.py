@@ -1,0 +1,136 @@
+"""Account pages of our own: settings, data export, account deletion, member pages.
+
+Everything else about accounts (sign-up, sign-in, email, passwords, 2FA, sessions) is
+allauth's, restyled through templates/allauth/.
+"""
+
+import json
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from aposbook.account_forms import DeleteAccountForm, MemberSettingsForm
+from aposbook.accounts import (
+    delete_account,
+    export_member_data,
+    minutes_phrase,
+    rate_limit_window,
+    update_member_settings,
+)
+from aposbook.models import User
+from articles.models import Article
+from forum.models import Comment, CommentStatus
+from forum.rendering import trusted
+
+MEMBER_COMMENTS_PER_PAGE = 20
+
+# Which allauth rate limits guard which page, to say when trying again will work.
+RATE_LIMITED_PAGES = {
+    "account_login": ("login", "login_failed"),
+    "account_signup": ("signup",),
+    "account_reset_password": ("reset_password",),
+    "account_reset_password_from_key": ("reset_password_from_key",),
+    "account_request_login_code": ("request_login_code",),
+    "account_email": ("manage_email", "confirm_email"),
+    "account_change_password": ("change_password",),
+    "account_set_password": ("change_password",),
+    "account_reauthenticate": ("reauthenticate",),
+}
+
+
+def _settings_page(request: HttpRequest, *, form=None, delete_form=None, status: int = 200):
+    context = {
+        "form": form or MemberSettingsForm(instance=request.user),
+        "delete_form": delete_form or DeleteAccountForm(),
+    }
+    return render(request, "members/settings.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_settings(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _settings_page(request)
+    # A copy, so a refused username does not show up in the header until it is saved.
+    form = MemberSettingsForm(request.POST, instance=User.objects.get(pk=request.user.pk))
+    if not form.is_valid():
+        return _settings_page(request, form=form, status=400)
+    update_member_settings(member=request.user, **form.cleaned_data)
+    messages.success(request, "Your settings are saved.")
+    return redirect("account-settings")
+
+
+@never_cache
+@login_required
+@require_GET
+def account_export(request: HttpRequest) -> HttpResponse:
+    data = export_member_data(member=request.user)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    filename = f"aposbook-{request.user.username}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _valid_delete_request(request: HttpRequest) -> bool:
+    # Ask for the password only once the choice is made, so a missing choice is
+    # reported first instead of after the password prompt.
+    return DeleteAccountForm(request.POST).is_valid()
+
+
+@login_required
+@require_POST
+@reauthentication_required(enabled=_valid_delete_request)
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST)
+    if not form.is_valid():
+        return _settings_page(request, delete_form=form, status=400)
+    delete_account(member=request.user, keep_comments=form.keep_comments)
+    logout(request)
+    messages.success(request, "Your account is deleted. Thank you for taking part.")
+    return redirect("home")
+
+
+@require_GET
+def member_detail(request: HttpRequest, username: str) -> HttpResponse:
+    member = get_object_or_404(User, username__iexact=username, is_active=True)
+    comments = (
+        Comment.objects.filter(author=member, status=CommentStatus.PUBLISHED)
+        .filter(article__in=Article.objects.published())
+        .select_related("article")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(comments, MEMBER_COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    items = [
+        {
+            "comment": comment,
+            "html": trusted(comment.body_html),
+            "url": f"{comment.article.get_absolute_url()}#comment-{comment.pk}",
+        }
+        for comment in page
+    ]
+    context = {"member": member, "page": page, "items": items}
+    return render(request, "members/member_detail.html", context)
+
+
+def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """allauth's 429 page (it looks up ROOT_URLCONF.handler429): say when to try again."""
+    url_name = getattr(request.resolver_match, "url_name", None)
+    seconds = rate_limit_window(RATE_LIMITED_PAGES.get(url_name, ()))
+    response = render(
+        request,
+        "429.html",
+        {"retry_after": minutes_phrase(seconds)},
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response

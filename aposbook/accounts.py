@@ -1,0 +1,192 @@
+"""Member accounts: reads and writes that allauth does not do for us.
+
+allauth owns sign-up, sign-in, email, passwords, 2FA and sessions. This module owns
+what is AposBook's own: who may post (a verified email), the settings a member keeps,
+the data export, and leaving the site without taking other people's threads along.
+"""
+
+import math
+import uuid
+from typing import Any
+
+from allauth.account import app_settings as allauth_account_settings
+from allauth.account.models import EmailAddress
+from allauth.core.internal.ratelimit import parse_rates
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from aposbook.models import User
+from forum.models import Comment, CommentRevision, CommentStatus, Report
+
+# What a deleted account's row keeps as a name: unique, never a real member's name
+# (real names cannot contain "~"), and telling nothing about who it was.
+DELETED_USERNAME_PREFIX = "deleted~"
+
+
+def has_verified_email(user: Any) -> bool:
+    """May this user post, reply and report? Only with a verified email address.
+
+    One query per request at most: the answer is kept on the user object, which
+    lives as long as the request.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_aposbook_has_verified_email", None)
+    if cached is None:
+        cached = EmailAddress.objects.filter(user=user, verified=True).exists()
+        user._aposbook_has_verified_email = cached
+    return cached
+
+
+def rate_limit_window(actions: tuple[str, ...] = ()) -> int:
+    """Seconds until the longest allauth rate limit among `actions` has surely expired.
+
+    With no actions: the longest of all configured limits. Used to tell a member when
+    to try again after "too many attempts".
+    """
+    configured = allauth_account_settings.RATE_LIMITS
+    names = actions or tuple(configured)
+    durations = [
+        rate.duration for name in names for rate in parse_rates(configured.get(name) or "")
+    ]
+    return math.ceil(max(durations, default=60))
+
+
+def minutes_phrase(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+@transaction.atomic
+def update_member_settings(*, member: User, username: str, email_on_reply: bool) -> User:
+    member.username = username
+    member.email_on_reply = email_on_reply
+    member.save(update_fields=["username", "email_on_reply"])
+    return member
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def export_member_data(*, member: User) -> dict[str, Any]:
+    """Everything AposBook holds about a member, as JSON-ready data (GDPR art. 15/20)."""
+    comments = (
+        Comment.objects.filter(author=member)
+        .select_related("article")
+        .prefetch_related(
+            Prefetch("revisions", queryset=CommentRevision.objects.order_by("created_at", "pk"))
+        )
+        .order_by("created_at", "pk")
+    )
+    reports = (
+        Report.objects.filter(reporter=member)
+        .select_related("comment__article")
+        .order_by("created_at", "pk")
+    )
+    emails = EmailAddress.objects.filter(user=member).order_by("email")
+    return {
+        "format": "aposbook-member-export/1",
+        "exported_at": timezone.now().isoformat(),
+        "profile": {
+            "username": member.username,
+            "first_name": member.first_name,
+            "last_name": member.last_name,
+            "date_joined": _iso(member.date_joined),
+            "last_login": _iso(member.last_login),
+            "email_on_reply": member.email_on_reply,
+            "email_addresses": [
+                {"email": address.email, "verified": address.verified, "primary": address.primary}
+                for address in emails
+            ],
+        },
+        "comments": [
+            {
+                "id": comment.pk,
+                "article": comment.article.title,
+                "article_url": comment.article.get_absolute_url(),
+                "parent_id": comment.parent_id,
+                "in_reply_to_id": comment.in_reply_to_id,
+                "status": comment.status,
+                "kind": comment.kind,
+                "source_type": comment.source_type,
+                "source": comment.source,
+                "text": comment.body_source,
+                "created_at": _iso(comment.created_at),
+                "edited_at": _iso(comment.edited_at),
+                "removal_reason": comment.removal_reason,
+                "moderator_message": comment.moderator_message,
+                "revisions": [
+                    {
+                        "text": revision.body_source,
+                        "kind": revision.kind,
+                        "source": revision.source,
+                        "created_at": _iso(revision.created_at),
+                    }
+                    for revision in comment.revisions.all()
+                ],
+            }
+            for comment in comments
+        ],
+        "reports_filed": [
+            {
+                "comment_id": report.comment_id,
+                "article": report.comment.article.title,
+                "reason": report.reason,
+                "note": report.note,
+                "resolution": report.resolution,
+                "created_at": _iso(report.created_at),
+            }
+            for report in reports
+        ],
+    }
+
+
+@transaction.atomic
+def delete_account(*, member: User, keep_comments: bool) -> None:
+    """Close a member's account: their personal data goes, other people's threads stay.
+
+    Comment rows are never deleted (replies hang from them, reports point at them).
+    With keep_comments the comments stay readable under "deleted member"; without it
+    their text is cleared and they read as deleted by their author. Reports others
+    filed, moderators' notes and sanctions stay, attached to the anonymised row, so
+    moderation history stays whole.
+    """
+    comments = Comment.objects.filter(author=member)
+    now = timezone.now()
+    if not keep_comments:
+        CommentRevision.objects.filter(comment__in=comments).delete()
+        cleared = {
+            "body_source": "",
+            "body_html": "",
+            "source": "",
+            "source_type": "",
+            "matched_text": "",
+        }
+        # A moderator's removal stays a removal (its appeal and audit trail refer to it).
+        comments.exclude(status=CommentStatus.REMOVED).update(
+            status=CommentStatus.DELETED, status_changed_at=now, **cleared
+        )
+        comments.filter(status=CommentStatus.REMOVED).update(**cleared)
+    comments.update(author=None)
+
+    for session in UserSession.objects.filter(user=member):
+        session.end()
+    Authenticator.objects.filter(user=member).delete()
+    EmailAddress.objects.filter(user=member).delete()
+
+    member.username = f"{DELETED_USERNAME_PREFIX}{uuid.uuid4().hex[:16]}"
+    member.email = ""
+    member.first_name = ""
+    member.last_name = ""
+    member.email_on_reply = False
+    member.is_active = False
+    member.is_staff = False
+    member.is_superuser = False
+    member.set_unusable_password()
+    member.save()
+    member.groups.clear()
+    member.user_permissions.clear()
