@@ -522,6 +522,7 @@ def profile_article(path: str, var_dir: Path) -> str:
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.get(path)
+    var_dir.mkdir(parents=True, exist_ok=True)
     profiler = Profiler(interval=0.0005)
     with profiler:
         for _ in range(50):
