@@ -52,14 +52,21 @@ def _time(source: str, repeat: int = 3) -> float:
 def benchmark(sources: list[str]) -> dict:
     render_comment("warm *up* [the](https://example.org) parser")
     started = time.perf_counter()
-    slowest = (0.0, "")
-    for index, source in enumerate(sources):
+    timings = []
+    for source in sources:
         one = time.perf_counter()
         render_comment(source)
-        elapsed = time.perf_counter() - one
-        if elapsed > slowest[0]:
-            slowest = (elapsed, f"dataset comment #{index} ({len(source)} chars)")
+        timings.append(time.perf_counter() - one)
     total = time.perf_counter() - started
+    # One slow sample can be a scheduler hiccup: time the five slowest again (median of 3).
+    worst_five = sorted(range(len(sources)), key=timings.__getitem__)[-5:]
+    retimed = {index: _time(sources[index]) for index in worst_five}
+    index = max(retimed, key=retimed.__getitem__, default=None)
+    slowest = (
+        (retimed[index], f"dataset comment #{index} ({len(sources[index])} chars)")
+        if index is not None
+        else (0.0, "")
+    )
     hostile = {name: _time(text) * 1000 for name, text in hostile_inputs().items()}
     worst = max(hostile, key=hostile.__getitem__)
     slowest_ms = slowest[0] * 1000

@@ -90,7 +90,8 @@ def table(results: dict) -> str:
         f"{m['cpu']} ({m['cores']} cores), Python {m['python']}, Django {m['django']}, "
         f"{m['database']}, cache {m['cache']}; {results['mode']} mode, "
         f"{results['settings']['duration_s']} s runs, wrk -t{results['settings']['threads']} "
-        f"-c{results['settings']['connections']}; worker RSS {results.get('worker_rss_mb')} MB"
+        f"-c{results['settings']['connections']}; worker RSS {results.get('worker_rss_mb')} MB; "
+        f"load average at start {m.get('load_average_1m_at_start')}"
     )
     return "\n".join(out)
 

@@ -345,7 +345,7 @@ def measure(server: Server, scenario, *, paths, sessions, options: Options, labe
 
 
 # --- The run ------------------------------------------------------------------
-def machine_facts(database: dict) -> dict:
+def machine_facts(database: dict, *, load_at_start: float) -> dict:
     import django
     from django.conf import settings
     from django.db import connection
@@ -374,10 +374,13 @@ def machine_facts(database: dict) -> dict:
         "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
         "platform": platform.platform(),
         "wrk": wrk_version.strip(),
+        # The host's load when the run started: other work on the machine skews raw rates.
+        "load_average_1m_at_start": load_at_start,
     }
 
 
 def run(options: Options) -> dict:
+    load_at_start = round(os.getloadavg()[0], 2)
     database = configure_environment(options)
     recreate_database(database)
     import django
@@ -488,7 +491,7 @@ def run(options: Options) -> dict:
     if options.profile:
         results["profile"] = profile_article(built.article.get_absolute_url(), options.var_dir)
         log(f"profile: {results['profile']}")
-    results["machine"] = machine_facts(database)
+    results["machine"] = machine_facts(database, load_at_start=load_at_start)
     add_ratios(results)
     from django.db import connections
 
