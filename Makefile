@@ -47,5 +47,10 @@ lock: setup
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --no-header --quiet -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --group dev --generate-hashes --python-version 3.11 --no-header --quiet -o requirements-dev.lock
 
+# Load benchmark (tests/benchmarks/): production gunicorn + wrk on its own dataset and
+# database; figures in var/bench/latest.json and latest.md. QUICK=1: under two minutes.
+bench: setup
+	QUICK=$(QUICK) $(BIN)/python -m tests.benchmarks
+
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,15 @@
+"""The benchmark's settings: production's settings, plus the floor view's URL.
+
+Only `make bench` uses this module (DJANGO_SETTINGS_MODULE=tests.benchmarks.settings),
+so production code never carries the benchmark-only view: the harness swaps the URL
+configuration for one that adds `/__bench__/` in front of the site's own.
+"""
+
+from aposbook.settings import *  # noqa: F403
+
+ROOT_URLCONF = "tests.benchmarks.urls"
+
+if REDIS_URL:  # noqa: F405
+    # The same Redis cache as production, under its own prefix so the harness can
+    # clear its keys (and only its keys) before a run.
+    CACHES["default"]["KEY_PREFIX"] = "aposbook-bench"  # noqa: F405
