@@ -13,5 +13,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("accounts/", include("allauth.urls")),
+    # Moderation (issue 6); the lead folds these into forum/urls.py at merge.
+    path("", include(("forum.moderation_urls", "forum"))),
     path("admin/", admin.site.urls),
 ]

@@ -5,19 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('forum', '0001_initial'),
+        ("forum", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='QueueAlert',
+            name="QueueAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('waiting_since', models.DateTimeField()),
-                ('sent_at', models.DateTimeField(auto_now=True)),
-                ('comment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='forum.comment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("waiting_since", models.DateTimeField()),
+                ("sent_at", models.DateTimeField(auto_now=True)),
+                (
+                    "comment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="forum.comment",
+                    ),
+                ),
             ],
         ),
     ]

@@ -1,0 +1,30 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+
+from forum.moderation import MODERATORS_GROUP
+
+
+class Command(BaseCommand):
+    help = "Add a member to the Moderators group (they also need two-factor authentication)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--remove", action="store_true", help="Take the role away instead.")
+
+    def handle(self, *args, username, remove, **options):
+        user = get_user_model().objects.filter(username__iexact=username).first()
+        if user is None:
+            raise CommandError(f"No member is called {username!r}.")
+        group = Group.objects.filter(name=MODERATORS_GROUP).first()
+        if group is None:
+            raise CommandError("The Moderators group is missing: run `manage.py migrate` first.")
+        if remove:
+            user.groups.remove(group)
+            self.stdout.write(f"{user.username} is no longer a moderator.")
+            return
+        user.groups.add(group)
+        self.stdout.write(
+            f"{user.username} is now a moderator. They must turn on two-factor authentication "
+            "(/accounts/2fa/) before they can open /moderation/."
+        )
