@@ -423,7 +423,7 @@ def allowed_actions(*, status: str, open_reports: int, appeal: Appeal | None) ->
     return {
         CommentStatus.PENDING: {"approve", "remove"},
         CommentStatus.HIDDEN: {"restore", "remove"} | ({"dismiss"} if open_reports else set()),
-        CommentStatus.PUBLISHED: {"hide", "remove", "dismiss"} if open_reports else {"hide"},
+        CommentStatus.PUBLISHED: {"hide", "remove"} | ({"dismiss"} if open_reports else set()),
         CommentStatus.REMOVED: {"decide_appeal"} if open_appeal else {"restore"},
     }.get(status, set())
 
