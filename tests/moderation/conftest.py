@@ -2,8 +2,8 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 
-from forum.moderation import MODERATORS_GROUP
 from forum.models import Comment
+from forum.moderation import MODERATORS_GROUP
 from forum.rendering import render_comment
 from tests.factories import UserFactory
 
