@@ -54,10 +54,12 @@ def test_stale_queue_alerts_moderators_once_per_wait(
         with django_capture_on_commit_callbacks(execute=True):
             assert moderation.notify_stale_queue() == 0
     assert mailoutbox == []
-    with time_machine.travel(start + datetime.timedelta(hours=13), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("notify_stale_queue")
-            assert moderation.notify_stale_queue() == 0  # a second run repeats nothing
+    with (
+        time_machine.travel(start + datetime.timedelta(hours=13), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("notify_stale_queue")
+        assert moderation.notify_stale_queue() == 0  # a second run repeats nothing
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [moderator.email]
     assert "1 moderation item waiting over 12 hours" in mailoutbox[0].subject
@@ -68,7 +70,9 @@ def test_stale_queue_alerts_moderators_once_per_wait(
         moderation.approve_comment(comment_id=pending.pk, moderator=moderator)
         moderation.hide_comment(comment_id=pending.pk, moderator=moderator)
     assert len(mailoutbox) == 2
-    with time_machine.travel(start + datetime.timedelta(hours=37), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert moderation.notify_stale_queue() == 1
+    with (
+        time_machine.travel(start + datetime.timedelta(hours=37), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert moderation.notify_stale_queue() == 1
     assert len(mailoutbox) == 3
