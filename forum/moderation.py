@@ -334,7 +334,9 @@ def report_comment(*, comment: Comment, reporter, reason: str, note: str = "") -
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.author_id == reporter.pk:
         raise ReportRefused("You cannot report your own comment.")
-    if comment.status != CommentStatus.PUBLISHED:
+    # Hidden comments still take reports: a member who opened the page before the hide
+    # adds their reason (and urgency) to the item the moderators will see.
+    if comment.status not in {CommentStatus.PUBLISHED, CommentStatus.HIDDEN}:
         raise ReportRefused("This comment is already with the moderators.")
     try:
         with transaction.atomic():
@@ -353,7 +355,9 @@ def report_comment(*, comment: Comment, reporter, reason: str, note: str = "") -
         .distinct()
         .count()
     )
-    hidden = reporters >= settings.FORUM_HIDE_AFTER_REPORTS
+    hidden = (
+        comment.status == CommentStatus.PUBLISHED and reporters >= settings.FORUM_HIDE_AFTER_REPORTS
+    )
     if hidden:
         _set_status(comment, CommentStatus.HIDDEN)
         ModerationAction.objects.create(
