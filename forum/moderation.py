@@ -954,6 +954,11 @@ def queue_page(*, moderator, page_number, per_page: int | None = None, **filters
     return page
 
 
+def reason_label(reason: str) -> str:
+    """A removal's reason as people read it; free-text reasons stay as they are."""
+    return ReportReason(reason).label if reason in ReportReason.values else reason
+
+
 def moderation_log(
     *, moderator: str = "", member: str = "", article_id: int | None = None, kind: str = ""
 ) -> QuerySet:

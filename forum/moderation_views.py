@@ -237,6 +237,8 @@ def log(request: HttpRequest) -> HttpResponse:
     page = Paginator(moderation.moderation_log(**filters), settings.FORUM_LOG_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    for action in page.object_list:
+        action.reason_label = moderation.reason_label(action.reason)
     return render(
         request,
         "moderation/log.html",
