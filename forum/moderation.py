@@ -317,6 +317,17 @@ def _notify_reporters(reports: list[Report], *, actioned: bool) -> None:
 # --- Reports ----------------------------------------------------------------------
 
 
+def report_refusal(*, comment: Comment, reporter) -> str:
+    """Why this member may not report this comment at all, or '' when they may."""
+    if comment.author_id == reporter.pk:
+        return "You cannot report your own comment."
+    if not is_verified(reporter):
+        return "Please verify your email address before reporting comments."
+    if active_sanction(reporter):
+        return "Your account is restricted, so you cannot report comments now."
+    return ""
+
+
 @transaction.atomic
 def report_comment(*, comment: Comment, reporter, reason: str, note: str = "") -> Report:
     if reason not in ReportReason.values:
@@ -324,16 +335,12 @@ def report_comment(*, comment: Comment, reporter, reason: str, note: str = "") -
     note = note.strip()
     if reason == ReportReason.OTHER and not note:
         raise ReportRefused("Please say what is wrong when you choose “Other”.")
-    if not is_verified(reporter):
-        raise ReportRefused("Please verify your email address before reporting comments.")
-    sanction = active_sanction(reporter)
-    if sanction:
-        raise ReportRefused("Your account is restricted, so you cannot report comments now.")
     # The row lock makes simultaneous reports count one after another: exactly one of
     # them crosses the threshold and hides the comment.
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if comment.author_id == reporter.pk:
-        raise ReportRefused("You cannot report your own comment.")
+    refusal = report_refusal(comment=comment, reporter=reporter)
+    if refusal:
+        raise ReportRefused(refusal)
     # Hidden comments still take reports: a member who opened the page before the hide
     # adds their reason (and urgency) to the item the moderators will see.
     if comment.status not in {CommentStatus.PUBLISHED, CommentStatus.HIDDEN}:
@@ -867,6 +874,7 @@ class QueueItem:
     appeal: Appeal | None
     remover: str = ""
     may_decide_appeal: bool = True
+    may_sanction_author: bool = False
     thread_url: str = ""
     diff: list[tuple[str, str]] = field(default_factory=list)
     highlighted: list[tuple[str, bool]] = field(default_factory=list)
@@ -945,6 +953,7 @@ def queue_page(*, moderator, page_number, per_page: int | None = None, **filters
                     remover_id=remover.pk if remover else None,
                     others_exist=others_exist,
                 ),
+                may_sanction_author=comment.author_id not in {None, moderator.pk},
                 thread_url=comment_url(comment),
                 diff=word_diff(snapshots[-1], comment.body_source) if snapshots else [],
                 highlighted=highlight(comment.body_source, comment.matched_text),

@@ -260,6 +260,10 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
         Comment.objects.select_related("article", "author"), pk=pk, status=CommentStatus.PUBLISHED
     )
     back = moderation.comment_url(comment)
+    refusal = moderation.report_refusal(comment=comment, reporter=request.user)
+    if refusal:
+        messages.info(request, refusal)
+        return redirect(back)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -123,13 +123,36 @@ def test_report_page_creates_the_report_and_thanks(client, member, comment):
     )
 
 
-def test_refusal_on_the_report_page_is_shown_with_the_input(client, author, comment):
-    client.force_login(author)
+def test_refusal_on_the_report_page_is_shown_with_the_input(client, member, comment):
+    report_comment(comment=comment, reporter=member, reason=ReportReason.OFF_TOPIC)
+    client.force_login(member)
     response = client.post(
-        reverse("forum:comment-report", args=[comment.pk]), {"reason": "off_topic", "note": "hm"}
+        reverse("forum:comment-report", args=[comment.pk]),
+        {"reason": "harassment", "note": "still rude"},
     )
+    html = response.content.decode()
     assert response.status_code == 400
-    assert "You cannot report your own comment." in response.content.decode()
+    assert "You have already reported this comment." in html
+    assert "still rude" in html
+    assert Report.objects.count() == 1
+
+
+@pytest.mark.parametrize("who", ["author", "suspended", "unverified"])
+def test_members_who_may_not_report_are_told_before_the_form(client, comment, moderator, who):
+    user = {"author": comment.author}.get(who) or UserFactory(
+        username="someone", verified=who != "unverified"
+    )
+    if who == "suspended":
+        moderation.suspend_member(member=user, moderator=moderator, days=2, reason="Insults")
+    client.force_login(user)
+    response = client.get(reverse("forum:comment-report", args=[comment.pk]), follow=True)
+    html = response.content.decode()
+    assert 'name="reason"' not in html
+    assert {
+        "author": "You cannot report your own comment.",
+        "suspended": "Your account is restricted",
+        "unverified": "Please verify your email address",
+    }[who] in html
     assert not Report.objects.exists()
 
 
