@@ -17,6 +17,25 @@ REASON_HELP = {
     ReportReason.OTHER: "Something else breaks “authentic and respectful”: please tell us what.",
 }
 
+
+def _author_message() -> forms.CharField:
+    return forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Message to the author (optional)",
+    )
+
+
+def _member_reason() -> forms.CharField:
+    return forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why (the member reads this)",
+        error_messages={"required": "Please give the reason the member will read."},
+    )
+
+
 SUSPENSION_DAYS = [(1, "1 day"), (3, "3 days"), (7, "1 week"), (30, "30 days"), (90, "90 days")]
 
 
@@ -68,12 +87,7 @@ class RemoveForm(VersionedForm):
         choices=[("", "Choose a reason"), *ReportReason.choices],
         error_messages={"required": "Please choose the reason for removing this comment."},
     )
-    message = forms.CharField(
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="Message to the author (optional)",
-    )
+    message = _author_message()
 
 
 class AppealDecisionForm(VersionedForm):
@@ -82,31 +96,16 @@ class AppealDecisionForm(VersionedForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Please choose a decision."},
     )
-    message = forms.CharField(
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="Message to the author (optional)",
-    )
+    message = _author_message()
 
 
 class SuspendForm(forms.Form):
     days = forms.TypedChoiceField(choices=SUSPENSION_DAYS, coerce=int, label="For")
-    reason = forms.CharField(
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        label="Why (the member reads this)",
-        error_messages={"required": "Please give the reason the member will read."},
-    )
+    reason = _member_reason()
 
 
 class BanForm(forms.Form):
-    reason = forms.CharField(
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        label="Why (the member reads this)",
-        error_messages={"required": "Please give the reason the member will read."},
-    )
+    reason = _member_reason()
     remove_comments = forms.BooleanField(required=False, label="Also remove all their comments")
     removal_reason = forms.ChoiceField(
         required=False,

@@ -63,6 +63,16 @@ def _back(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
+def _run(request: HttpRequest, call, done: str) -> HttpResponse:
+    """Call one service; tell the moderator what happened or why nothing did."""
+    try:
+        call()
+        messages.success(request, done)
+    except moderation.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    return _back(request)
+
+
 def _int(value) -> int | None:
     return int(value) if str(value).isdigit() else None
 
@@ -150,12 +160,10 @@ def comment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not form.is_valid():
         comment = Comment.objects.filter(pk=pk).select_related("article").first()
         return _refused_form(request, title=title, form=form, comment=comment)
-    try:
-        service(comment_id=pk, moderator=request.user, **_action_kwargs(action, form.cleaned_data))
-        messages.success(request, DONE[action])
-    except moderation.ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    return _back(request)
+    kwargs = _action_kwargs(action, form.cleaned_data)
+    return _run(
+        request, lambda: service(comment_id=pk, moderator=request.user, **kwargs), DONE[action]
+    )
 
 
 @require_POST
@@ -205,23 +213,17 @@ def member_action(request: HttpRequest, member_id: int, action: str) -> HttpResp
     kwargs = dict(form.cleaned_data)
     if action != "note":
         kwargs["comment"] = comment
-    try:
-        service(member=member, moderator=request.user, **kwargs)
-        messages.success(request, done)
-    except moderation.ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    return _back(request)
+    return _run(request, lambda: service(member=member, moderator=request.user, **kwargs), done)
 
 
 @require_POST
 @moderator_required
 def lift(request: HttpRequest, sanction_id: int) -> HttpResponse:
-    try:
-        moderation.lift_sanction(sanction_id=sanction_id, moderator=request.user)
-        messages.success(request, "Sanction lifted; the member is told.")
-    except moderation.ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    return _back(request)
+    return _run(
+        request,
+        lambda: moderation.lift_sanction(sanction_id=sanction_id, moderator=request.user),
+        "Sanction lifted; the member is told.",
+    )
 
 
 @require_GET
