@@ -113,6 +113,17 @@ def is_verified(user) -> bool:
     return EmailAddress.objects.filter(user_id=user.pk, verified=True).exists()
 
 
+def moderators_group():
+    """The Moderators group with forum.moderate (made by a migration; remade if deleted)."""
+    from django.contrib.auth.models import Group
+
+    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="forum", codename="moderate")
+    )
+    return group
+
+
 def moderators() -> QuerySet:
     """Members of the Moderators group or holding forum.moderate directly."""
     permission = Permission.objects.filter(content_type__app_label="forum", codename="moderate")
@@ -423,7 +434,7 @@ def version_of(
     return hashlib.sha256(state.encode()).hexdigest()[:16]
 
 
-def _appeal(comment: Comment) -> Appeal | None:
+def appeal_of(comment: Comment) -> Appeal | None:
     # A missing reverse one-to-one raises RelatedObjectDoesNotExist, an AttributeError.
     return getattr(comment, "appeal", None)
 
@@ -928,7 +939,7 @@ def queue_page(*, moderator, page_number, per_page: int | None = None, **filters
 
     items = []
     for comment in comments:
-        appeal = _appeal(comment)
+        appeal = appeal_of(comment)
         remover = removers.get(comment.pk)
         snapshots = [r.snapshot for r in reports[comment.pk] if r.snapshot != comment.body_source]
         items.append(

@@ -256,6 +256,23 @@ def log(request: HttpRequest) -> HttpResponse:
 # --- Member-facing: reporting and appealing -------------------------------------------
 
 
+def _submitted(request: HttpRequest, form, call, done: str) -> bool:
+    """A valid POST calls the service; a refusal becomes a form error (input kept)."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        call()
+    except moderation.ModerationError as refusal:
+        form.add_error(None, str(refusal))
+        return False
+    messages.success(request, done)
+    return True
+
+
+def _form_status(request: HttpRequest) -> int:
+    return 400 if request.method == "POST" else 200
+
+
 @login_required
 def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(
@@ -267,17 +284,18 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, refusal)
         return redirect(back)
     form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            moderation.report_comment(comment=comment, reporter=request.user, **form.cleaned_data)
-        except moderation.ReportRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Thank you. A moderator will review this comment.")
-            return redirect(back)
-    status = 400 if request.method == "POST" else 200
+    done = _submitted(
+        request,
+        form,
+        lambda: moderation.report_comment(
+            comment=comment, reporter=request.user, **form.cleaned_data
+        ),
+        "Thank you. A moderator will review this comment.",
+    )
+    if done:
+        return redirect(back)
     context = {"form": form, "comment": comment, "back": back}
-    return render(request, "forum/report_form.html", context, status=status)
+    return render(request, "forum/report_form.html", context, status=_form_status(request))
 
 
 @login_required
@@ -288,16 +306,14 @@ def comment_appeal(request: HttpRequest, pk: int) -> HttpResponse:
         author=request.user,
         status__in=[CommentStatus.REMOVED, CommentStatus.PUBLISHED],
     )
-    appeal = moderation._appeal(comment)
     form = AppealForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            moderation.submit_appeal(comment=comment, author=request.user, **form.cleaned_data)
-        except moderation.AppealRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Your appeal is with the moderators. We will email you.")
-            return redirect("forum:comment-appeal", pk=pk)
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "comment": comment, "appeal": appeal}
-    return render(request, "forum/appeal_form.html", context, status=status)
+    done = _submitted(
+        request,
+        form,
+        lambda: moderation.submit_appeal(comment=comment, author=request.user, **form.cleaned_data),
+        "Your appeal is with the moderators. We will email you.",
+    )
+    if done:
+        return redirect("forum:comment-appeal", pk=pk)
+    context = {"form": form, "comment": comment, "appeal": moderation.appeal_of(comment)}
+    return render(request, "forum/appeal_form.html", context, status=_form_status(request))

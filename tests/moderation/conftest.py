@@ -1,21 +1,16 @@
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.contrib.auth.models import Group, Permission
 
 from forum.models import Comment
-from forum.moderation import MODERATORS_GROUP
+from forum.moderation import moderators_group
 from forum.rendering import render_comment
 from tests.factories import UserFactory
 
 
 def make_moderator(username: str, *, two_factor: bool = True):
     user = UserFactory(username=username)
-    # get_or_create: transactional tests flush the rows the data migration made.
-    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="forum", codename="moderate")
-    )
-    user.groups.add(group)
+    # Not Group.objects.get(): transactional tests flush the rows the data migration made.
+    user.groups.add(moderators_group())
     if two_factor:
         TOTP.activate(user, generate_totp_secret())
     return user

@@ -1,7 +1,9 @@
 import datetime
+import importlib
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -15,6 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_migration_creates_the_moderators_group_with_the_permission(db):
+    # Run the migration's function itself: with --reuse-db, transactional tests elsewhere
+    # may have flushed the rows it made when the test database was created.
+    migration = importlib.import_module("forum.migrations.0003_moderators_group")
+    Group.objects.filter(name="Moderators").delete()
+    migration.create_group(apps, schema_editor=None)
+    migration.create_group(apps, schema_editor=None)  # safe to run twice
     group = Group.objects.get(name="Moderators")
     assert list(group.permissions.values_list("content_type__app_label", "codename")) == [
         ("forum", "moderate")

@@ -1,8 +1,7 @@
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from forum.moderation import MODERATORS_GROUP
+from forum.moderation import moderators_group
 
 
 class Command(BaseCommand):
@@ -16,9 +15,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username__iexact=username).first()
         if user is None:
             raise CommandError(f"No member is called {username!r}.")
-        group = Group.objects.filter(name=MODERATORS_GROUP).first()
-        if group is None:
-            raise CommandError("The Moderators group is missing: run `manage.py migrate` first.")
+        group = moderators_group()
         if remove:
             user.groups.remove(group)
             self.stdout.write(f"{user.username} is no longer a moderator.")
