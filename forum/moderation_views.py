@@ -157,6 +157,9 @@ def comment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     form_class, title, service = ACTIONS[action]
     form = form_class(request.POST)
+    if "version" in form.errors:  # never typed by a person: a forged or broken form
+        messages.error(request, "This form was incomplete or out of date. Nothing was changed.")
+        return _back(request)
     if not form.is_valid():
         comment = Comment.objects.filter(pk=pk).select_related("article").first()
         return _refused_form(request, title=title, form=form, comment=comment)

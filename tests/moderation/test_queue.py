@@ -245,6 +245,21 @@ def test_stale_form_in_the_browser_gets_a_clear_message(mod_client, comment, sec
     assert ModerationAction.objects.count() == 1
 
 
+def test_form_without_the_state_it_was_made_for_changes_nothing(mod_client, comment):
+    response = mod_client.post(f"/moderation/comments/{comment.pk}/hide/", {}, follow=True)
+    assert "This form was incomplete or out of date. Nothing was changed." in (
+        response.content.decode()
+    )
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PUBLISHED
+    assert not ModerationAction.objects.exists()
+
+
+def test_unknown_action_is_not_found(mod_client, comment):
+    response = mod_client.post(f"/moderation/comments/{comment.pk}/delete/", {"version": "v"})
+    assert response.status_code == 404
+
+
 def test_missing_comment_gets_a_clear_message(mod_client):
     response = mod_client.post(
         "/moderation/comments/424242/approve/", {"version": "v"}, follow=True
