@@ -287,3 +287,13 @@ def test_note_on_member(author, moderator):
     assert ModerationAction.objects.get().kind == Kind.NOTE
     with pytest.raises(ActionRefused, match="empty"):
         moderation.add_member_note(member=author, moderator=moderator, text=" ")
+
+
+def test_removal_notice_partial_shows_reason_message_and_appeal_link(removed):
+    removed.moderator_message = "Please <cite> a source."
+    html = render_to_string(
+        "moderation/_removal_notice.html", {"comment": removed, "appeal_link": True}
+    )
+    assert "Removed by a moderator: Off-topic." in html
+    assert "Please &lt;cite&gt; a source." in html
+    assert f'href="/comments/{removed.pk}/appeal/"' in html
