@@ -316,3 +316,15 @@ LOGGING = {
 }
 
 ARTICLES_PER_PAGE = 20
+
+# --- Moderation (issue 6) -----------------------------------------------------
+# Distinct open reporters after which a comment is hidden until a moderator decides.
+FORUM_HIDE_AFTER_REPORTS = env_int("FORUM_HIDE_AFTER_REPORTS", 3)
+# A new member's comments wait for a moderator until this many were approved.
+FORUM_PREMODERATE_UNTIL_APPROVED = env_int("FORUM_PREMODERATE_UNTIL_APPROVED", 1)
+# Moderators see members' reports and private notes: their accounts need 2FA.
+FORUM_MODERATORS_REQUIRE_2FA = env_bool("FORUM_MODERATORS_REQUIRE_2FA", True)
+# Moderators get an email about a queue item that has waited longer than this.
+FORUM_QUEUE_ALERT_HOURS = env_int("FORUM_QUEUE_ALERT_HOURS", 12)
+FORUM_QUEUE_PER_PAGE = 25
+FORUM_LOG_PER_PAGE = 50

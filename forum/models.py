@@ -312,3 +312,15 @@ class WatchedWord(models.Model):
 
     def __str__(self) -> str:
         return self.pattern
+
+
+class QueueAlert(models.Model):
+    """The stale-queue email already sent for a comment's current wait, so a scheduler
+    running `notify_stale_queue` every few minutes alerts moderators once per wait."""
+
+    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="+")
+    waiting_since = models.DateTimeField()
+    sent_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Queue alert for comment {self.comment_id}"

@@ -22,3 +22,9 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# SQLite tests use a file, not the shared in-memory database: concurrency tests run real
+# threads, and shared-cache memory databases fail with "table is locked" instead of
+# waiting like the WAL file the product uses (pytest-django adds a suffix per worker).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-aposbook.sqlite3")}  # noqa: F405

@@ -1,0 +1,76 @@
+"""Admin: the audit log is read-only for everyone; moderators manage watched words."""
+
+import re
+
+from django import forms
+from django.contrib import admin
+
+from forum.models import ModerationAction, WatchedWord
+from forum.moderation import can_moderate
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "moderator", "member", "comment", "reason"]
+    list_filter = ["kind"]
+    search_fields = ["moderator__username", "member__username", "reason"]
+    date_hierarchy = "created_at"
+
+    # Append-only: not even a superuser can add, change or delete an entry here.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return can_moderate(request.user) or super().has_view_permission(request, obj)
+
+
+class WatchedWordForm(forms.ModelForm):
+    class Meta:
+        model = WatchedWord
+        fields = ["pattern", "is_regex", "action", "note"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_regex") and data.get("pattern"):
+            try:
+                re.compile(data["pattern"])
+            except re.error as error:
+                self.add_error("pattern", f"This is not a valid regular expression: {error}.")
+        return data
+
+
+@admin.register(WatchedWord)
+class WatchedWordAdmin(admin.ModelAdmin):
+    form = WatchedWordForm
+    list_display = ["pattern", "is_regex", "action", "note", "created_by"]
+    list_filter = ["action"]
+    search_fields = ["pattern", "note"]
+
+    def _moderator(self, request) -> bool:
+        return can_moderate(request.user)
+
+    def has_module_permission(self, request) -> bool:
+        return self._moderator(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._moderator(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request) -> bool:
+        return self._moderator(request) or super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._moderator(request) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._moderator(request) or super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
