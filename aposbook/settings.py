@@ -306,3 +306,11 @@ LOGGING = {
 }
 
 ARTICLES_PER_PAGE = 20
+
+# --- Discussion forum (forum app) ----------------------------------------------
+FORUM_MAX_COMMENT_LENGTH = env_int("FORUM_MAX_COMMENT_LENGTH", 5000)
+FORUM_MAX_LINKS = env_int("FORUM_MAX_LINKS", 5)
+FORUM_EDIT_WINDOW_MINUTES = env_int("FORUM_EDIT_WINDOW_MINUTES", 15)
+FORUM_THREADS_PER_PAGE = env_int("FORUM_THREADS_PER_PAGE", 20)
+# Per member, counted on the shared cache (django-ratelimit's fixed windows).
+FORUM_POST_RATE = env_list("FORUM_POST_RATE", "5/m,40/h")

@@ -14,4 +14,5 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("forum.urls")),
 ]

@@ -21,7 +21,7 @@ from bleach.sanitizer import Cleaner
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2
 
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener noreferrer"
@@ -50,7 +50,12 @@ ARTICLE_ATTRIBUTES = {
     "h3": ["id"],
 }
 
-_comment_markdown = MarkdownIt("commonmark", {"html": False})
+# Constructs the comment allowlist has no tag for are switched off in the parser, so
+# they read as the literal text typed ("# not a heading", "![alt](url)") instead of
+# being stripped into something the member never wrote.
+_comment_markdown = MarkdownIt("commonmark", {"html": False}).disable(
+    ["heading", "lheading", "image"]
+)
 _article_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
