@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from bleach.linkifier import LinkifyFilter
 from bleach.sanitizer import Cleaner
@@ -68,7 +69,16 @@ def _external_links(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
-def _cleaner(tags: frozenset[str], attributes: dict) -> Cleaner:
+def _absolute_links_only(attrs: dict, new: bool = False) -> dict | None:
+    """Members link out, never to relative or scheme-less addresses ("%6Aavascript:…"
+    is a relative path to a browser, but a trap to every later reader of the HTML)."""
+    href = attrs.get((None, "href"), "")
+    if urlsplit(href).scheme.lower() not in ALLOWED_PROTOCOLS:
+        return None  # bleach keeps the link text and drops the <a>
+    return _external_links(attrs, new)
+
+
+def _cleaner(tags: frozenset[str], attributes: dict, link_callback=_external_links) -> Cleaner:
     # Clean and linkify in ONE pass: a second bleach.linkify pass re-escapes entities
     # inside <code> (readers would see &lt;b&gt;). A Cleaner is not thread-safe, so
     # build one per call; it is cheap next to the Markdown parse.
@@ -78,13 +88,14 @@ def _cleaner(tags: frozenset[str], attributes: dict) -> Cleaner:
         protocols=ALLOWED_PROTOCOLS,
         strip=True,
         strip_comments=True,
-        filters=[partial(LinkifyFilter, callbacks=[_external_links], skip_tags=["pre", "code"])],
+        filters=[partial(LinkifyFilter, callbacks=[link_callback], skip_tags=["pre", "code"])],
     )
 
 
 def render_comment(source: str) -> str:
     """A member's Markdown as sanitized HTML, ready to store in body_html."""
-    return _cleaner(COMMENT_TAGS, COMMENT_ATTRIBUTES).clean(_comment_markdown.render(source))
+    cleaner = _cleaner(COMMENT_TAGS, COMMENT_ATTRIBUTES, link_callback=_absolute_links_only)
+    return cleaner.clean(_comment_markdown.render(source))
 
 
 @dataclass(frozen=True)
