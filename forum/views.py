@@ -37,7 +37,7 @@ def _composer_page(request, form, *, article, status=200, parent=None, comment=N
     if "preview" in request.POST and form.is_valid():
         preview = trusted(render_comment(form.cleaned_data["body"]))
     context = {"form": form, "article": article, "parent": parent, "comment": comment}
-    return render(request, "forum/comment_form.html", {**context, "preview": preview}, status)
+    return render(request, "forum/comment_form.html", {**context, "preview": preview}, status=status)
 
 
 def _reply_parent(article: Article, parent_id: int | None) -> Comment | None:
@@ -70,7 +70,9 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
         if wait := seconds_until_allowed(request):
             error = f"You are posting too fast. Try again in {wait} seconds."
             return _composer_page(request, form, **page, status=429, error=error)
-        comment = post_comment(author=request.user, article=article, **form.post_fields())
+        comment = post_comment(
+            author=request.user, article=article, parent=page["parent"], **form.post_fields()
+        )
     except CommentRefused as refusal:
         return _composer_page(request, form, **page, status=refusal.status, error=refusal.message)
     if comment.status == CommentStatus.PENDING:
@@ -86,7 +88,7 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(initial={"parent": parent.pk})
     refusal = permissions.posting_refusal(request.user, article)
     context = {"form": form, "article": article, "parent": parent, "refusal": refusal}
-    return render(request, "forum/comment_form.html", context, 403 if refusal else 200)
+    return render(request, "forum/comment_form.html", context, status=403 if refusal else 200)
 
 
 @login_required
