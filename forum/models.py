@@ -213,9 +213,7 @@ class Comment(models.Model):
 
     def deletable_by(self, user) -> bool:
         return bool(
-            user.is_authenticated
-            and self.author_id == user.pk
-            and self.status not in GONE_STATUSES
+            user.is_authenticated and self.author_id == user.pk and self.status not in GONE_STATUSES
         )
 
 

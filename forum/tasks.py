@@ -36,9 +36,7 @@ def notify_reply(*, comment_id: int) -> bool:
     from forum.models import Comment, CommentStatus
 
     reply = (
-        Comment.objects.select_related(
-            "author", "article", "parent__author", "in_reply_to__author"
-        )
+        Comment.objects.select_related("author", "article", "parent__author", "in_reply_to__author")
         .filter(pk=comment_id, status=CommentStatus.PUBLISHED)
         .first()
     )

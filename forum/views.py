@@ -24,7 +24,6 @@ from forum.services import (
 )
 from forum.tasks import member_from_unsubscribe_token
 
-
 EDIT_WINDOW_PASSED = (
     "The time to edit this comment has passed. You can still delete it, or post a new comment."
 )
@@ -37,7 +36,9 @@ def _composer_page(request, form, *, article, status=200, parent=None, comment=N
     if "preview" in request.POST and form.is_valid():
         preview = trusted(render_comment(form.cleaned_data["body"]))
     context = {"form": form, "article": article, "parent": parent, "comment": comment}
-    return render(request, "forum/comment_form.html", {**context, "preview": preview}, status=status)
+    return render(
+        request, "forum/comment_form.html", {**context, "preview": preview}, status=status
+    )
 
 
 def _reply_parent(article: Article, parent_id: int | None) -> Comment | None:

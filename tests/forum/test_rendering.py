@@ -14,7 +14,10 @@ REL = 'rel="nofollow ugc noopener noreferrer"'
     ("source", "expected"),
     [
         ("`<b>`", "<p><code>&lt;b&gt;</code></p>\n"),
-        ("```\n<b>bold?</b> &amp;\n```", "<pre><code>&lt;b&gt;bold?&lt;/b&gt; &amp;amp;\n</code></pre>\n"),
+        (
+            "```\n<b>bold?</b> &amp;\n```",
+            "<pre><code>&lt;b&gt;bold?&lt;/b&gt; &amp;amp;\n</code></pre>\n",
+        ),
         ("x<y and y>z", "<p>x&lt;y and y&gt;z</p>\n"),
         ("<not> advice", "<p>&lt;not&gt; advice</p>\n"),
         ("<div>raw html</div>", "<p>&lt;div&gt;raw html&lt;/div&gt;</p>\n"),

@@ -37,7 +37,7 @@ def test_article_page_shows_notice_twice_for_members_count_and_comments(client, 
     CommentFactory(article=article, body_source="Helpful *note*", kind="supports")
     client.force_login(member)
     html = page_text(client.get(article.get_absolute_url()))
-    assert "<h2 id=\"discussion-heading\">Discussion forum</h2>" in html
+    assert '<h2 id="discussion-heading">Discussion forum</h2>' in html
     assert html.count(NOTICE) == 2  # above the comments and beside the form
     assert "1 comment<" in html
     assert "<p>Helpful <em>note</em></p>" in html
@@ -126,7 +126,7 @@ def test_deep_reply_says_whom_it_answers(client, article):
     third = CommentFactory(article=article, parent=second)
     CommentFactory(article=article, parent=second, in_reply_to=third, depth=2)
     html = page_text(client.get(article.get_absolute_url()))
-    assert f"in reply to <a href=\"#comment-{third.pk}\">@{third.author.username}</a>" in html
+    assert f'in reply to <a href="#comment-{third.pk}">@{third.author.username}</a>' in html
 
 
 def test_cited_source_links_out_and_says_it_matches_a_reference(client, article):

@@ -16,8 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args, all: bool = False, batch_size: int = 500, **options):
-        comments = Comment.objects.all() if all else Comment.objects.exclude(
-            renderer_version=RENDERER_VERSION
+        comments = (
+            Comment.objects.all()
+            if all
+            else Comment.objects.exclude(renderer_version=RENDERER_VERSION)
         )
         done = 0
         batch: list[Comment] = []
@@ -31,4 +33,6 @@ class Command(BaseCommand):
                 batch = []
         if batch:
             done += Comment.objects.bulk_update(batch, ["body_html", "renderer_version"])
-        self.stdout.write(f"Re-rendered {done} comment(s) with renderer version {RENDERER_VERSION}.")
+        self.stdout.write(
+            f"Re-rendered {done} comment(s) with renderer version {RENDERER_VERSION}."
+        )
