@@ -89,10 +89,11 @@ class CommentForm(forms.Form):
             f"Up to {settings.FORUM_MAX_COMMENT_LENGTH:,} characters "
             f"and {settings.FORUM_MAX_LINKS} links."
         )
-        # Errors are announced with the field they belong to.
-        for name, field in self.fields.items():
-            if name != "form_token":
-                field.widget.attrs["aria-describedby"] = f"id_{name}_help"
+        # Errors are announced with the field they belong to; refusals that concern the
+        # whole comment (closed, suspended, too fast) with the text box.
+        for name in ("body", "kind", "source"):
+            self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_help"
+        body.widget.attrs["aria-describedby"] += " composer-errors"
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]

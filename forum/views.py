@@ -19,6 +19,7 @@ from forum.services import (
     PostingRefused,
     delete_comment,
     edit_comment,
+    matching_reference,
     post_comment,
     stop_reply_emails,
 )
@@ -32,10 +33,15 @@ EDIT_WINDOW_PASSED = (
 def _composer_page(request, form, *, article, status=200, parent=None, comment=None, error=""):
     if error:
         form.add_error(None, error)
-    preview = None
+    preview = preview_reference = None
     if "preview" in request.POST and form.is_valid():
         preview = trusted(render_comment(form.cleaned_data["body"]))
+        source = form.cleaned_data["source"]
+        preview_reference = matching_reference(
+            article=article, source_type=source.type, source=source.value
+        )
     context = {"form": form, "article": article, "parent": parent, "comment": comment}
+    context["preview_reference"] = preview_reference
     return render(
         request, "forum/comment_form.html", {**context, "preview": preview}, status=status
     )

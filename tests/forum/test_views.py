@@ -300,7 +300,8 @@ def test_bad_comment_text_is_refused_clearly_and_kept(client, member, article, b
     html = page_text(response)
     assert response.status_code == 400
     assert message in html
-    assert 'aria-describedby="id_body_help"' in html
+    assert 'aria-describedby="id_body_help composer-errors"' in html
+    assert 'id="id_body_help"' in html
     if body.strip() and "\x00" not in body:
         kept = body.replace("\x07", "&#x07;")
         assert (body[:50] in html) or (kept[:50] in html)
@@ -338,7 +339,16 @@ def test_sources_are_normalized(client, member, article, typed, source_type, sto
     assert (comment.source_type, comment.source) == (source_type, stored)
 
 
-def test_preview_says_when_a_source_matches_nothing_is_lost(client, member, article):
+def test_preview_says_when_the_source_matches_a_reference(client, member, article):
+    ReferenceFactory(article=article, position=4, pmid="555", doi="", title="The trial")
+    client.force_login(member)
+    data = post_data("see this", source="PMID 555", preview="1")
+    html = page_text(client.post(create_url(article), data))
+    assert "matches reference [4] of the article" in html
+    assert not Comment.objects.exists()
+
+
+def test_invalid_doi_prefix_is_refused_and_text_kept(client, member, article):
     client.force_login(member)
     response = client.post(create_url(article), post_data("keep", source="doi:10.1/x"))
     assert response.status_code == 400  # 10.1 is not a DOI prefix
