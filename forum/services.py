@@ -88,7 +88,7 @@ def post_comment(
             return existing
     in_reply_to = None
     if parent is not None:
-        parent = Comment.objects.select_for_update().select_related("parent").get(pk=parent.pk)
+        parent = Comment.objects.select_for_update().get(pk=parent.pk)
         if parent.article_id != article.pk or parent.status != CommentStatus.PUBLISHED:
             raise PostingRefused(
                 "The comment you are replying to is no longer available. "
@@ -136,7 +136,9 @@ def edit_comment(
     *, comment: Comment, editor, body: str, kind: str = "", source_type: str = "", source: str = ""
 ) -> Comment:
     """Change a comment's text within the edit window, keeping the previous version."""
-    comment = Comment.objects.select_for_update().select_related("article").get(pk=comment.pk)
+    comment = (
+        Comment.objects.select_for_update(of=("self",)).select_related("article").get(pk=comment.pk)
+    )
     if not _is_author(comment, editor):
         raise EditRefused("You can only edit your own comments.", code="not_author")
     if not comment.editable_by(editor):
