@@ -36,7 +36,9 @@ def test_members_discuss_an_article_and_unsubscribe_from_reply_emails(
     sign_in(page, live_server, alice)
     page.goto(article_url)
     composer = page.locator("#composer")
-    composer.get_by_label("Your comment").fill("Magnesium helped my *sleep*, not my pain.")
+    composer.get_by_role("textbox", name="Your comment").fill(
+        "Magnesium helped my *sleep*, not my pain."
+    )
     composer.get_by_label("Type of comment (optional)").select_option("experience")
     composer.get_by_label("Cite a source (optional)").fill("https://doi.org/10.1000/sleep.42")
     composer.get_by_role("button", name="Post comment").click()
@@ -51,7 +53,9 @@ def test_members_discuss_an_article_and_unsubscribe_from_reply_emails(
     sign_in(page, live_server, bob)
     page.goto(article_url)
     page.locator(f"#comment-{first.pk}").get_by_role("link", name="Reply to alice").click()
-    page.get_by_label("Your comment").fill("Same for me: better sleep within a week.")
+    page.get_by_role("textbox", name="Your comment").fill(
+        "Same for me: better sleep within a week."
+    )
     page.get_by_role("button", name="Post reply").click()
     reply = Comment.objects.get(parent=first)
     page.wait_for_url(f"**#comment-{reply.pk}")
@@ -87,3 +91,37 @@ def test_discussion_reads_on_a_phone(page, live_server, assert_accessible):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     assert_accessible(page)
+
+
+def test_author_fixes_an_error_previews_edits_and_deletes(page, live_server, assert_accessible):
+    article = ArticleFactory(slug="iron")
+    dana = UserFactory(username="dana")
+    sign_in(page, live_server, dana)
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    composer = page.locator("#composer")
+    composer.get_by_role("textbox", name="Your comment").fill("Typed with care `<b>`")
+    composer.get_by_label("Cite a source (optional)").fill("not a source")
+    composer.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_text("Cite a DOI (like 10.1000/xyz123)")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Your comment")).to_have_value("Typed with care `<b>`")
+    assert_accessible(page)
+
+    page.get_by_label("Cite a source (optional)").fill("")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator(".preview code")).to_have_text("<b>")
+    assert_accessible(page)
+    page.get_by_role("button", name="Post comment").click()
+    comment = Comment.objects.get()
+    page.wait_for_url(f"**#comment-{comment.pk}")
+
+    page.locator(f"#comment-{comment.pk}").get_by_role("link", name="Edit your comment").click()
+    assert_accessible(page)
+    page.get_by_role("textbox", name="Your comment").fill("Typed with more care")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(f"#comment-{comment.pk}")).to_contain_text("edited")
+
+    page.locator(f"#comment-{comment.pk}").get_by_role("link", name="Delete your comment").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Delete my comment").click()
+    expect(page.locator(f"#comment-{comment.pk}")).to_have_count(0)
+    expect(page.get_by_text("Your comment is deleted.")).to_be_visible()
