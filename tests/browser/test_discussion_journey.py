@@ -53,6 +53,9 @@ def test_members_discuss_an_article_and_unsubscribe_from_reply_emails(
     sign_in(page, live_server, bob)
     page.goto(article_url)
     page.locator(f"#comment-{first.pk}").get_by_role("link", name="Reply to alice").click()
+    # With JavaScript the form opens under the comment (without, the reply page opens).
+    expect(page.locator(f"#comment-{first.pk} #composer")).to_contain_text("Reply to alice")
+    assert_accessible(page)
     page.get_by_role("textbox", name="Your comment").fill(
         "Same for me: better sleep within a week."
     )
