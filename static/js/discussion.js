@@ -16,7 +16,7 @@
 
   var cancel = document.createElement("button");
   cancel.type = "button";
-  cancel.className = "button--secondary";
+  cancel.className = "button button--secondary";
   cancel.textContent = "Cancel reply";
   cancel.addEventListener("click", function () {
     form.elements.parent.value = "";
