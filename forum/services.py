@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from aposbook.models import User
 from articles.models import Article, Reference
 from forum.models import Comment, CommentRevision, CommentStatus, SourceType
 from forum.permissions import posting_refusal
@@ -39,7 +40,7 @@ class DeleteRefused(CommentRefused):
     pass
 
 
-def initial_status(*, author, article: Article, body: str) -> str:
+def initial_status(*, author: User, article: Article, body: str) -> str:
     """The status a new comment starts with. The one place screening decides holds."""
     if article.premoderate or article.category.premoderate:
         return CommentStatus.PENDING
@@ -70,7 +71,7 @@ def _placement(parent: Comment) -> tuple[Comment, Comment | None]:
 @transaction.atomic
 def post_comment(
     *,
-    author,
+    author: User,
     article: Article,
     body: str,
     kind: str = "",
@@ -127,13 +128,19 @@ def post_comment(
     return comment
 
 
-def _is_author(comment: Comment, user) -> bool:
+def _is_author(comment: Comment, user: User) -> bool:
     return bool(user.is_authenticated and comment.author_id == user.pk)
 
 
 @transaction.atomic
 def edit_comment(
-    *, comment: Comment, editor, body: str, kind: str = "", source_type: str = "", source: str = ""
+    *,
+    comment: Comment,
+    editor: User,
+    body: str,
+    kind: str = "",
+    source_type: str = "",
+    source: str = "",
 ) -> Comment:
     """Change a comment's text within the edit window, keeping the previous version."""
     comment = (
@@ -162,7 +169,7 @@ def edit_comment(
 
 
 @transaction.atomic
-def delete_comment(*, comment: Comment, author) -> Comment:
+def delete_comment(*, comment: Comment, author: User) -> Comment:
     """The author takes their comment down; replies keep a placeholder to hang from."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if not _is_author(comment, author):
@@ -176,7 +183,7 @@ def delete_comment(*, comment: Comment, author) -> Comment:
 
 
 @transaction.atomic
-def stop_reply_emails(*, member) -> None:
+def stop_reply_emails(*, member: User) -> None:
     """The one-click unsubscribe: no more reply emails for this member."""
     type(member).objects.filter(pk=member.pk).update(email_on_reply=False)
     member.email_on_reply = False

@@ -51,3 +51,21 @@ def test_only_moderators_moderate(member, moderator):
     assert permissions.can_moderate(moderator)
     assert not permissions.can_moderate(member)
     assert not permissions.can_moderate(AnonymousUser())
+
+
+def test_visible_to_shows_waiting_comments_to_their_author_and_moderators(
+    member, other_member, moderator
+):
+    from forum.models import Comment
+
+    published = CommentFactory(author=member)
+    pending = CommentFactory(author=member, status="pending")
+    hidden = CommentFactory(author=member, status="hidden")
+    CommentFactory(author=member, status="removed")
+    CommentFactory(author=member, status="deleted")
+    everyone = {published.pk}
+    assert set(Comment.objects.visible_to(AnonymousUser()).values_list("pk", flat=True)) == everyone
+    assert set(Comment.objects.visible_to(other_member).values_list("pk", flat=True)) == everyone
+    waiting = {published.pk, pending.pk, hidden.pk}
+    assert set(Comment.objects.visible_to(member).values_list("pk", flat=True)) == waiting
+    assert set(Comment.objects.visible_to(moderator).values_list("pk", flat=True)) == waiting

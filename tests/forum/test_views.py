@@ -503,3 +503,11 @@ def test_author_sees_edit_and_delete_links_others_do_not(client, member, other_m
     html = page_text(client.get(article.get_absolute_url()))
     assert edit_url(comment) not in html and delete_url(comment) not in html
     assert reverse("forum:comment-reply", kwargs={"pk": comment.pk}) in html
+
+
+def test_hidden_comment_with_replies_shows_a_placeholder_to_the_public(client, article):
+    hidden = CommentFactory(article=article, status="hidden", body_source="under review")
+    CommentFactory(article=article, parent=hidden, body_source="a visible answer")
+    html = page_text(client.get(article.get_absolute_url()))
+    assert "Hidden while a moderator reviews it" in html
+    assert "under review" not in html and "a visible answer" in html
