@@ -55,6 +55,8 @@ REASON_SEVERITY = {reason: rank for rank, reason in enumerate(ReportReason.value
 
 # Statuses whose text is never shown to the public; with replies they leave a placeholder.
 GONE_STATUSES = (CommentStatus.REMOVED, CommentStatus.DELETED)
+# Statuses whose text its author may still change (within the edit window).
+EDITABLE_STATUSES = (CommentStatus.PUBLISHED, CommentStatus.PENDING)
 
 
 class CommentQuerySet(models.QuerySet):
@@ -207,7 +209,7 @@ class Comment(models.Model):
     def editable_by(self, user) -> bool:
         return (
             self.deletable_by(user)
-            and self.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING)
+            and self.status in EDITABLE_STATUSES
             and timezone.now() <= self.edit_window_ends
         )
 

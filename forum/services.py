@@ -14,11 +14,18 @@ from django.utils import timezone
 
 from aposbook.models import User
 from articles.models import Article, Reference
-from forum.models import Comment, CommentRevision, CommentStatus, SourceType
+from forum.models import (
+    EDITABLE_STATUSES,
+    Comment,
+    CommentRevision,
+    CommentStatus,
+    SourceType,
+)
 from forum.permissions import posting_refusal
 from forum.rendering import RENDERER_VERSION, render_comment
 from forum.tasks import notify_reply
 
+GONE_MESSAGE = "This comment has been taken down, so it can no longer be edited."
 MAX_DEPTH = 2  # three levels: a top-level comment, replies, replies to replies
 
 
@@ -148,6 +155,8 @@ def edit_comment(
     )
     if not _is_author(comment, editor):
         raise EditRefused("You can only edit your own comments.", code="not_author")
+    if comment.status not in EDITABLE_STATUSES:
+        raise EditRefused(GONE_MESSAGE, code="gone")
     if not comment.editable_by(editor):
         raise EditRefused(
             f"Comments can be edited for {settings.FORUM_EDIT_WINDOW_MINUTES} minutes after "

@@ -11,10 +11,11 @@ from articles.models import Article
 from forum import permissions
 from forum.discussion import page_of
 from forum.forms import CommentForm
-from forum.models import Comment, CommentStatus
+from forum.models import EDITABLE_STATUSES, Comment, CommentStatus
 from forum.ratelimit import seconds_until_allowed
 from forum.rendering import render_comment, trusted
 from forum.services import (
+    GONE_MESSAGE,
     CommentRefused,
     PostingRefused,
     delete_comment,
@@ -108,6 +109,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         form = CommentForm(editing=True, initial=CommentForm.initial_for(comment))
         refused = "" if permissions.can_edit(request.user, comment) else EDIT_WINDOW_PASSED
+        refused = refused if comment.status in EDITABLE_STATUSES else GONE_MESSAGE
         return _composer_page(request, form, **page, status=403 if refused else 200, error=refused)
     form = CommentForm(request.POST, editing=True)
     if not form.is_valid() or "preview" in request.POST:

@@ -189,3 +189,10 @@ def test_inactive_member_cannot_post(article):
     member = UserFactory(username="gone", is_active=False)
     with pytest.raises(PostingRefused):
         post_comment(author=member, article=article, body="x")
+
+
+def test_a_deleted_comment_cannot_be_edited(member, article):
+    comment = post_comment(author=member, article=article, body="mine")
+    delete_comment(comment=comment, author=member)
+    with pytest.raises(EditRefused, match="taken down"):
+        edit_comment(comment=comment, editor=member, body="back from the dead")
