@@ -26,6 +26,10 @@ from forum.rendering import RENDERER_VERSION, render_comment
 from forum.tasks import notify_reply
 
 GONE_MESSAGE = "This comment has been taken down, so it can no longer be edited."
+PARENT_GONE = (
+    "The comment you are replying to is no longer available. "
+    "Your text is below: you can post it as a new comment instead."
+)
 MAX_DEPTH = 2  # three levels: a top-level comment, replies, replies to replies
 
 
@@ -98,12 +102,7 @@ def post_comment(
     if parent is not None:
         parent = Comment.objects.select_for_update().get(pk=parent.pk)
         if parent.article_id != article.pk or parent.status != CommentStatus.PUBLISHED:
-            raise PostingRefused(
-                "The comment you are replying to is no longer available. "
-                "Your text is below: you can post it as a new comment instead.",
-                status=400,
-                code="parent_gone",
-            )
+            raise PostingRefused(PARENT_GONE, status=400, code="parent_gone")
         parent, in_reply_to = _placement(parent)
     comment = Comment(
         article=article,

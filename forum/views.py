@@ -16,6 +16,7 @@ from forum.ratelimit import seconds_until_allowed
 from forum.rendering import render_comment, trusted
 from forum.services import (
     GONE_MESSAGE,
+    PARENT_GONE,
     CommentRefused,
     PostingRefused,
     delete_comment,
@@ -53,11 +54,7 @@ def _reply_parent(article: Article, parent_id: int | None) -> Comment | None:
         return None
     parent = Comment.objects.filter(pk=parent_id, article=article).select_related("author").first()
     if parent is None or parent.status != CommentStatus.PUBLISHED:
-        raise PostingRefused(
-            "The comment you are replying to is no longer available. "
-            "Your text is below: you can post it as a new comment instead.",
-            status=400,
-        )
+        raise PostingRefused(PARENT_GONE, status=400, code="parent_gone")
     return parent
 
 
