@@ -92,10 +92,41 @@ def _cleaner(tags: frozenset[str], attributes: dict, link_callback=_external_lin
     )
 
 
+# Emphasis nested deeper than this, or beyond this many spans in one comment, reads as
+# the asterisks typed. Nobody writes that on purpose, and thousands of <em> elements are
+# what makes the sanitizer slow (its formatting-element bookkeeping grows quadratically).
+MAX_EMPHASIS_NESTING = 4
+MAX_EMPHASIS_SPANS = 200
+_EMPHASIS = {"em_open": "em_close", "strong_open": "strong_close"}
+
+
+def _flatten_excess_emphasis(tokens: list) -> None:
+    spans = 0
+    for block in tokens:
+        open_flags: list[bool] = []  # one per open emphasis: was it turned into text?
+        depth = 0
+        for token in block.children or ():
+            if token.type in _EMPHASIS:
+                flatten = depth >= MAX_EMPHASIS_NESTING or spans >= MAX_EMPHASIS_SPANS
+                open_flags.append(flatten)
+                depth += not flatten
+                spans += not flatten
+            elif token.type in _EMPHASIS.values() and open_flags:
+                flatten = open_flags.pop()
+                depth -= not flatten
+            else:
+                continue
+            if flatten:
+                token.type, token.tag, token.nesting, token.content = "text", "", 0, token.markup
+
+
 def render_comment(source: str) -> str:
     """A member's Markdown as sanitized HTML, ready to store in body_html."""
+    tokens = _comment_markdown.parse(source)
+    _flatten_excess_emphasis(tokens)
+    html = _comment_markdown.renderer.render(tokens, _comment_markdown.options, {})
     cleaner = _cleaner(COMMENT_TAGS, COMMENT_ATTRIBUTES, link_callback=_absolute_links_only)
-    return cleaner.clean(_comment_markdown.render(source))
+    return cleaner.clean(html)
 
 
 @dataclass(frozen=True)

@@ -164,3 +164,10 @@ def test_pathological_input_renders_with_bounded_output(source):
     # Output grows at most linearly: no nesting explosion, no runaway markup.
     assert len(html) <= 8 * len(source) + 100
     assert html.count("<blockquote>") <= 25 and html.count("<ul>") <= 25
+    assert html.count("<em>") + html.count("<strong>") <= 200
+
+
+def test_absurdly_deep_emphasis_reads_as_the_asterisks_typed():
+    html = render_comment("*" * 10 + "deep" + "*" * 10)
+    assert html.count("<strong>") == 4 and "**deep**" in html
+    assert render_comment("***both***") == "<p><em><strong>both</strong></em></p>\n"
