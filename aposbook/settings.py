@@ -317,6 +317,14 @@ LOGGING = {
 
 ARTICLES_PER_PAGE = 20
 
+# --- Discussion forum (forum app) ----------------------------------------------
+FORUM_MAX_COMMENT_LENGTH = env_int("FORUM_MAX_COMMENT_LENGTH", 5000)
+FORUM_MAX_LINKS = env_int("FORUM_MAX_LINKS", 5)
+FORUM_EDIT_WINDOW_MINUTES = env_int("FORUM_EDIT_WINDOW_MINUTES", 15)
+FORUM_THREADS_PER_PAGE = env_int("FORUM_THREADS_PER_PAGE", 20)
+# Per member, counted on the shared cache (django-ratelimit's fixed windows).
+FORUM_POST_RATE = env_list("FORUM_POST_RATE", "5/m,40/h")
+
 # --- Moderation (issue 6) -----------------------------------------------------
 # Distinct open reporters after which a comment is hidden until a moderator decides.
 FORUM_HIDE_AFTER_REPORTS = env_int("FORUM_HIDE_AFTER_REPORTS", 3)

@@ -25,6 +25,7 @@ urlpatterns = [
     # Moderation (issue 6); the lead folds these into forum/urls.py at merge.
     path("", include(("forum.moderation_urls", "forum"))),
     path("admin/", admin.site.urls),
+    path("", include("forum.urls")),
 ]
 
 # allauth answers "too many attempts" with this view (it looks up handler429 here).

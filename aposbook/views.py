@@ -8,7 +8,7 @@ from articles.models import Article, Category
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    latest = Article.objects.published().select_related("category")[:10]
+    latest = Article.objects.published().with_comment_counts().select_related("category")[:10]
     categories = Category.objects.annotate(article_count=Count("articles")).filter(
         article_count__gt=0
     )

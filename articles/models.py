@@ -36,6 +36,12 @@ class ArticleQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
+    def with_comment_counts(self) -> "ArticleQuerySet":
+        """Annotate comment_count: the published comments under each article."""
+        return self.annotate(
+            comment_count=models.Count("comments", filter=Q(comments__status="published"))
+        )
+
     def search(self, query: str) -> "ArticleQuerySet":
         words = query.split()
         condition = Q()

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 
 from articles.models import Article, Category
 from articles.structured_data import article_json_ld
+from forum.discussion import discussion_context
 
 
 def science_index(request: HttpRequest) -> HttpResponse:
@@ -28,14 +29,17 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Article.objects.visible_to(request.user).select_related("category"), slug=slug
     )
     references = list(article.references.all())
+    discussion = discussion_context(request, article)
+    count = discussion["discussion"].comment_count
     return render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
             "references": references,
-            "json_ld": article_json_ld(article, references, request=request),
+            "json_ld": article_json_ld(article, references, request=request, comment_count=count),
             "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+            **discussion,
         },
     )
 

@@ -4,12 +4,16 @@ Comments are never deleted as rows: authors delete and moderators remove by chan
 the status, so threads keep their shape and the audit log keeps its subjects.
 """
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Reference
+from forum.rendering import trusted
 
 
 class CommentStatus(models.TextChoices):
@@ -47,6 +51,50 @@ class ReportReason(models.TextChoices):
 
 # Lower is more urgent; the moderation queue sorts by it.
 REASON_SEVERITY = {reason: rank for rank, reason in enumerate(ReportReason.values)}
+
+
+# Statuses whose text is never shown to the public; with replies they leave a placeholder.
+GONE_STATUSES = (CommentStatus.REMOVED, CommentStatus.DELETED)
+# Statuses whose text its author may still change (within the edit window).
+EDITABLE_STATUSES = (CommentStatus.PUBLISHED, CommentStatus.PENDING)
+
+
+class CommentQuerySet(models.QuerySet):
+    def published(self) -> "CommentQuerySet":
+        return self.filter(status=CommentStatus.PUBLISHED)
+
+    def visible_to(self, user) -> "CommentQuerySet":
+        """Comments whose text this reader may see: published ones, their own pending or
+        hidden ones, and (for moderators) everything awaiting a decision."""
+        condition = Q(status=CommentStatus.PUBLISHED)
+        if user.is_authenticated:
+            waiting = Q(status__in=[CommentStatus.PENDING, CommentStatus.HIDDEN])
+            condition |= waiting & Q(author=user)
+            if user.has_perm("forum.moderate"):
+                condition |= waiting
+        return self.filter(condition)
+
+    def threads_for(self, article: Article, user, *, kind: str = "") -> "CommentQuerySet":
+        """Top-level comments of a discussion this reader gets to see, as placeholders
+        at least: a removed or deleted comment shows only while its thread has replies."""
+        visible = Comment.objects.visible_to(user)
+        with_replies = Exists(visible.filter(root=OuterRef("pk")))
+        roots = self.filter(article=article, depth=0).filter(
+            Q(pk__in=visible.filter(article=article, depth=0).values("pk")) | with_replies
+        )
+        if kind:
+            roots = roots.filter(
+                Q(kind=kind) | Exists(visible.filter(root=OuterRef("pk"), kind=kind))
+            )
+        return roots.select_related("author", "source_reference")
+
+    def in_threads(self, root_ids: list[int]) -> "CommentQuerySet":
+        """Every reply of the given threads, in one query (the page filters per reader)."""
+        return (
+            self.filter(root_id__in=root_ids)
+            .select_related("author", "source_reference", "in_reply_to__author")
+            .order_by("created_at", "pk")
+        )
 
 
 class Comment(models.Model):
@@ -95,6 +143,8 @@ class Comment(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = CommentQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
         permissions = [("moderate", "Can moderate the discussion")]
@@ -117,6 +167,56 @@ class Comment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("forum:comment", kwargs={"pk": self.pk})
+
+    @property
+    def trusted_body_html(self):
+        return trusted(self.body_html)
+
+    @property
+    def author_name(self) -> str:
+        return self.author.username if self.author_id else "deleted member"
+
+    @property
+    def author_url(self) -> str:
+        # A plain path: the members app owns the URL name; the path is the contract.
+        return f"/members/{self.author.username}/" if self.author_id else ""
+
+    @property
+    def is_gone(self) -> bool:
+        return self.status in GONE_STATUSES
+
+    @property
+    def source_url(self) -> str:
+        if self.source_type == SourceType.DOI:
+            return f"https://doi.org/{self.source}"
+        if self.source_type == SourceType.PUBMED:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.source}/"
+        return self.source
+
+    @property
+    def edit_window_ends(self) -> datetime:
+        return self.created_at + timedelta(minutes=settings.FORUM_EDIT_WINDOW_MINUTES)
+
+    def readable_by(self, user) -> bool:
+        if self.status == CommentStatus.PUBLISHED:
+            return True
+        if self.status not in (CommentStatus.PENDING, CommentStatus.HIDDEN):
+            return False
+        return user.is_authenticated and (
+            self.author_id == user.pk or user.has_perm("forum.moderate")
+        )
+
+    def editable_by(self, user) -> bool:
+        return (
+            self.deletable_by(user)
+            and self.status in EDITABLE_STATUSES
+            and timezone.now() <= self.edit_window_ends
+        )
+
+    def deletable_by(self, user) -> bool:
+        return bool(
+            user.is_authenticated and self.author_id == user.pk and self.status not in GONE_STATUSES
+        )
 
 
 class CommentRevision(models.Model):
@@ -241,6 +341,14 @@ class ModerationAction(models.Model):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
+class SanctionQuerySet(models.QuerySet):
+    def active(self) -> "SanctionQuerySet":
+        """Bans not lifted and suspensions not lifted whose end is still ahead."""
+        return self.filter(lifted_at__isnull=True).filter(
+            Q(kind=Sanction.Kind.BAN) | Q(ends_at__gt=timezone.now())
+        )
+
+
 class Sanction(models.Model):
     class Kind(models.TextChoices):
         SUSPENSION = "suspension", "Suspension"
@@ -258,6 +366,8 @@ class Sanction(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     lifted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SanctionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

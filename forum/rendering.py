@@ -15,13 +15,14 @@ import unicodedata
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from bleach.linkifier import LinkifyFilter
 from bleach.sanitizer import Cleaner
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2
 
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener noreferrer"
@@ -50,7 +51,12 @@ ARTICLE_ATTRIBUTES = {
     "h3": ["id"],
 }
 
-_comment_markdown = MarkdownIt("commonmark", {"html": False})
+# Constructs the comment allowlist has no tag for are switched off in the parser, so
+# they read as the literal text typed ("# not a heading", "![alt](url)") instead of
+# being stripped into something the member never wrote.
+_comment_markdown = MarkdownIt("commonmark", {"html": False}).disable(
+    ["heading", "lheading", "image"]
+)
 _article_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
@@ -63,7 +69,16 @@ def _external_links(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
-def _cleaner(tags: frozenset[str], attributes: dict) -> Cleaner:
+def _absolute_links_only(attrs: dict, new: bool = False) -> dict | None:
+    """Members link out, never to relative or scheme-less addresses ("%6Aavascript:…"
+    is a relative path to a browser, but a trap to every later reader of the HTML)."""
+    href = attrs.get((None, "href"), "")
+    if urlsplit(href).scheme.lower() not in ALLOWED_PROTOCOLS:
+        return None  # bleach keeps the link text and drops the <a>
+    return _external_links(attrs, new)
+
+
+def _cleaner(tags: frozenset[str], attributes: dict, link_callback=_external_links) -> Cleaner:
     # Clean and linkify in ONE pass: a second bleach.linkify pass re-escapes entities
     # inside <code> (readers would see &lt;b&gt;). A Cleaner is not thread-safe, so
     # build one per call; it is cheap next to the Markdown parse.
@@ -73,13 +88,45 @@ def _cleaner(tags: frozenset[str], attributes: dict) -> Cleaner:
         protocols=ALLOWED_PROTOCOLS,
         strip=True,
         strip_comments=True,
-        filters=[partial(LinkifyFilter, callbacks=[_external_links], skip_tags=["pre", "code"])],
+        filters=[partial(LinkifyFilter, callbacks=[link_callback], skip_tags=["pre", "code"])],
     )
+
+
+# Emphasis nested deeper than this, or beyond this many spans in one comment, reads as
+# the asterisks typed. Nobody writes that on purpose, and thousands of <em> elements are
+# what makes the sanitizer slow (its formatting-element bookkeeping grows quadratically).
+MAX_EMPHASIS_NESTING = 4
+MAX_EMPHASIS_SPANS = 200
+_EMPHASIS = {"em_open": "em_close", "strong_open": "strong_close"}
+
+
+def _flatten_excess_emphasis(tokens: list) -> None:
+    spans = 0
+    for block in tokens:
+        open_flags: list[bool] = []  # one per open emphasis: was it turned into text?
+        depth = 0
+        for token in block.children or ():
+            if token.type in _EMPHASIS:
+                flatten = depth >= MAX_EMPHASIS_NESTING or spans >= MAX_EMPHASIS_SPANS
+                open_flags.append(flatten)
+                depth += not flatten
+                spans += not flatten
+            elif token.type in _EMPHASIS.values() and open_flags:
+                flatten = open_flags.pop()
+                depth -= not flatten
+            else:
+                continue
+            if flatten:
+                token.type, token.tag, token.nesting, token.content = "text", "", 0, token.markup
 
 
 def render_comment(source: str) -> str:
     """A member's Markdown as sanitized HTML, ready to store in body_html."""
-    return _cleaner(COMMENT_TAGS, COMMENT_ATTRIBUTES).clean(_comment_markdown.render(source))
+    tokens = _comment_markdown.parse(source)
+    _flatten_excess_emphasis(tokens)
+    html = _comment_markdown.renderer.render(tokens, _comment_markdown.options, {})
+    cleaner = _cleaner(COMMENT_TAGS, COMMENT_ATTRIBUTES, link_callback=_absolute_links_only)
+    return cleaner.clean(html)
 
 
 @dataclass(frozen=True)

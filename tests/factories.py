@@ -5,6 +5,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from articles.models import Article, Category, Reference
+from forum.models import Comment
+from forum.rendering import render_comment
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -66,3 +68,18 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
     year = 2020
     doi = "10.1000/example.123"
     stance = Reference.Stance.SUPPORTING
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A published comment, rendered as the service would (replies: pass parent=)."""
+
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    author = factory.SubFactory(UserFactory)
+    body_source = factory.Sequence(lambda n: f"Comment number {n}.")
+    body_html = factory.LazyAttribute(lambda c: render_comment(c.body_source))
+    depth = factory.LazyAttribute(lambda c: c.parent.depth + 1 if c.parent else 0)
+    root = factory.LazyAttribute(lambda c: (c.parent.root or c.parent) if c.parent else None)
+    parent = None

@@ -1,0 +1,197 @@
+"""Every change a member makes to the discussion: post, edit, delete.
+
+Each function is one transaction, takes the acting member explicitly, checks the rules
+itself (views may have checked already; a second door must not skip them) and raises a
+CommentRefused subclass with a message for the member and the HTTP status to answer with.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from aposbook.models import User
+from articles.models import Article, Reference
+from forum.models import (
+    EDITABLE_STATUSES,
+    Comment,
+    CommentRevision,
+    CommentStatus,
+    SourceType,
+)
+from forum.permissions import posting_refusal
+from forum.rendering import RENDERER_VERSION, render_comment
+from forum.tasks import notify_reply
+
+GONE_MESSAGE = "This comment has been taken down, so it can no longer be edited."
+PARENT_GONE = (
+    "The comment you are replying to is no longer available. "
+    "Your text is below: you can post it as a new comment instead."
+)
+MAX_DEPTH = 2  # three levels: a top-level comment, replies, replies to replies
+
+
+class CommentRefused(Exception):
+    def __init__(self, message: str, *, status: int = 403, code: str = "refused"):
+        super().__init__(message)
+        self.message, self.status, self.code = message, status, code
+
+
+class PostingRefused(CommentRefused):
+    pass
+
+
+class EditRefused(CommentRefused):
+    pass
+
+
+class DeleteRefused(CommentRefused):
+    pass
+
+
+def initial_status(*, author: User, article: Article, body: str) -> str:
+    """The status a new comment starts with. The one place screening decides holds."""
+    if article.premoderate or article.category.premoderate:
+        return CommentStatus.PENDING
+    return CommentStatus.PUBLISHED
+
+
+def matching_reference(*, article: Article, source_type: str, source: str) -> Reference | None:
+    """The article's own reference a cited source points at, if any."""
+    if source_type == SourceType.DOI:
+        condition = Q(doi__iexact=source)
+    elif source_type == SourceType.PUBMED:
+        condition = Q(pmid=source)
+    elif source_type == SourceType.URL:
+        condition = Q(url=source) | Q(url=source.rstrip("/")) | Q(url=source.rstrip("/") + "/")
+    else:
+        return None
+    return article.references.filter(condition).first()
+
+
+def _placement(parent: Comment) -> tuple[Comment, Comment | None]:
+    """Where a reply to `parent` sits: under it, or beside it once the nesting cap is hit
+    (then it records whom it answers)."""
+    if parent.depth < MAX_DEPTH:
+        return parent, None
+    return parent.parent, parent
+
+
+@transaction.atomic
+def post_comment(
+    *,
+    author: User,
+    article: Article,
+    body: str,
+    kind: str = "",
+    source_type: str = "",
+    source: str = "",
+    parent: Comment | None = None,
+    form_token: uuid.UUID | None = None,
+) -> Comment:
+    """Publish (or hold) a comment. The same form token twice returns the first comment."""
+    if refusal := posting_refusal(author, article):
+        raise PostingRefused(refusal.message, status=refusal.status, code=refusal.code)
+    if form_token is not None:
+        existing = Comment.objects.filter(author=author, form_token=form_token).first()
+        if existing is not None:
+            return existing
+    in_reply_to = None
+    if parent is not None:
+        parent = Comment.objects.select_for_update().get(pk=parent.pk)
+        if parent.article_id != article.pk or parent.status != CommentStatus.PUBLISHED:
+            raise PostingRefused(PARENT_GONE, status=400, code="parent_gone")
+        parent, in_reply_to = _placement(parent)
+    comment = Comment(
+        article=article,
+        author=author,
+        parent=parent,
+        in_reply_to=in_reply_to,
+        root_id=(parent.root_id or parent.pk) if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        body_source=body,
+        body_html=render_comment(body),
+        renderer_version=RENDERER_VERSION,
+        kind=kind,
+        source_type=source_type,
+        source=source,
+        source_reference=matching_reference(
+            article=article, source_type=source_type, source=source
+        ),
+        status=initial_status(author=author, article=article, body=body),
+        form_token=form_token,
+    )
+    try:
+        with transaction.atomic():
+            comment.save()
+    except IntegrityError:
+        # The same form, submitted twice at the same moment: the other request won.
+        return Comment.objects.get(author=author, form_token=form_token)
+    if comment.parent_id and comment.status == CommentStatus.PUBLISHED:
+        transaction.on_commit(lambda: notify_reply.enqueue(comment_id=comment.pk))
+    return comment
+
+
+def _is_author(comment: Comment, user: User) -> bool:
+    return bool(user.is_authenticated and comment.author_id == user.pk)
+
+
+@transaction.atomic
+def edit_comment(
+    *,
+    comment: Comment,
+    editor: User,
+    body: str,
+    kind: str = "",
+    source_type: str = "",
+    source: str = "",
+) -> Comment:
+    """Change a comment's text within the edit window, keeping the previous version."""
+    comment = (
+        Comment.objects.select_for_update(of=("self",)).select_related("article").get(pk=comment.pk)
+    )
+    if not _is_author(comment, editor):
+        raise EditRefused("You can only edit your own comments.", code="not_author")
+    if comment.status not in EDITABLE_STATUSES:
+        raise EditRefused(GONE_MESSAGE, code="gone")
+    if not comment.editable_by(editor):
+        raise EditRefused(
+            f"Comments can be edited for {settings.FORUM_EDIT_WINDOW_MINUTES} minutes after "
+            "posting, and that time has passed for this one.",
+            code="window_closed",
+        )
+    CommentRevision.objects.create(
+        comment=comment, body_source=comment.body_source, kind=comment.kind, source=comment.source
+    )
+    comment.body_source, comment.kind = body, kind
+    comment.source_type, comment.source = source_type, source
+    comment.source_reference = matching_reference(
+        article=comment.article, source_type=source_type, source=source
+    )
+    comment.body_html, comment.renderer_version = render_comment(body), RENDERER_VERSION
+    comment.edited_at = timezone.now()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def delete_comment(*, comment: Comment, author: User) -> Comment:
+    """The author takes their comment down; replies keep a placeholder to hang from."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if not _is_author(comment, author):
+        raise DeleteRefused("You can only delete your own comments.", code="not_author")
+    if not comment.deletable_by(author):
+        raise DeleteRefused("This comment has already been taken down.", status=400, code="gone")
+    comment.status = CommentStatus.DELETED
+    comment.status_changed_at = timezone.now()
+    comment.save(update_fields=["status", "status_changed_at"])
+    return comment
+
+
+@transaction.atomic
+def stop_reply_emails(*, member: User) -> None:
+    """The one-click unsubscribe: no more reply emails for this member."""
+    type(member).objects.filter(pk=member.pk).update(email_on_reply=False)
+    member.email_on_reply = False

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from forum import views
+
+app_name = "forum"
+
+urlpatterns = [
+    path("science/<slug:slug>/comments/", views.comment_create, name="comment-create"),
+    path("comments/<int:pk>/", views.comment_permalink, name="comment"),
+    path("comments/<int:pk>/reply/", views.comment_reply, name="comment-reply"),
+    path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
+    path("comments/<int:pk>/delete/", views.comment_delete, name="comment-delete"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

@@ -1,0 +1,165 @@
+"""Thin views: fetch through a helper, validate a form, call one service, redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from articles.models import Article
+from forum import permissions
+from forum.discussion import page_of
+from forum.forms import CommentForm
+from forum.models import EDITABLE_STATUSES, Comment, CommentStatus
+from forum.ratelimit import seconds_until_allowed
+from forum.rendering import render_comment, trusted
+from forum.services import (
+    GONE_MESSAGE,
+    PARENT_GONE,
+    CommentRefused,
+    PostingRefused,
+    delete_comment,
+    edit_comment,
+    matching_reference,
+    post_comment,
+    stop_reply_emails,
+)
+from forum.tasks import member_from_unsubscribe_token
+
+EDIT_WINDOW_PASSED = (
+    "The time to edit this comment has passed. You can still delete it, or post a new comment."
+)
+
+
+def _composer_page(request, form, *, article, status=200, parent=None, comment=None, error=""):
+    if error:
+        form.add_error(None, error)
+    preview = preview_reference = None
+    if "preview" in request.POST and form.is_valid():
+        preview = trusted(render_comment(form.cleaned_data["body"]))
+        source = form.cleaned_data["source"]
+        preview_reference = matching_reference(
+            article=article, source_type=source.type, source=source.value
+        )
+    context = {"form": form, "article": article, "parent": parent, "comment": comment}
+    context["preview_reference"] = preview_reference
+    return render(
+        request, "forum/comment_form.html", {**context, "preview": preview}, status=status
+    )
+
+
+def _reply_parent(article: Article, parent_id: int | None) -> Comment | None:
+    if parent_id is None:
+        return None
+    parent = Comment.objects.filter(pk=parent_id, article=article).select_related("author").first()
+    if parent is None or parent.status != CommentStatus.PUBLISHED:
+        raise PostingRefused(PARENT_GONE, status=400, code="parent_gone")
+    return parent
+
+
+def _article_for(user, slug: str) -> Article:
+    return get_object_or_404(Article.objects.visible_to(user).select_related("category"), slug=slug)
+
+
+@login_required
+@require_POST
+def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
+    article = _article_for(request.user, slug)
+    form = CommentForm(request.POST)
+    page = {"article": article, "parent": None}
+    try:
+        page["parent"] = _reply_parent(article, form.parent_id())
+        if not form.is_valid() or "preview" in request.POST:
+            return _composer_page(request, form, **page, status=200 if form.is_valid() else 400)
+        if wait := seconds_until_allowed(request):
+            error = f"You are posting too fast. Try again in {wait} seconds."
+            return _composer_page(request, form, **page, status=429, error=error)
+        comment = post_comment(
+            author=request.user, article=article, parent=page["parent"], **form.post_fields()
+        )
+    except CommentRefused as refusal:
+        return _composer_page(request, form, **page, status=refusal.status, error=refusal.message)
+    if comment.status == CommentStatus.PENDING:
+        messages.info(request, "Thank you. Your comment is awaiting review by a moderator.")
+    else:
+        messages.success(request, "Your comment is published.")
+    return redirect(comment)
+
+
+def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = get_object_or_404(Comment.objects.published().select_related("article"), pk=pk)
+    article = _article_for(request.user, parent.article.slug)
+    form = CommentForm(initial={"parent": parent.pk})
+    refusal = permissions.posting_refusal(request.user, article)
+    context = {"form": form, "article": article, "parent": parent, "refusal": refusal}
+    return render(request, "forum/comment_form.html", context, status=403 if refusal else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(Comment.objects.select_related("article", "author"), pk=pk)
+    if comment.author_id != request.user.pk:
+        return _refused(request, "You can only edit your own comments.")
+    page = {"article": comment.article, "comment": comment}
+    if request.method == "GET":
+        form = CommentForm(editing=True, initial=CommentForm.initial_for(comment))
+        refused = "" if permissions.can_edit(request.user, comment) else EDIT_WINDOW_PASSED
+        refused = refused if comment.status in EDITABLE_STATUSES else GONE_MESSAGE
+        return _composer_page(request, form, **page, status=403 if refused else 200, error=refused)
+    form = CommentForm(request.POST, editing=True)
+    if not form.is_valid() or "preview" in request.POST:
+        return _composer_page(request, form, **page, status=200 if form.is_valid() else 400)
+    try:
+        edit_comment(comment=comment, editor=request.user, **form.edit_fields())
+    except CommentRefused as refusal:
+        return _composer_page(request, form, **page, status=refusal.status, error=refusal.message)
+    messages.success(request, "Your comment is updated.")
+    return redirect(comment)
+
+
+def _refused(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
+    return render(request, "forum/refused.html", {"message": message}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    if request.method == "GET":
+        if not permissions.can_delete(request.user, comment):
+            return _refused(request, "You can only delete your own comments.")
+        return render(request, "forum/comment_confirm_delete.html", {"comment": comment})
+    try:
+        delete_comment(comment=comment, author=request.user)
+    except CommentRefused as refusal:
+        return _refused(request, refusal.message, refusal.status)
+    messages.success(request, "Your comment is deleted.")
+    return redirect(f"{comment.article.get_absolute_url()}#discussion")
+
+
+def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    articles = Article.objects.visible_to(request.user)
+    comment = get_object_or_404(
+        Comment.objects.select_related("article", "root"), pk=pk, article__in=articles
+    )
+    if comment.status == CommentStatus.PENDING and not comment.readable_by(request.user):
+        raise Http404("No such comment.")
+    page = page_of(comment, request.user)
+    query = f"?page={page}" if page > 1 else ""
+    return redirect(f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}")
+
+
+# Mail clients send the one-click POST (RFC 8058) without a CSRF token; the signed
+# token in the URL is the proof, and all it can do is switch an email off.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    member = member_from_unsubscribe_token(token)
+    if member is None:
+        return render(request, "forum/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        stop_reply_emails(member=member)
+    context = {"member": member, "done": request.method == "POST"}
+    return render(request, "forum/unsubscribe.html", context)
