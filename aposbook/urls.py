@@ -22,8 +22,6 @@ urlpatterns = [
     path("accounts/settings/delete/", account_views.account_delete, name="account-delete"),
     path("accounts/", include("allauth.urls")),
     path("members/<str:username>/", account_views.member_detail, name="member-detail"),
-    # Moderation (issue 6); the lead folds these into forum/urls.py at merge.
-    path("", include(("forum.moderation_urls", "forum"))),
     path("admin/", admin.site.urls),
     path("", include("forum.urls")),
 ]

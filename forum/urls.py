@@ -1,6 +1,6 @@
 from django.urls import path
 
-from forum import views
+from forum import moderation_urls, views
 
 app_name = "forum"
 
@@ -12,3 +12,7 @@ urlpatterns = [
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment-delete"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]
+
+# Moderation keeps its own module but shares the "forum" namespace
+# (forum:moderation-queue, forum:comment-report, ...).
+urlpatterns += moderation_urls.urlpatterns
