@@ -14,4 +14,8 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
 ]
+
+handler500 = "aposbook.views.server_error"
