@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from aposbook.middleware import OUTAGE_ERRORS, outage_response, resubmit_context
 from articles.models import Article, Category
@@ -40,14 +40,14 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """The process is up and answering; touches neither database nor cache."""
     return JsonResponse({"status": "ok"})
 
 
 @never_cache
-@require_GET
+@require_safe
 def readyz(request: HttpRequest) -> JsonResponse:
     """Ready for traffic: the database and the cache both answer (503 otherwise)."""
     checks = {"database": _check_database, "cache": _check_cache}
