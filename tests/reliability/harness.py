@@ -300,7 +300,8 @@ class Client:
     """A browser stand-in: keeps cookies, reads CSRF tokens from forms, no redirects."""
 
     port: int
-    host: str = "127.0.0.1"
+    # The Host header; servers behind one load balancer all see the public name.
+    host: str = ""
     timeout: float = 10
     cookies: dict[str, str] = field(default_factory=dict)
 
@@ -308,7 +309,7 @@ class Client:
         self, method: str, path: str, *, form: dict | None = None, headers: dict | None = None
     ) -> Response:
         body = urllib.parse.urlencode(form, doseq=True) if form is not None else None
-        all_headers = {"Host": f"{self.host}:{self.port}", **(headers or {})}
+        all_headers = {"Host": self.host or f"127.0.0.1:{self.port}", **(headers or {})}
         if body is not None:
             all_headers["Content-Type"] = "application/x-www-form-urlencoded"
         if self.cookies:
