@@ -32,7 +32,7 @@ run: migrate
 # Production mode on this machine: see "Production deployment" in the README.
 # Needs DJANGO_SECRET_KEY; on plain http (no TLS proxy in front) also DJANGO_HTTPS=0.
 serve: setup
-	PORT=$(PORT) aposbook/serve.sh
+	PORT=$(PORT) exec aposbook/serve.sh
 
 # The fault, load and scale-out suite (needs DATABASE_URL, REDIS_URL, initdb and nginx).
 reliability: setup

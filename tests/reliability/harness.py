@@ -137,16 +137,26 @@ class Process:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def _group_alive(self) -> bool:
+        try:
+            os.killpg(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
     def stop(self, timeout: float = 15) -> None:
-        if self.alive():
+        """Stop the whole group, even if its leader already exited (orphans stay in it)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while self._group_alive() and time.monotonic() < deadline:
+            self.popen.poll()
+            time.sleep(0.1)
+        if self._group_alive():
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.pid, signal.SIGTERM)
-            try:
-                self.popen.wait(timeout)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.pid, signal.SIGKILL)
-                self.popen.wait(5)
+                os.killpg(self.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.popen.wait(5)
         self._log.close()
 
 
