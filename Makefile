@@ -49,7 +49,7 @@ format: setup
 
 # Browser tests run when Chromium is installed (CI installs it and insists on it).
 test: lint
-	$(BIN)/python -m pytest -n 2 --create-db -m "not reliability" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --create-db $(PYTEST_ARGS)
 
 lock: setup
 	$(BIN)/python -m pip install --quiet uv
