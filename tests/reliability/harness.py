@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -361,16 +362,27 @@ class Client:
 
 
 def raw_request(port: int, data: bytes, *, timeout: float = 10) -> int:
-    """Send bytes as they are (broken encodings, huge headers); return the status code."""
+    """Send bytes as they are (broken encodings, huge headers); return the status code.
+
+    A server may answer and close before reading everything we send (a header too big);
+    reading while a second thread sends catches that answer before the reset."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        sock.sendall(data)
-        sock.shutdown(socket.SHUT_WR)
+
+        def send() -> None:
+            with contextlib.suppress(OSError):  # the server stopped reading: fine
+                sock.sendall(data)
+                sock.shutdown(socket.SHUT_WR)
+
+        sender = threading.Thread(target=send, daemon=True)
+        sender.start()
         received = b""
-        while b"\r\n" not in received:
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            received += chunk
+        with contextlib.suppress(ConnectionResetError):
+            while b"\r\n" not in received:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                received += chunk
+        sender.join(timeout)
     status_line = received.split(b"\r\n", 1)[0].decode("latin-1")
     assert status_line.startswith("HTTP/1."), f"no HTTP answer: {received[:200]!r}"
     return int(status_line.split()[1])
