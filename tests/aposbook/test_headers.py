@@ -128,6 +128,13 @@ def test_cookies_are_secure_httponly_and_lax_in_production(client, settings, mem
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
 
 
+def test_health_checks_answer_plain_http_while_pages_redirect(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/science/").status_code == 301
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+
+
 def test_health_checks_are_json_and_never_cached(client, db):
     for path in ("/healthz", "/readyz"):
         response = client.get(path)

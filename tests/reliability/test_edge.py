@@ -33,6 +33,10 @@ def request_bytes(
     return head + headers + b"\r\n" + body
 
 
+def cookie_header(client: Client) -> bytes:
+    return ("Cookie: " + "; ".join(f"{k}={v}" for k, v in client.cookies.items()) + "\r\n").encode()
+
+
 # A body larger than DATA_UPLOAD_MAX_MEMORY_SIZE is refused from its declared length,
 # before it is read; sending only the headers keeps the test free of reset races.
 OVERSIZED = 400_000
@@ -86,14 +90,11 @@ def test_oversized_form_with_a_valid_token_is_refused(server):
     _, port = server
     client = Client(port)
     token = client.csrf_token("/accounts/login/")
-    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    headers = cookie_header(client) + f"X-CSRFToken: {token}\r\n".encode()
     status = raw_request(
         port,
         request_bytes(
-            b"/accounts/login/",
-            method=b"POST",
-            headers=f"Cookie: {cookie}\r\nX-CSRFToken: {token}\r\n".encode(),
-            declared_length=OVERSIZED,
+            b"/accounts/login/", method=b"POST", headers=headers, declared_length=OVERSIZED
         ),
     )
     assert status == 400
@@ -103,12 +104,11 @@ def test_invalid_utf8_in_a_signed_in_form_is_a_form_error(server):
     process, port = server
     client = Client(port)
     token = client.csrf_token("/accounts/login/")
-    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
     body = b"csrfmiddlewaretoken=" + token.encode() + b"&login=%ff%fe&password=\xff"
     status = raw_request(
         port,
         request_bytes(
-            b"/accounts/login/", method=b"POST", body=body, headers=f"Cookie: {cookie}\r\n".encode()
+            b"/accounts/login/", method=b"POST", body=body, headers=cookie_header(client)
         ),
     )
     assert status == 200  # the sign-in form again, with its error message
