@@ -120,7 +120,7 @@ def resubmit_context(request: HttpRequest) -> dict:
             {"name": name, "value": value, "multiline": "\n" in value or len(value) > 80}
             for name, value in fields
         ],
-        "action": request.path,
+        "action": request.get_full_path(),
         "csrf_token": get_token(request) if fields else "",
     }
 

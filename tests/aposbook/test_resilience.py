@@ -78,7 +78,7 @@ def test_posted_form_comes_back_escaped_without_secrets(client, db):
         response = client.post("/accounts/login/?next=/science/", form)
     assert response.status_code == 503
     body = response.content.decode()
-    assert '<form method="post" action="/accounts/login/">' in body
+    assert '<form method="post" action="/accounts/login/?next=/science/">' in body
     assert 'name="csrfmiddlewaretoken"' in body
     assert (
         "I take 300 mg &lt;b&gt;every&lt;/b&gt; night &amp; &quot;it helps&quot;\n"
