@@ -8,7 +8,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: run test lint format migrate setup serve bench lock clean
+.PHONY: run test lint format migrate setup serve reliability bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,15 @@ migrate: setup
 
 run: migrate
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production mode on this machine: see "Production deployment" in the README.
+# Needs DJANGO_SECRET_KEY; on plain http (no TLS proxy in front) also DJANGO_HTTPS=0.
+serve: setup
+	PORT=$(PORT) exec aposbook/serve.sh
+
+# The fault, load and scale-out suite (needs DATABASE_URL, REDIS_URL, initdb and nginx).
+reliability: setup
+	$(BIN)/python -m pytest -m reliability -p no:xdist -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -74,7 +74,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "aposbook.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "aposbook.middleware.EdgeLimitsMiddleware",
+    "aposbook.middleware.PermissionsPolicyMiddleware",
+    "aposbook.middleware.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,7 +132,7 @@ else:
     # A short connect timeout lets a request fail fast (503) when the database is down
     # instead of holding a worker for the kernel's TCP timeout.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
-        "DATABASE_CONNECT_TIMEOUT", 3
+        "DATABASE_CONNECT_TIMEOUT", 2
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -136,13 +140,17 @@ AUTH_USER_MODEL = "aposbook.User"
 
 # --- Cache and sessions -------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Lets two deployments (or two test runs) share one Redis without sharing keys.
+CACHE_KEY_PREFIX = os.environ.get("DJANGO_CACHE_KEY_PREFIX", "aposbook")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "aposbook",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 300,
+            # Fail fast (503) when Redis is unreachable instead of holding the worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
@@ -152,7 +160,7 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "django_cache",
-            "KEY_PREFIX": "aposbook",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 300,
         }
     }
@@ -265,6 +273,37 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Every form carries its token in a hidden field, so no script needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "aposbook.views.csrf_failure"
+
+# HTTPS: on by default in production. DJANGO_HTTPS=0 is the explicit opt-out for
+# plain-http runs on one machine (make serve on 127.0.0.1, reliability tests, benchmark).
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
+# Load balancers probe app servers over plain http on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", HTTPS)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+if env_bool("DJANGO_BEHIND_PROXY"):
+    # Only behind a proxy that overwrites X-Forwarded-Proto; otherwise clients could lie.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST")
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+
+# --- Limits at the edge -------------------------------------------------------
+# A comment is a few KiB; 256 KiB leaves room for any form while refusing floods.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# Longer query strings than any page needs get a clean 414 (gunicorn caps the line too).
+MAX_QUERY_STRING_LENGTH = 4096
+# Seconds a client is asked to wait when the database or cache is unreachable.
+OUTAGE_RETRY_AFTER = env_int("DJANGO_OUTAGE_RETRY_AFTER", 5)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -302,15 +341,38 @@ FORUM_NOTICE = (
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "aposbook.logging.RequestIdFilter"},
+        "no_traceback": {"()": "aposbook.logging.NoTracebackFilter"},
+    },
     "formatters": {
-        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "line": {
+            "()": "aposbook.logging.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
     },
     "handlers": {
         "stderr": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stderr",
             "formatter": "line",
+            "filters": ["request_id"],
         }
+    },
+    "loggers": {
+        # Our request line (aposbook.request) replaces Django's 4xx/5xx lines, which
+        # would repeat each failure; server errors still log with their traceback.
+        "django.request": {"level": "ERROR"},
+        # A bad Host header or an oversized body is the client's mistake: one line, no traceback.
+        **{
+            f"django.security.{name}": {"filters": ["no_traceback"]}
+            for name in (
+                "DisallowedHost",
+                "RequestDataTooBig",
+                "TooManyFieldsSent",
+                "TooManyFilesSent",
+            )
+        },
     },
     "root": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }

@@ -24,7 +24,10 @@ urlpatterns = [
     path("members/<str:username>/", account_views.member_detail, name="member-detail"),
     path("admin/", admin.site.urls),
     path("", include("forum.urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
 ]
 
 # allauth answers "too many attempts" with this view (it looks up handler429 here).
 handler429 = account_views.too_many_requests
+handler500 = "aposbook.views.server_error"

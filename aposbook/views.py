@@ -1,9 +1,21 @@
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import logging
+import sys
+import uuid
 
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views import defaults
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_safe
+
+from aposbook.middleware import OUTAGE_ERRORS, outage_response, resubmit_context
 from articles.models import Article, Category
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -25,3 +37,58 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The process is up and answering; touches neither database nor cache."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_safe
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Ready for traffic: the database and the cache both answer (503 otherwise)."""
+    checks = {"database": _check_database, "cache": _check_cache}
+    results = {}
+    for name, check in checks.items():
+        try:
+            check()
+            results[name] = "ok"
+        except Exception as error:  # any failure means "not ready", never a 500
+            logger.warning("readiness: %s unavailable (%s)", name, type(error).__name__)
+            results[name] = "unavailable"
+    ready = all(result == "ok" for result in results.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": results},
+        status=200 if ready else 503,
+    )
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_cache() -> None:
+    key = f"readyz:{uuid.uuid4().hex}"
+    cache.set(key, "1", timeout=10)
+    if cache.get(key) != "1":
+        raise RuntimeError("cache did not return what was stored")
+    cache.delete(key)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A friendly 403 that hands back what the member typed, with a fresh token."""
+    body = loader.get_template("403_csrf.html").render(resubmit_context(request))
+    return HttpResponse(body, status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database outage raised outside a view still gets the calm 503."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OUTAGE_ERRORS):
+        return outage_response(request, error)
+    return defaults.server_error(request)

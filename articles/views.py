@@ -2,12 +2,14 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from articles.models import Article, Category
 from articles.structured_data import article_json_ld
 from forum.discussion import discussion_context
 
 
+@require_safe
 def science_index(request: HttpRequest) -> HttpResponse:
     articles = Article.objects.published().select_related("category").order_by("category__name")
     by_category: dict[Category, list[Article]] = {}
@@ -16,6 +18,7 @@ def science_index(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/science_index.html", {"by_category": by_category})
 
 
+@require_safe
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     articles = Article.objects.published().filter(category=category)
@@ -44,6 +47,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     results = Article.objects.published().search(query).select_related("category")

@@ -6,6 +6,10 @@ os.environ.setdefault(
     "DJANGO_SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 )
 
+# The test client and live_server speak plain http; tests/aposbook/test_settings.py
+# checks the HTTPS defaults in a subprocess with a production environment.
+os.environ.setdefault("DJANGO_HTTPS", "0")
+
 from aposbook.settings import *  # noqa: F403
 
 # Fast hashing: tests create many members; production keeps Django's default.

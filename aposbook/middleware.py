@@ -1,0 +1,160 @@
+"""Site-wide middleware: request ids and the request log line, edge limits, the
+Permissions-Policy header, and a calm 503 (that keeps the member's text) while the
+database or cache is unreachable."""
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template import loader
+
+from aposbook.logging import request_id_var
+
+try:  # redis is installed whenever REDIS_URL can be used
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+except ImportError:  # pragma: no cover
+    RedisConnectionError = RedisTimeoutError = OSError
+
+GetResponse = Callable[[HttpRequest], HttpResponse]
+
+# Database or cache unreachable: a backend being down, not a bug in our code.
+OUTAGE_ERRORS = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+
+request_log = logging.getLogger("aposbook.request")
+outage_log = logging.getLogger("aposbook.outage")
+
+# A client may pass its own id (a load balancer's); anything else gets a fresh one.
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+# Paths that carry a secret key in them (email confirmation, password reset) are logged
+# without it.
+_SECRET_PATHS = re.compile(r"^(/accounts/(?:confirm-email|password/reset/key)/)[^/]+")
+# Form fields never echoed back or logged: tokens, passwords, one-time codes.
+_SECRET_FIELD = re.compile(r"csrf|password|token|secret|code|key|otp|credential", re.IGNORECASE)
+
+
+def log_path(request: HttpRequest) -> str:
+    return _SECRET_PATHS.sub(r"\1…", request.path)
+
+
+class RequestIdMiddleware:
+    """Gives every request an id (X-Request-ID in and out), puts it into every log line,
+    and writes one access line per request (path only: query strings may carry tokens)."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        started = time.monotonic()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            request_log.info(
+                "%s %s %s %.0fms",
+                request.method,
+                log_path(request),
+                response.status_code,
+                (time.monotonic() - started) * 1000,
+            )
+            return response
+        finally:
+            request_id_var.reset(token)
+
+
+class EdgeLimitsMiddleware:
+    """Refuses query strings longer than any page needs with a clean 414."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if len(request.META.get("QUERY_STRING", "")) > settings.MAX_QUERY_STRING_LENGTH:
+            body = loader.get_template("400.html").render({"reason": "The address is too long."})
+            return HttpResponse(body, status=414)
+        return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Turns off browser features no page uses (camera, microphone, location, …)."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+def echoed_fields(request: HttpRequest) -> list[tuple[str, str]]:
+    """The text a member submitted, minus secrets, to hand back when we could not save it."""
+    if request.method != "POST":
+        return []
+    try:
+        data = request.POST
+    except Exception:  # an unreadable body (too big, broken encoding): nothing to echo
+        return []
+    return [
+        (name, value)
+        for name, values in data.lists()
+        if not _SECRET_FIELD.search(name)
+        for value in values
+    ]
+
+
+def resubmit_context(request: HttpRequest) -> dict:
+    from django.middleware.csrf import get_token  # cookie-based: needs no database
+
+    fields = echoed_fields(request)
+    return {
+        "fields": [
+            {"name": name, "value": value, "multiline": "\n" in value or len(value) > 80}
+            for name, value in fields
+        ],
+        "action": request.get_full_path(),
+        "csrf_token": get_token(request) if fields else "",
+    }
+
+
+def outage_response(request: HttpRequest, error: BaseException) -> HttpResponse:
+    """The friendly 503: rendered without a request context, so it needs no database."""
+    outage_log.error(
+        "backend unavailable (%s: %s) on %s %s",
+        type(error).__name__,
+        str(error).strip().splitlines()[0] if str(error).strip() else "",
+        request.method,
+        log_path(request),
+    )
+    body = loader.get_template("503.html").render(resubmit_context(request))
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(settings.OUTAGE_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    # Already logged above, as one line; tells Django not to log it a second time.
+    response._has_been_logged = True
+    return response
+
+
+class DatabaseOutageMiddleware:
+    """Any database or cache connection failure in a view becomes a 503 with Retry-After
+    and no traceback; a POSTed form comes back filled in so nothing typed is lost.
+    (Failures in other middleware reach aposbook.views.server_error, which does the same.)"""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, OUTAGE_ERRORS):
+            return outage_response(request, exception)
+        return None
