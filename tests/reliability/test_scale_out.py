@@ -12,7 +12,8 @@ from tests.reliability.harness import (
     start_nginx,
 )
 
-TOO_MANY = "Too many failed login attempts"
+# The adapter's wording of allauth's "too many failed logins" refusal.
+TOO_MANY = "Too many failed sign-in attempts"
 
 
 @pytest.fixture(scope="module")
