@@ -27,14 +27,22 @@ from forum.services import (
 )
 from forum.tasks import member_from_unsubscribe_token
 
+HELD_MESSAGE = (
+    "Thank you. Your comment is awaiting review: it will appear to others "
+    "once a moderator has looked at it."
+)
 EDIT_WINDOW_PASSED = (
     "The time to edit this comment has passed. You can still delete it, or post a new comment."
 )
 
 
-def _composer_page(request, form, *, article, status=200, parent=None, comment=None, error=""):
+def _composer_page(
+    request, form, *, article, status=200, parent=None, comment=None, error="", code=""
+):
     if error:
         form.add_error(None, error)
+    if code == "confirm_dosing":
+        form.dosing_prompt = True
     preview = preview_reference = None
     if "preview" in request.POST and form.is_valid():
         preview = trusted(render_comment(form.cleaned_data["body"]))
@@ -46,6 +54,12 @@ def _composer_page(request, form, *, article, status=200, parent=None, comment=N
     context["preview_reference"] = preview_reference
     return render(
         request, "forum/comment_form.html", {**context, "preview": preview}, status=status
+    )
+
+
+def _refused_composer(request, form, page: dict, refusal: CommentRefused) -> HttpResponse:
+    return _composer_page(
+        request, form, **page, status=refusal.status, error=refusal.message, code=refusal.code
     )
 
 
@@ -79,9 +93,9 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
             author=request.user, article=article, parent=page["parent"], **form.post_fields()
         )
     except CommentRefused as refusal:
-        return _composer_page(request, form, **page, status=refusal.status, error=refusal.message)
+        return _refused_composer(request, form, page, refusal)
     if comment.status == CommentStatus.PENDING:
-        messages.info(request, "Thank you. Your comment is awaiting review by a moderator.")
+        messages.info(request, HELD_MESSAGE)
     else:
         messages.success(request, "Your comment is published.")
     return redirect(comment)
@@ -112,10 +126,13 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid() or "preview" in request.POST:
         return _composer_page(request, form, **page, status=200 if form.is_valid() else 400)
     try:
-        edit_comment(comment=comment, editor=request.user, **form.edit_fields())
+        comment = edit_comment(comment=comment, editor=request.user, **form.edit_fields())
     except CommentRefused as refusal:
-        return _composer_page(request, form, **page, status=refusal.status, error=refusal.message)
-    messages.success(request, "Your comment is updated.")
+        return _refused_composer(request, form, page, refusal)
+    if comment.status == CommentStatus.PENDING:
+        messages.info(request, HELD_MESSAGE)
+    else:
+        messages.success(request, "Your comment is updated.")
     return redirect(comment)
 
 

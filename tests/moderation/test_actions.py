@@ -4,7 +4,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from forum import moderation
+from forum import moderation, permissions
 from forum.models import (
     Appeal,
     Comment,
@@ -232,7 +232,7 @@ def test_suspension_and_lift(author, moderator, mailoutbox, django_capture_on_co
         sanction = moderation.suspend_member(
             member=author, moderator=moderator, days=7, reason="Repeated insults."
         )
-    assert moderation.active_sanction(author) == sanction
+    assert permissions.active_sanction(author) == sanction
     assert sanction.ends_at > timezone.now() + datetime.timedelta(days=6)
     assert "suspended" in mailoutbox[0].subject
     assert "Repeated insults." in mailoutbox[0].body
@@ -240,7 +240,7 @@ def test_suspension_and_lift(author, moderator, mailoutbox, django_capture_on_co
     assert "Your account is suspended until" in notice
     assert "Repeated insults." in notice
     moderation.lift_sanction(sanction_id=sanction.pk, moderator=moderator)
-    assert moderation.active_sanction(author) is None
+    assert permissions.active_sanction(author) is None
     with pytest.raises(ActionRefused, match="already lifted"):
         moderation.lift_sanction(sanction_id=sanction.pk, moderator=moderator)
     kinds = list(ModerationAction.objects.values_list("kind", flat=True))
@@ -250,7 +250,7 @@ def test_suspension_and_lift(author, moderator, mailoutbox, django_capture_on_co
 def test_expired_suspension_is_not_active(author, moderator):
     sanction = moderation.suspend_member(member=author, moderator=moderator, days=1, reason="x")
     Sanction.objects.filter(pk=sanction.pk).update(ends_at=timezone.now())
-    assert moderation.active_sanction(author) is None
+    assert permissions.active_sanction(author) is None
 
 
 def test_ban_removing_all_comments_needs_a_removal_reason(article, author, moderator):
@@ -271,7 +271,7 @@ def test_ban_removing_all_comments_needs_a_removal_reason(article, author, moder
     assert set(Comment.objects.values_list("status", "removal_reason")) == {
         ("removed", "inauthentic")
     }
-    assert moderation.active_sanction(author).kind == Sanction.Kind.BAN
+    assert permissions.active_sanction(author).kind == Sanction.Kind.BAN
     assert ModerationAction.objects.filter(kind=Kind.REMOVE).count() == 2
     assert ModerationAction.objects.filter(kind=Kind.BAN).count() == 1
 
