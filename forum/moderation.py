@@ -460,6 +460,16 @@ def _log(kind: str, *, moderator, comment: Comment | None = None, member=None, *
     )
 
 
+def _refuse_restoring_nothing(comment: Comment) -> None:
+    """An author who deleted their account without keeping their comments took the text
+    along (aposbook.accounts.delete_account): publishing the empty row would show nothing."""
+    if not comment.body_source.strip():
+        raise ActionRefused(
+            "Its author deleted their account and its text with it, so there is nothing "
+            "to restore. Nothing was changed."
+        )
+
+
 def _announce_if_first_published(comment: Comment) -> None:
     """A reply held at posting was never announced: the answered member hears of it when
     it is first published (an approve, or a restore of a held reply that was removed).
@@ -538,6 +548,7 @@ def dismiss_reports(*, comment_id: int, moderator, expected_version: str | None 
 @transaction.atomic
 def restore_comment(*, comment_id: int, moderator, expected_version: str | None = None) -> Comment:
     comment = _locked(comment_id, action="restore", expected_version=expected_version)
+    _refuse_restoring_nothing(comment)
     _announce_if_first_published(comment)
     comment.removal_reason = ""
     comment.moderator_message = ""
@@ -578,6 +589,8 @@ def decide_appeal(
             "You removed this comment, so another moderator decides the appeal. "
             "Nothing was changed."
         )
+    if overturn:
+        _refuse_restoring_nothing(comment)
     appeal = Appeal.objects.get(comment=comment)
     appeal.status = Appeal.Status.OVERTURNED if overturn else Appeal.Status.UPHELD
     appeal.decided_by = moderator
