@@ -51,10 +51,15 @@ def placeholder_text(comment: Comment) -> str:
 
 
 def _node(
-    comment: Comment, by_parent: dict[int, list[Comment]], user, may_post: bool, may_report: bool
+    comment: Comment,
+    by_parent: dict[int, list[Comment]],
+    user,
+    may_post: bool,
+    may_report: bool,
+    may_edit: bool,
 ) -> Node:
     children = [
-        _node(child, by_parent, user, may_post, may_report)
+        _node(child, by_parent, user, may_post, may_report, may_edit)
         for child in by_parent.get(comment.pk, [])
     ]
     node = Node(comment=comment, children=[child for child in children if child])
@@ -63,7 +68,8 @@ def _node(
     if comment.readable_by(user):
         published = comment.status == CommentStatus.PUBLISHED
         node.can_reply = may_post and published
-        node.can_edit = permissions.can_edit(user, comment)
+        # may_edit (no running sanction) was asked once for the page.
+        node.can_edit = may_edit and comment.editable_by(user)
         node.can_delete = permissions.can_delete(user, comment)
         # may_report was asked once for the page; here only whose comment it is.
         node.can_report = may_report and published and not own
@@ -96,6 +102,7 @@ def discussion_for(
     sort: str = "oldest",
     kind: str = "",
     may_report: bool = False,
+    may_edit: bool = True,
 ) -> Discussion:
     roots = Comment.objects.threads_for(article, user, kind=kind).order_by(*SORTS[sort])
     page_obj = Paginator(roots, settings.FORUM_THREADS_PER_PAGE).get_page(page)
@@ -103,7 +110,7 @@ def discussion_for(
     by_parent: dict[int, list[Comment]] = {}
     for reply in Comment.objects.in_threads([root.pk for root in page_roots]):
         by_parent.setdefault(reply.parent_id, []).append(reply)
-    threads = [_node(root, by_parent, user, may_post, may_report) for root in page_roots]
+    threads = [_node(root, by_parent, user, may_post, may_report, may_edit) for root in page_roots]
     return Discussion(
         threads=[thread for thread in threads if thread],
         page=page_obj,
@@ -139,6 +146,7 @@ def discussion_context(request, article: Article) -> dict:
         request.user,
         may_post=refusal is None,
         may_report=may_report,
+        may_edit=not (refusal and refusal.sanction),
         page=request.GET.get("page"),
         sort=sort_param(request.GET.get("sort")),
         kind=kind_param(request.GET.get("type")),

@@ -101,7 +101,9 @@ def can_post(user, article: Article) -> bool:
 
 
 def can_edit(user, comment: Comment) -> bool:
-    return comment.editable_by(user)
+    """Own comment, inside the edit window, and no ban or suspension running. (The
+    discussion page asks about sanctions once and uses comment.editable_by per comment.)"""
+    return comment.editable_by(user) and sanction_refusal(user) is None
 
 
 def can_delete(user, comment: Comment) -> bool:

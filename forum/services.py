@@ -22,7 +22,7 @@ from forum.models import (
     SourceType,
 )
 from forum.moderation import Screening, reopen_after_edit, screen_comment, screen_edit
-from forum.permissions import posting_refusal
+from forum.permissions import posting_refusal, sanction_refusal
 from forum.rendering import RENDERER_VERSION, render_comment
 from forum.tasks import notify_reply
 
@@ -166,6 +166,8 @@ def edit_comment(
         raise EditRefused("You can only edit your own comments.", code="not_author")
     if comment.status not in EDITABLE_STATUSES:
         raise EditRefused(GONE_MESSAGE, code="gone")
+    if refusal := sanction_refusal(editor):
+        raise EditRefused(refusal.message, status=refusal.status, code=refusal.code)
     if not comment.editable_by(editor):
         raise EditRefused(
             f"Comments can be edited for {settings.FORUM_EDIT_WINDOW_MINUTES} minutes after "

@@ -118,10 +118,14 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(request, "You can only edit your own comments.")
     page = {"article": comment.article, "comment": comment}
     if request.method == "GET":
-        form = CommentForm(editing=True, initial=CommentForm.initial_for(comment))
-        refused = "" if permissions.can_edit(request.user, comment) else EDIT_WINDOW_PASSED
+        refused = "" if comment.editable_by(request.user) else EDIT_WINDOW_PASSED
         refused = refused if comment.status in EDITABLE_STATUSES else GONE_MESSAGE
-        return _composer_page(request, form, **page, status=403 if refused else 200, error=refused)
+        if not refused and (sanction := permissions.sanction_refusal(request.user)):
+            refused = sanction.message
+        if refused:  # nothing to edit: an unbound form cannot carry the message anyway
+            return _refused(request, refused)
+        form = CommentForm(editing=True, initial=CommentForm.initial_for(comment))
+        return _composer_page(request, form, **page)
     form = CommentForm(request.POST, editing=True)
     if not form.is_valid() or "preview" in request.POST:
         return _composer_page(request, form, **page, status=200 if form.is_valid() else 400)

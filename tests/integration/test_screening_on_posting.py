@@ -5,7 +5,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from forum.models import Comment, CommentRevision, CommentStatus, ModerationAction, WatchedWord
+from forum.models import (
+    Comment,
+    CommentRevision,
+    CommentStatus,
+    ModerationAction,
+    Sanction,
+    WatchedWord,
+)
 from forum.moderation import (
     HOLD_DOSING,
     HOLD_EDITED,
@@ -249,3 +256,48 @@ def test_the_edit_window_still_applies_before_screening(member, article, blocked
     with pytest.raises(EditRefused) as refused:
         edit_comment(comment=comment, editor=member, body="Buy now")
     assert refused.value.code == "window_closed"
+
+
+# --- Sanctions stop editing too ------------------------------------------------------
+
+
+@pytest.fixture
+def suspended(member, moderator):
+    return Sanction.objects.create(
+        member=member,
+        kind=Sanction.Kind.SUSPENSION,
+        reason="Cooling off.",
+        ends_at=timezone.now() + timedelta(days=2),
+        created_by=moderator,
+    )
+
+
+def test_a_suspended_member_cannot_edit(member, article, suspended):
+    comment = make_comment(article, member, "Fine words.")
+    with pytest.raises(EditRefused) as refused:
+        edit_comment(comment=comment, editor=member, body="Other words.")
+    assert refused.value.code == "suspended"
+    comment.refresh_from_db()
+    assert comment.body_source == "Fine words."
+
+
+def test_a_suspended_member_sees_no_edit_link_and_the_edit_page_says_why(
+    client, member, article, suspended
+):
+    comment = make_comment(article, member, "Fine words.")
+    client.force_login(member)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'href="/comments/{comment.pk}/edit/"' not in html
+    assert f'href="/comments/{comment.pk}/delete/"' in html  # leaving stays possible
+    response = client.get(f"/comments/{comment.pk}/edit/")
+    assert response.status_code == 403
+    assert "Your account is suspended until" in response.content.decode()
+
+
+def test_opening_the_edit_page_after_the_window_says_so(client, member, article):
+    comment = make_comment(article, member, "Fine words.")
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(days=1))
+    client.force_login(member)
+    response = client.get(f"/comments/{comment.pk}/edit/")
+    assert response.status_code == 403
+    assert "The time to edit this comment has passed." in response.content.decode()
