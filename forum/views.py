@@ -63,6 +63,15 @@ def _refused_composer(request, form, page: dict, refusal: CommentRefused) -> Htt
     )
 
 
+def _saved(request, comment: Comment, done: str) -> HttpResponse:
+    """Back to the comment, saying whether others can read it yet."""
+    if comment.status == CommentStatus.PENDING:
+        messages.info(request, HELD_MESSAGE)
+    else:
+        messages.success(request, done)
+    return redirect(comment)
+
+
 def _reply_parent(article: Article, parent_id: int | None) -> Comment | None:
     if parent_id is None:
         return None
@@ -94,11 +103,7 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except CommentRefused as refusal:
         return _refused_composer(request, form, page, refusal)
-    if comment.status == CommentStatus.PENDING:
-        messages.info(request, HELD_MESSAGE)
-    else:
-        messages.success(request, "Your comment is published.")
-    return redirect(comment)
+    return _saved(request, comment, "Your comment is published.")
 
 
 def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
@@ -133,11 +138,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         comment = edit_comment(comment=comment, editor=request.user, **form.edit_fields())
     except CommentRefused as refusal:
         return _refused_composer(request, form, page, refusal)
-    if comment.status == CommentStatus.PENDING:
-        messages.info(request, HELD_MESSAGE)
-    else:
-        messages.success(request, "Your comment is updated.")
-    return redirect(comment)
+    return _saved(request, comment, "Your comment is updated.")
 
 
 def _refused(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:

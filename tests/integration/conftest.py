@@ -1,22 +1,17 @@
 """Fixtures for the tests that cross the forum, moderation and member apps."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from forum.models import Sanction
 from tests.factories import UserFactory
-from tests.moderation.conftest import make_comment, make_moderator
 
-
-@pytest.fixture
-def moderator(db):
-    return make_moderator("mod_maria")
-
-
-@pytest.fixture
-def second_moderator(db):
-    return make_moderator("mod_omar")
+# The moderation tests' moderators (in the Moderators group, with an authenticator app).
+from tests.moderation.conftest import make_comment, moderator, second_moderator  # noqa: F401
 
 
 @pytest.fixture
@@ -42,3 +37,19 @@ def create_url(article) -> str:
 
 def post_data(body="A thoughtful comment.", **extra) -> dict:
     return {"body": body, "form_token": str(uuid.uuid4()), "kind": "", "source": "", **extra}
+
+
+@pytest.fixture
+def suspend(moderator):  # noqa: F811 (the imported fixture, requested by name)
+    """Suspend a member for a few days, as a moderator would."""
+
+    def run(member, reason="Cooling off."):
+        return Sanction.objects.create(
+            member=member,
+            kind=Sanction.Kind.SUSPENSION,
+            reason=reason,
+            ends_at=timezone.now() + timedelta(days=3),
+            created_by=moderator,
+        )
+
+    return run

@@ -1,11 +1,8 @@
 """The article page and header bring forum and moderation together for each reader."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from forum.models import Sanction
 from forum.moderation import remove_comment, submit_appeal
@@ -38,19 +35,13 @@ def test_members_see_report_on_others_comments_not_their_own(client, member, oth
 
 
 def test_anonymous_unverified_and_suspended_readers_see_no_report_link(
-    client, member, other_member, unverified_member, article, moderator
+    client, member, other_member, unverified_member, article, suspend
 ):
     theirs = make_comment(article, other_member, "Their comment.")
     assert report_url(theirs) not in html_of(client, article.get_absolute_url())
     client.force_login(unverified_member)
     assert report_url(theirs) not in html_of(client, article.get_absolute_url())
-    Sanction.objects.create(
-        member=member,
-        kind=Sanction.Kind.SUSPENSION,
-        reason="Cooling off.",
-        ends_at=timezone.now() + timedelta(days=3),
-        created_by=moderator,
-    )
+    suspend(member)
     client.force_login(member)
     assert report_url(theirs) not in html_of(client, article.get_absolute_url())
 
@@ -111,15 +102,9 @@ def test_the_removed_comments_author_sees_reason_message_and_one_appeal_link(
 
 
 def test_a_suspended_member_sees_the_sanction_notice_instead_of_the_composer(
-    client, member, article, moderator
+    client, member, article, suspend
 ):
-    Sanction.objects.create(
-        member=member,
-        kind=Sanction.Kind.SUSPENSION,
-        reason="Repeated dosing advice.",
-        ends_at=timezone.now() + timedelta(days=3),
-        created_by=moderator,
-    )
+    suspend(member, "Repeated dosing advice.")
     client.force_login(member)
     html = html_of(client, article.get_absolute_url())
     assert "Your account is suspended until" in html

@@ -10,7 +10,6 @@ from forum.models import (
     CommentRevision,
     CommentStatus,
     ModerationAction,
-    Sanction,
     WatchedWord,
 )
 from forum.moderation import (
@@ -262,14 +261,8 @@ def test_the_edit_window_still_applies_before_screening(member, article, blocked
 
 
 @pytest.fixture
-def suspended(member, moderator):
-    return Sanction.objects.create(
-        member=member,
-        kind=Sanction.Kind.SUSPENSION,
-        reason="Cooling off.",
-        ends_at=timezone.now() + timedelta(days=2),
-        created_by=moderator,
-    )
+def suspended(member, suspend):
+    return suspend(member)
 
 
 def test_a_suspended_member_cannot_edit(member, article, suspended):
