@@ -155,3 +155,12 @@ def test_member_page_links_to_the_comment_permalink(client, member, article):
     comment = make_comment(article, member, "Published.")
     html = html_of(client, f"/members/{member.username}/")
     assert f'href="/comments/{comment.pk}/"' in html
+
+
+def test_the_moderation_log_links_to_the_comment_permalink(client, member, article, moderator):
+    comment = make_comment(article, member, "Off topic.")
+    remove_comment(comment_id=comment.pk, moderator=moderator, reason="off_topic")
+    client.force_login(moderator)
+    assert f'href="/comments/{comment.pk}/">comment {comment.pk}</a>' in html_of(
+        client, "/moderation/log/"
+    )

@@ -217,6 +217,7 @@ def test_appeal_is_decided_by_another_moderator_when_there_is_one(
     assert (appeal.status, appeal.decided_by) == ("overturned", second_moderator)
     assert ModerationAction.objects.filter(kind=Kind.APPEAL_OVERTURNED).count() == 1
     assert "restored your comment" in mailoutbox[-1].body
+    assert f"/comments/{removed.pk}/" in mailoutbox[-1].body
 
 
 def test_a_lone_moderator_may_decide_their_own_removal_appeal(removed, author, moderator):
