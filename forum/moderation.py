@@ -197,7 +197,9 @@ def recently_removed(author) -> bool:
     return decided.count(CommentStatus.REMOVED) >= 2
 
 
-def _screen_text(*, body_source: str, dosing_confirmed: bool) -> Screening | None:
+def _screen_text(
+    *, body_source: str, dosing_confirmed: bool, cites_source: bool
+) -> Screening | None:
     """The rules about the words themselves, for new comments and edits alike."""
     watched = list(WatchedWord.objects.all())
     for word in watched:
@@ -208,7 +210,9 @@ def _screen_text(*, body_source: str, dosing_confirmed: bool) -> Screening | Non
                 "Please rephrase it.",
                 matched_rule=word.pattern,
             )
-    dose = find_dosing_advice(body_source)
+    # The nudge asks for one's own experience or a source: a cited source answers it
+    # (readers can check it, and report the comment if it misleads).
+    dose = "" if cites_source else find_dosing_advice(body_source)
     if dose and not dosing_confirmed:
         return Screening(action="confirm_dosing", message=DOSING_PROMPT, matched_text=dose)
     for word in watched:
@@ -232,11 +236,19 @@ def _screen_text(*, body_source: str, dosing_confirmed: bool) -> Screening | Non
 
 
 def screen_comment(
-    *, author, article, body_source: str, dosing_confirmed: bool = False
+    *,
+    author,
+    article,
+    body_source: str,
+    dosing_confirmed: bool = False,
+    cites_source: bool = False,
 ) -> Screening:
     """The decision for a new comment before it is stored (post_comment calls it; a
     refusal re-renders the form with `message` and the text kept)."""
-    if screening := _screen_text(body_source=body_source, dosing_confirmed=dosing_confirmed):
+    screening = _screen_text(
+        body_source=body_source, dosing_confirmed=dosing_confirmed, cites_source=cites_source
+    )
+    if screening:
         return screening
     if recently_removed(author):
         return Screening(action="hold", hold_reason=HOLD_REMOVALS)
@@ -250,11 +262,15 @@ def screen_comment(
     return Screening(action="publish")
 
 
-def screen_edit(*, body_source: str, dosing_confirmed: bool = False) -> Screening:
+def screen_edit(
+    *, body_source: str, dosing_confirmed: bool = False, cites_source: bool = False
+) -> Screening:
     """The decision for a comment's new text (edit_comment calls it). Only the words
     count: the comment was already admitted, so member and article rules do not apply
     again."""
-    screening = _screen_text(body_source=body_source, dosing_confirmed=dosing_confirmed)
+    screening = _screen_text(
+        body_source=body_source, dosing_confirmed=dosing_confirmed, cites_source=cites_source
+    )
     return screening or Screening(action="publish")
 
 

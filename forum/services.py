@@ -109,7 +109,11 @@ def post_comment(
             raise PostingRefused(PARENT_GONE, status=400, code="parent_gone")
         parent, in_reply_to = _placement(parent)
     screening = screen_comment(
-        author=author, article=article, body_source=body, dosing_confirmed=dosing_confirmed
+        author=author,
+        article=article,
+        body_source=body,
+        dosing_confirmed=dosing_confirmed,
+        cites_source=bool(source),
     )
     _refuse_if_screened_out(screening, PostingRefused)
     comment = Comment(
@@ -174,7 +178,9 @@ def edit_comment(
             "posting, and that time has passed for this one.",
             code="window_closed",
         )
-    screening = screen_edit(body_source=body, dosing_confirmed=dosing_confirmed)
+    screening = screen_edit(
+        body_source=body, dosing_confirmed=dosing_confirmed, cites_source=bool(source)
+    )
     _refuse_if_screened_out(screening, EditRefused)
     CommentRevision.objects.create(
         comment=comment, body_source=comment.body_source, kind=comment.kind, source=comment.source

@@ -294,3 +294,19 @@ def test_opening_the_edit_page_after_the_window_says_so(client, member, article)
     response = client.get(f"/comments/{comment.pk}/edit/")
     assert response.status_code == 403
     assert "The time to edit this comment has passed." in response.content.decode()
+
+
+def test_citing_a_source_answers_the_dosing_nudge(member, article, established):
+    established(member, article)
+    comment = post_comment(
+        author=member, article=article, body=DOSING, source_type="pmid", source="12345678"
+    )
+    assert (comment.status, comment.hold_reason) == (CommentStatus.PUBLISHED, "")
+
+
+def test_a_cited_source_does_not_pass_a_watched_word(member, article, established, held_word):
+    established(member, article)
+    comment = post_comment(
+        author=member, article=article, body="A miracle cure.", source_type="pmid", source="1"
+    )
+    assert comment.hold_reason == HOLD_WATCHED_WORD
