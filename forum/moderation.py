@@ -381,6 +381,22 @@ def reopen_after_edit(*, comment: Comment) -> bool:
     return True
 
 
+def hold_edited_comment(*, comment: Comment, screening: Screening) -> None:
+    """Screening held an edit's new text (edit_comment calls this inside its transaction
+    and saves the row). A published comment goes back to the queue, logged like any hold."""
+    if comment.status == CommentStatus.PUBLISHED:
+        comment.status_changed_at = timezone.now()
+        ModerationAction.objects.create(
+            moderator=None,
+            kind=Kind.HOLD,
+            comment=comment,
+            member=comment.author,
+            reason=f"Edited: {HOLD_REASONS[screening.hold_reason].lower()}"[:200],
+        )
+    for name, value in screening.comment_fields().items():
+        setattr(comment, name, value)
+
+
 # --- Decisions on a comment -----------------------------------------------------
 
 
@@ -486,15 +502,23 @@ def _refuse_restoring_nothing(comment: Comment) -> None:
         )
 
 
+# What can happen to a comment that was never published: a held comment is only ever
+# approved or removed, and a removal appealed in vain (member sanctions may name it).
+_BEFORE_FIRST_PUBLISHED = [Kind.REMOVE, Kind.APPEAL_UPHELD, Kind.SUSPEND, Kind.BAN]
+
+
 def _announce_if_first_published(comment: Comment) -> None:
     """A reply held at posting was never announced: the answered member hears of it when
     it is first published (an approve, or a restore of a held reply that was removed).
-    Call before writing this decision's log row."""
-    if not comment.parent_id or comment.hold_reason in ("", HOLD_EDITED):
+    Any other logged step (an approve, a hide, a hold after an edit...) means it was
+    published, and announced, before. Call before writing this decision's log row."""
+    if not comment.parent_id or not comment.hold_reason:
         return
-    if ModerationAction.objects.filter(
-        comment=comment, kind__in=[Kind.APPROVE, Kind.RESTORE, Kind.APPEAL_OVERTURNED]
-    ).exists():
+    if (
+        ModerationAction.objects.filter(comment=comment)
+        .exclude(kind__in=_BEFORE_FIRST_PUBLISHED)
+        .exists()
+    ):
         return
     from forum.tasks import notify_reply
 

@@ -21,7 +21,13 @@ from forum.models import (
     CommentStatus,
     SourceType,
 )
-from forum.moderation import Screening, reopen_after_edit, screen_comment, screen_edit
+from forum.moderation import (
+    Screening,
+    hold_edited_comment,
+    reopen_after_edit,
+    screen_comment,
+    screen_edit,
+)
 from forum.permissions import posting_refusal, sanction_refusal
 from forum.rendering import RENDERER_VERSION, render_comment
 from forum.tasks import notify_reply
@@ -193,10 +199,7 @@ def edit_comment(
     comment.body_html, comment.renderer_version = render_comment(body), RENDERER_VERSION
     comment.edited_at = timezone.now()
     if screening.action == "hold":
-        if comment.status != CommentStatus.PENDING:
-            comment.status_changed_at = comment.edited_at
-        for name, value in screening.comment_fields().items():
-            setattr(comment, name, value)
+        hold_edited_comment(comment=comment, screening=screening)
     comment.save()
     reopen_after_edit(comment=comment)
     return comment

@@ -3,7 +3,7 @@
 import pytest
 
 from aposbook.accounts import delete_account
-from forum.models import Comment, CommentStatus, Report
+from forum.models import Comment, CommentStatus, Report, WatchedWord
 from forum.moderation import (
     ActionRefused,
     approve_comment,
@@ -15,7 +15,7 @@ from forum.moderation import (
     restore_comment,
     submit_appeal,
 )
-from forum.services import delete_comment, post_comment
+from forum.services import delete_comment, edit_comment, post_comment
 from tests.moderation.conftest import make_comment
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +185,26 @@ def test_held_comments_of_a_member_who_keeps_them_can_still_be_approved(
     delete_account(member=member, keep_comments=True)
     approved = approve_comment(comment_id=held.pk, moderator=moderator)
     assert (approved.status, approved.author) == (CommentStatus.PUBLISHED, None)
+
+
+def test_a_reply_held_after_an_edit_is_not_announced_twice(
+    member,
+    other_member,
+    article,
+    moderator,
+    established,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    WatchedWord.objects.create(pattern="miracle cure")
+    established(member, article)
+    parent = make_comment(article, other_member, "How do you sleep?")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = post_comment(author=member, article=article, body="Well.", parent=parent)
+    assert len(reply_emails(mailoutbox, other_member)) == 1  # published and announced
+    held = edit_comment(comment=reply, editor=member, body="Well, a miracle cure.")
+    assert held.status == CommentStatus.PENDING
+    assert held.actions.filter(kind="hold").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_comment(comment_id=reply.pk, moderator=moderator)
+    assert len(reply_emails(mailoutbox, other_member)) == 1
