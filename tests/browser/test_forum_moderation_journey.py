@@ -44,7 +44,17 @@ def test_held_approved_replied_reported_removed_appealed_restored(
     # Nora, a new member, posts: her comment waits for review and she is told so.
     nora = signed_in(browser, live_server, cast["nora"])
     nora.goto(article_url)
-    nora.get_by_label("Your comment").fill(WORDS)
+    # First she tells others what to take: the composer asks her to rethink it.
+    nora.get_by_role("textbox", name="Your comment").fill("Take 300 mg every evening.")
+    nora.get_by_role("button", name="Post comment").click()
+    expect(nora.get_by_role("alert")).to_contain_text("share your own experience")
+    expect(nora.get_by_role("textbox", name="Your comment")).to_have_value(
+        "Take 300 mg every evening."
+    )
+    expect(nora.get_by_label(re.compile("^Post it as it is"))).not_to_be_checked()
+    assert_accessible(nora)
+    no_sideways_scroll(nora)
+    nora.get_by_role("textbox", name="Your comment").fill(WORDS)
     nora.get_by_role("button", name="Post comment").click()
     expect(nora.get_by_text("it will appear to others once a moderator")).to_be_visible()
     comment = Comment.objects.get(body_source=WORDS)
