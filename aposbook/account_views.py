@@ -114,7 +114,7 @@ def member_detail(request: HttpRequest, username: str) -> HttpResponse:
         {
             "comment": comment,
             "html": trusted(comment.body_html),
-            "url": f"{comment.article.get_absolute_url()}#comment-{comment.pk}",
+            "url": comment.get_absolute_url(),
         }
         for comment in page
     ]

@@ -1,7 +1,21 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from forum import permissions
 
 
 def site(request: HttpRequest) -> dict:
     """Site-wide names every template may need; no queries here."""
     return {"SITE_NAME": settings.SITE_NAME, "FORUM_NOTICE": settings.FORUM_NOTICE}
+
+
+def moderation(request: HttpRequest) -> dict:
+    """`is_moderator` for the site header: asked only when a template reads it (the
+    header does for signed-in members only), so anonymous pages cost no query."""
+    user = getattr(request, "user", None)
+    return {
+        "is_moderator": SimpleLazyObject(
+            lambda: user is not None and permissions.can_moderate(user)
+        )
+    }

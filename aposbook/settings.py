@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "aposbook.context_processors.site",
+                "aposbook.context_processors.moderation",
             ],
         },
     },

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin
 
 from forum.models import ModerationAction, WatchedWord
-from forum.moderation import can_moderate
+from forum.permissions import can_moderate
 
 
 @admin.register(ModerationAction)

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from articles.models import Article
 from forum import permissions
-from forum.models import Comment, CommentKind, CommentStatus
+from forum.models import Appeal, Comment, CommentKind, CommentStatus
 
 SORTS = {"oldest": ("created_at", "pk"), "newest": ("-created_at", "-pk")}
 
@@ -24,7 +24,11 @@ class Node:
     can_reply: bool = False
     can_edit: bool = False
     can_delete: bool = False
+    can_report: bool = False
     awaiting_review: bool = False
+    is_own: bool = False
+    removal_notice: bool = False  # the author's own removed comment: reason and appeal
+    may_appeal: bool = False
 
 
 @dataclass
@@ -46,15 +50,34 @@ def placeholder_text(comment: Comment) -> str:
     return "Hidden while a moderator reviews it"
 
 
-def _node(comment: Comment, by_parent: dict[int, list[Comment]], user, may_post: bool) -> Node:
-    children = [_node(child, by_parent, user, may_post) for child in by_parent.get(comment.pk, [])]
+def _node(
+    comment: Comment,
+    by_parent: dict[int, list[Comment]],
+    user,
+    may_post: bool,
+    may_report: bool,
+    may_edit: bool,
+) -> Node:
+    children = [
+        _node(child, by_parent, user, may_post, may_report, may_edit)
+        for child in by_parent.get(comment.pk, [])
+    ]
     node = Node(comment=comment, children=[child for child in children if child])
+    own = user.is_authenticated and comment.author_id == user.pk
+    node.is_own = own
     if comment.readable_by(user):
         published = comment.status == CommentStatus.PUBLISHED
         node.can_reply = may_post and published
-        node.can_edit = permissions.can_edit(user, comment)
+        # may_edit (no running sanction) was asked once for the page.
+        node.can_edit = may_edit and comment.editable_by(user)
         node.can_delete = permissions.can_delete(user, comment)
+        # may_report was asked once for the page; here only whose comment it is.
+        node.can_report = may_report and published and not own
         node.awaiting_review = not published
+    elif own and comment.status == CommentStatus.REMOVED:
+        node.placeholder = placeholder_text(comment)
+        node.removal_notice = True
+        node.may_appeal = not Appeal.objects.filter(comment_id=comment.pk).exists()
     elif node.children:
         node.placeholder = placeholder_text(comment)
     else:
@@ -78,6 +101,8 @@ def discussion_for(
     page: str | int | None,
     sort: str = "oldest",
     kind: str = "",
+    may_report: bool = False,
+    may_edit: bool = True,
 ) -> Discussion:
     roots = Comment.objects.threads_for(article, user, kind=kind).order_by(*SORTS[sort])
     page_obj = Paginator(roots, settings.FORUM_THREADS_PER_PAGE).get_page(page)
@@ -85,7 +110,7 @@ def discussion_for(
     by_parent: dict[int, list[Comment]] = {}
     for reply in Comment.objects.in_threads([root.pk for root in page_roots]):
         by_parent.setdefault(reply.parent_id, []).append(reply)
-    threads = [_node(root, by_parent, user, may_post) for root in page_roots]
+    threads = [_node(root, by_parent, user, may_post, may_report, may_edit) for root in page_roots]
     return Discussion(
         threads=[thread for thread in threads if thread],
         page=page_obj,
@@ -112,10 +137,16 @@ def discussion_context(request, article: Article) -> dict:
     from forum.forms import CommentForm
 
     refusal = permissions.posting_refusal(request.user, article)
+    # Whoever may post may report; only a closed discussion needs asking separately.
+    may_report = refusal is None or (
+        refusal.code == "closed" and permissions.may_report(request.user)
+    )
     discussion = discussion_for(
         article,
         request.user,
         may_post=refusal is None,
+        may_report=may_report,
+        may_edit=not (refusal and refusal.sanction),
         page=request.GET.get("page"),
         sort=sort_param(request.GET.get("sort")),
         kind=kind_param(request.GET.get("type")),

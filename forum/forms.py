@@ -72,9 +72,17 @@ class CommentForm(forms.Form):
         error_messages={"required": "This form was incomplete. Please post it again."},
     )
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # Offered only after screening found doses or advice (see dosing_prompt): the member
+    # may rephrase, cite a source, or post it as it is for a moderator to review first.
+    dosing_confirmed = forms.BooleanField(
+        label="Post it as it is: a moderator reviews it before others see it",
+        required=False,
+    )
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Set by the view when screening asks; a form posted with the box ticked keeps it.
+        self.dosing_prompt = bool(self.is_bound and self.data.get("dosing_confirmed"))
         if editing:
             # An edit changes an existing row: nothing to deduplicate, nothing to reply to.
             del self.fields["form_token"], self.fields["parent"]
@@ -91,7 +99,7 @@ class CommentForm(forms.Form):
         )
         # Errors are announced with the field they belong to; refusals that concern the
         # whole comment (closed, suspended, too fast) with the text box.
-        for name in ("body", "kind", "source"):
+        for name in ("body", "kind", "source", "dosing_confirmed"):
             self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_help"
         body.widget.attrs["aria-describedby"] += " composer-errors"
 
@@ -136,6 +144,7 @@ class CommentForm(forms.Form):
             "kind": self.cleaned_data["kind"],
             "source_type": source.type,
             "source": source.value,
+            "dosing_confirmed": self.cleaned_data["dosing_confirmed"],
         }
 
     def post_fields(self) -> dict:

@@ -79,9 +79,11 @@ class CommentQuerySet(models.QuerySet):
         at least: a removed or deleted comment shows only while its thread has replies."""
         visible = Comment.objects.visible_to(user)
         with_replies = Exists(visible.filter(root=OuterRef("pk")))
-        roots = self.filter(article=article, depth=0).filter(
-            Q(pk__in=visible.filter(article=article, depth=0).values("pk")) | with_replies
-        )
+        shown = Q(pk__in=visible.filter(article=article, depth=0).values("pk")) | with_replies
+        if user.is_authenticated:
+            # Its author still sees where a removed comment was: the reason, the appeal.
+            shown |= Q(author=user, status=CommentStatus.REMOVED)
+        roots = self.filter(article=article, depth=0).filter(shown)
         if kind:
             roots = roots.filter(
                 Q(kind=kind) | Exists(visible.filter(root=OuterRef("pk"), kind=kind))

@@ -39,9 +39,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
+from forum import permissions
 from forum.models import (
     REASON_SEVERITY,
     Appeal,
@@ -61,7 +62,6 @@ Kind = ModerationAction.Kind
 OPEN = Report.Resolution.OPEN
 
 MODERATORS_GROUP = "Moderators"
-MODERATE_PERMISSION = "forum.moderate"
 
 
 class ModerationError(Exception):
@@ -80,37 +80,7 @@ class ActionRefused(ModerationError):
     """Not allowed, or the form was stale: nothing was changed."""
 
 
-# --- Who may do what ------------------------------------------------------------
-
-
-def can_moderate(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.has_perm(MODERATE_PERMISSION))
-
-
-def has_two_factor(user) -> bool:
-    """An authenticator app or a security key; allauth asks for it at every sign-in."""
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(
-        user_id=user.pk, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-    ).exists()
-
-
-def moderation_access(user) -> str:
-    """'ok', or why not: 'login', 'forbidden' or 'needs_2fa'."""
-    if not user.is_authenticated:
-        return "login"
-    if not can_moderate(user):
-        return "forbidden"
-    if settings.FORUM_MODERATORS_REQUIRE_2FA and not has_two_factor(user):
-        return "needs_2fa"
-    return "ok"
-
-
-def is_verified(user) -> bool:
-    from allauth.account.models import EmailAddress
-
-    return EmailAddress.objects.filter(user_id=user.pk, verified=True).exists()
+# --- Who the moderators are (who may do what: forum/permissions.py) -------------
 
 
 def moderators_group():
@@ -131,32 +101,6 @@ def moderators() -> QuerySet:
         Q(groups__permissions__in=permission) | Q(user_permissions__in=permission),
         is_active=True,
     ).distinct()
-
-
-def active_sanctions() -> QuerySet:
-    return Sanction.objects.filter(lifted_at__isnull=True).filter(
-        Q(kind=Sanction.Kind.BAN) | Q(ends_at__gt=timezone.now())
-    )
-
-
-def active_sanction(user) -> Sanction | None:
-    """The ban or running suspension that stops this member posting, editing, reporting."""
-    if not user.is_authenticated:
-        return None
-    return (
-        active_sanctions()
-        .filter(member_id=user.pk)
-        .order_by(Case(When(kind=Sanction.Kind.BAN, then=0), default=1), "-ends_at")
-        .first()
-    )
-
-
-def comment_url(comment: Comment) -> str:
-    """The comment in its thread (/comments/<id>/ once the forum's URLs are merged)."""
-    try:
-        return comment.get_absolute_url()
-    except NoReverseMatch:
-        return f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
 
 
 # --- Screening a new comment before it is stored -------------------------------
@@ -253,11 +197,10 @@ def recently_removed(author) -> bool:
     return decided.count(CommentStatus.REMOVED) >= 2
 
 
-def screen_comment(
-    *, author, article, body_source: str, dosing_confirmed: bool = False
-) -> Screening:
-    """The decision for a new comment before it is stored (the lead calls it from
-    post_comment; a refusal re-renders the form with `message` and the text kept)."""
+def _screen_text(
+    *, body_source: str, dosing_confirmed: bool, cites_source: bool
+) -> Screening | None:
+    """The rules about the words themselves, for new comments and edits alike."""
     watched = list(WatchedWord.objects.all())
     for word in watched:
         if word.action == WatchedWord.Action.BLOCK and _watched_match(word, body_source):
@@ -267,7 +210,9 @@ def screen_comment(
                 "Please rephrase it.",
                 matched_rule=word.pattern,
             )
-    dose = find_dosing_advice(body_source)
+    # The nudge asks for one's own experience or a source: a cited source answers it
+    # (readers can check it, and report the comment if it misleads).
+    dose = "" if cites_source else find_dosing_advice(body_source)
     if dose and not dosing_confirmed:
         return Screening(action="confirm_dosing", message=DOSING_PROMPT, matched_text=dose)
     for word in watched:
@@ -287,6 +232,24 @@ def screen_comment(
             matched_rule="Dosing advice, posted after the prompt",
             matched_text=dose,
         )
+    return None
+
+
+def screen_comment(
+    *,
+    author,
+    article,
+    body_source: str,
+    dosing_confirmed: bool = False,
+    cites_source: bool = False,
+) -> Screening:
+    """The decision for a new comment before it is stored (post_comment calls it; a
+    refusal re-renders the form with `message` and the text kept)."""
+    screening = _screen_text(
+        body_source=body_source, dosing_confirmed=dosing_confirmed, cites_source=cites_source
+    )
+    if screening:
+        return screening
     if recently_removed(author):
         return Screening(action="hold", hold_reason=HOLD_REMOVALS)
     approved = Comment.objects.filter(author=author, status=CommentStatus.PUBLISHED).count()
@@ -297,6 +260,18 @@ def screen_comment(
     if article.category.premoderate:
         return Screening(action="hold", hold_reason=HOLD_CATEGORY)
     return Screening(action="publish")
+
+
+def screen_edit(
+    *, body_source: str, dosing_confirmed: bool = False, cites_source: bool = False
+) -> Screening:
+    """The decision for a comment's new text (edit_comment calls it). Only the words
+    count: the comment was already admitted, so member and article rules do not apply
+    again."""
+    screening = _screen_text(
+        body_source=body_source, dosing_confirmed=dosing_confirmed, cites_source=cites_source
+    )
+    return screening or Screening(action="publish")
 
 
 # --- Side effects after commit ---------------------------------------------------
@@ -328,17 +303,6 @@ def _notify_reporters(reports: list[Report], *, actioned: bool) -> None:
 # --- Reports ----------------------------------------------------------------------
 
 
-def report_refusal(*, comment: Comment, reporter) -> str:
-    """Why this member may not report this comment at all, or '' when they may."""
-    if comment.author_id == reporter.pk:
-        return "You cannot report your own comment."
-    if not is_verified(reporter):
-        return "Please verify your email address before reporting comments."
-    if active_sanction(reporter):
-        return "Your account is restricted, so you cannot report comments now."
-    return ""
-
-
 @transaction.atomic
 def report_comment(*, comment: Comment, reporter, reason: str, note: str = "") -> Report:
     if reason not in ReportReason.values:
@@ -349,7 +313,7 @@ def report_comment(*, comment: Comment, reporter, reason: str, note: str = "") -
     # The row lock makes simultaneous reports count one after another: exactly one of
     # them crosses the threshold and hides the comment.
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    refusal = report_refusal(comment=comment, reporter=reporter)
+    refusal = permissions.report_refusal(reporter, comment)
     if refusal:
         raise ReportRefused(refusal)
     # Hidden comments still take reports: a member who opened the page before the hide
@@ -417,6 +381,22 @@ def reopen_after_edit(*, comment: Comment) -> bool:
     return True
 
 
+def hold_edited_comment(*, comment: Comment, screening: Screening) -> None:
+    """Screening held an edit's new text (edit_comment calls this inside its transaction
+    and saves the row). A published comment goes back to the queue, logged like any hold."""
+    if comment.status == CommentStatus.PUBLISHED:
+        comment.status_changed_at = timezone.now()
+        ModerationAction.objects.create(
+            moderator=None,
+            kind=Kind.HOLD,
+            comment=comment,
+            member=comment.author,
+            reason=f"Edited: {HOLD_REASONS[screening.hold_reason].lower()}"[:200],
+        )
+    for name, value in screening.comment_fields().items():
+        setattr(comment, name, value)
+
+
 # --- Decisions on a comment -----------------------------------------------------
 
 
@@ -447,6 +427,7 @@ def allowed_actions(*, status: str, open_reports: int, appeal: Appeal | None) ->
         CommentStatus.HIDDEN: {"restore", "remove"} | ({"dismiss"} if open_reports else set()),
         CommentStatus.PUBLISHED: {"hide", "remove"} | ({"dismiss"} if open_reports else set()),
         CommentStatus.REMOVED: {"decide_appeal"} if open_appeal else {"restore"},
+        CommentStatus.DELETED: {"dismiss"} if open_reports else set(),
     }.get(status, set())
 
 
@@ -511,9 +492,43 @@ def _log(kind: str, *, moderator, comment: Comment | None = None, member=None, *
     )
 
 
+def _refuse_restoring_nothing(comment: Comment) -> None:
+    """An author who deleted their account without keeping their comments took the text
+    along (aposbook.accounts.delete_account): publishing the empty row would show nothing."""
+    if not comment.body_source.strip():
+        raise ActionRefused(
+            "Its author deleted their account and its text with it, so there is nothing "
+            "to restore. Nothing was changed."
+        )
+
+
+# What can happen to a comment that was never published: a held comment is only ever
+# approved or removed, and a removal appealed in vain (member sanctions may name it).
+_BEFORE_FIRST_PUBLISHED = [Kind.REMOVE, Kind.APPEAL_UPHELD, Kind.SUSPEND, Kind.BAN]
+
+
+def _announce_if_first_published(comment: Comment) -> None:
+    """A reply held at posting was never announced: the answered member hears of it when
+    it is first published (an approve, or a restore of a held reply that was removed).
+    Any other logged step (an approve, a hide, a hold after an edit...) means it was
+    published, and announced, before. Call before writing this decision's log row."""
+    if not comment.parent_id or not comment.hold_reason:
+        return
+    if (
+        ModerationAction.objects.filter(comment=comment)
+        .exclude(kind__in=_BEFORE_FIRST_PUBLISHED)
+        .exists()
+    ):
+        return
+    from forum.tasks import notify_reply
+
+    transaction.on_commit(lambda: notify_reply.enqueue(comment_id=comment.pk))
+
+
 @transaction.atomic
 def approve_comment(*, comment_id: int, moderator, expected_version: str | None = None) -> Comment:
     comment = _locked(comment_id, action="approve", expected_version=expected_version)
+    _announce_if_first_published(comment)
     _set_status(comment, CommentStatus.PUBLISHED)
     _resolve_reports(comment, moderator, actioned=False)
     _log(Kind.APPROVE, moderator=moderator, comment=comment)
@@ -573,6 +588,8 @@ def dismiss_reports(*, comment_id: int, moderator, expected_version: str | None 
 @transaction.atomic
 def restore_comment(*, comment_id: int, moderator, expected_version: str | None = None) -> Comment:
     comment = _locked(comment_id, action="restore", expected_version=expected_version)
+    _refuse_restoring_nothing(comment)
+    _announce_if_first_published(comment)
     comment.removal_reason = ""
     comment.moderator_message = ""
     _set_status(comment, CommentStatus.PUBLISHED, "removal_reason", "moderator_message")
@@ -612,12 +629,15 @@ def decide_appeal(
             "You removed this comment, so another moderator decides the appeal. "
             "Nothing was changed."
         )
+    if overturn:
+        _refuse_restoring_nothing(comment)
     appeal = Appeal.objects.get(comment=comment)
     appeal.status = Appeal.Status.OVERTURNED if overturn else Appeal.Status.UPHELD
     appeal.decided_by = moderator
     appeal.decided_at = timezone.now()
     appeal.save(update_fields=["status", "decided_by", "decided_at"])
     if overturn:
+        _announce_if_first_published(comment)
         comment.removal_reason = ""
         comment.moderator_message = ""
         _set_status(comment, CommentStatus.PUBLISHED, "removal_reason", "moderator_message")
@@ -803,7 +823,9 @@ def queue_comments(*, reason: str = "", article_id: int | None = None, state: st
     queryset = (
         Comment.objects.filter(
             Q(status__in=[CommentStatus.PENDING, CommentStatus.HIDDEN])
-            | Q(Exists(open_reports), status=CommentStatus.PUBLISHED)
+            # Deleted by its author after a report: the reported text (and a crisis
+            # report's reason to reach out) still needs a moderator's eyes.
+            | Q(Exists(open_reports), status__in=[CommentStatus.PUBLISHED, CommentStatus.DELETED])
             | Q(appeal_open, status=CommentStatus.REMOVED)
         )
         .select_related("article__category", "author", "parent__author", "appeal")
@@ -924,7 +946,7 @@ def queue_page(*, moderator, page_number, per_page: int | None = None, **filters
     for row in counts:
         history[row["author_id"]].approved = row["approved"]
         history[row["author_id"]].removed = row["removed"]
-    for sanction in active_sanctions().filter(member_id__in=authors):
+    for sanction in Sanction.objects.active().filter(member_id__in=authors):
         history[sanction.member_id].sanctions.append(sanction)
     for note in MemberNote.objects.filter(member_id__in=authors).select_related("author"):
         history[note.member_id].notes.append(note)
@@ -965,7 +987,7 @@ def queue_page(*, moderator, page_number, per_page: int | None = None, **filters
                     others_exist=others_exist,
                 ),
                 may_sanction_author=comment.author_id not in {None, moderator.pk},
-                thread_url=comment_url(comment),
+                thread_url=comment.get_absolute_url(),
                 diff=word_diff(snapshots[-1], comment.body_source) if snapshots else [],
                 highlighted=highlight(comment.body_source, comment.matched_text),
             )

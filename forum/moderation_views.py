@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
-from forum import moderation
+from forum import moderation, permissions
 from forum.models import Comment, CommentStatus, ModerationAction, ReportReason
 from forum.moderation_forms import (
     AppealDecisionForm,
@@ -43,7 +43,7 @@ def moderator_required(view):
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        access = moderation.moderation_access(request.user)
+        access = permissions.moderation_access(request.user)
         if access == "login":
             return redirect_to_login(request.get_full_path())
         if access == "forbidden":
@@ -281,8 +281,8 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(
         Comment.objects.select_related("article", "author"), pk=pk, status=CommentStatus.PUBLISHED
     )
-    back = moderation.comment_url(comment)
-    refusal = moderation.report_refusal(comment=comment, reporter=request.user)
+    back = comment.get_absolute_url()
+    refusal = permissions.report_refusal(request.user, comment)
     if refusal:
         messages.info(request, refusal)
         return redirect(back)

@@ -6,11 +6,15 @@ request and hands the answers to templates as flags.
 
 from dataclasses import dataclass
 
-from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db.models import Case, When
 from django.utils import dateformat, timezone
 
+from aposbook.accounts import has_verified_email
 from articles.models import Article
-from forum.models import Comment, Sanction
+from forum.models import Comment, CommentStatus, Sanction
+
+MODERATE_PERMISSION = "forum.moderate"
 
 
 @dataclass(frozen=True)
@@ -20,27 +24,58 @@ class Refusal:
     code: str
     message: str
     status: int = 403
+    sanction: Sanction | None = None  # the ban or suspension, for the notice templates
 
 
 def can_moderate(user) -> bool:
-    return bool(user.is_authenticated and user.has_perm("forum.moderate"))
+    return bool(user.is_authenticated and user.is_active and user.has_perm(MODERATE_PERMISSION))
 
 
-def has_verified_email(user) -> bool:
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
+def has_two_factor(user) -> bool:
+    """An authenticator app or a security key; allauth asks for it at every sign-in."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user_id=user.pk, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
+
+
+def moderation_access(user) -> str:
+    """'ok', or why not: 'login', 'forbidden' or 'needs_2fa'."""
+    if not user.is_authenticated:
+        return "login"
+    if not can_moderate(user):
+        return "forbidden"
+    if settings.FORUM_MODERATORS_REQUIRE_2FA and not has_two_factor(user):
+        return "needs_2fa"
+    return "ok"
+
+
+def active_sanction(user) -> Sanction | None:
+    """The ban or running suspension that stops this member posting, editing, reporting
+    (a ban first: it outlasts any suspension)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Sanction.objects.active()
+        .filter(member_id=user.pk)
+        .order_by(Case(When(kind=Sanction.Kind.BAN, then=0), default=1), "-ends_at")
+        .first()
+    )
 
 
 def sanction_refusal(user) -> Refusal | None:
-    sanction = Sanction.objects.active().filter(member=user).order_by("-ends_at").first()
+    sanction = active_sanction(user)
     if sanction is None:
         return None
     if sanction.kind == Sanction.Kind.BAN or sanction.ends_at is None:
-        return Refusal("banned", "Your account is banned from the discussion.")
+        return Refusal("banned", "Your account is banned from the discussion.", sanction=sanction)
     ends = dateformat.format(timezone.localtime(sanction.ends_at), "j F Y, H:i T")
     return Refusal(
         "suspended",
         f"Your account is suspended until {ends}. "
         "You can read the discussion, and post again after that.",
+        sanction=sanction,
     )
 
 
@@ -66,17 +101,40 @@ def can_post(user, article: Article) -> bool:
 
 
 def can_edit(user, comment: Comment) -> bool:
-    return comment.editable_by(user)
+    """Own comment, inside the edit window, and no ban or suspension running. (The
+    discussion page asks about sanctions once and uses comment.editable_by per comment.)"""
+    return comment.editable_by(user) and sanction_refusal(user) is None
 
 
 def can_delete(user, comment: Comment) -> bool:
     return comment.deletable_by(user)
 
 
-def can_report(user, comment: Comment) -> bool:
+def report_refusal(user, comment: Comment) -> str:
+    """Why this member may not report this comment at all, or '' when they may."""
+    if comment.author_id == user.pk:
+        return "You cannot report your own comment."
+    if not has_verified_email(user):
+        return "Please verify your email address before reporting comments."
+    if active_sanction(user):
+        return "Your account is restricted, so you cannot report comments now."
+    return ""
+
+
+def may_report(user) -> bool:
+    """May this member report other members' comments at all (verified, not sanctioned)?
+    Asked once per page; the page then compares author ids per comment."""
     return bool(
         user.is_authenticated
-        and comment.author_id != user.pk
-        and comment.status == "published"
+        and user.is_active
         and has_verified_email(user)
+        and active_sanction(user) is None
+    )
+
+
+def can_report(user, comment: Comment) -> bool:
+    return bool(
+        comment.author_id != user.pk
+        and comment.status == CommentStatus.PUBLISHED
+        and may_report(user)
     )

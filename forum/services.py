@@ -21,7 +21,14 @@ from forum.models import (
     CommentStatus,
     SourceType,
 )
-from forum.permissions import posting_refusal
+from forum.moderation import (
+    Screening,
+    hold_edited_comment,
+    reopen_after_edit,
+    screen_comment,
+    screen_edit,
+)
+from forum.permissions import posting_refusal, sanction_refusal
 from forum.rendering import RENDERER_VERSION, render_comment
 from forum.tasks import notify_reply
 
@@ -51,11 +58,12 @@ class DeleteRefused(CommentRefused):
     pass
 
 
-def initial_status(*, author: User, article: Article, body: str) -> str:
-    """The status a new comment starts with. The one place screening decides holds."""
-    if article.premoderate or article.category.premoderate:
-        return CommentStatus.PENDING
-    return CommentStatus.PUBLISHED
+def _refuse_if_screened_out(screening: Screening, refused: type[CommentRefused]) -> None:
+    """Blocked words, or dosing advice the member has not confirmed: nothing is stored and
+    the form comes back with the message and their text (code "confirm_dosing" asks the
+    composer to offer the "post it anyway" checkbox)."""
+    if screening.action in ("refuse", "confirm_dosing"):
+        raise refused(screening.message, status=400, code=screening.action)
 
 
 def matching_reference(*, article: Article, source_type: str, source: str) -> Reference | None:
@@ -90,8 +98,10 @@ def post_comment(
     source: str = "",
     parent: Comment | None = None,
     form_token: uuid.UUID | None = None,
+    dosing_confirmed: bool = False,
 ) -> Comment:
-    """Publish (or hold) a comment. The same form token twice returns the first comment."""
+    """Publish (or hold) a comment as screening decides. The same form token twice returns
+    the first comment."""
     if refusal := posting_refusal(author, article):
         raise PostingRefused(refusal.message, status=refusal.status, code=refusal.code)
     if form_token is not None:
@@ -104,6 +114,14 @@ def post_comment(
         if parent.article_id != article.pk or parent.status != CommentStatus.PUBLISHED:
             raise PostingRefused(PARENT_GONE, status=400, code="parent_gone")
         parent, in_reply_to = _placement(parent)
+    screening = screen_comment(
+        author=author,
+        article=article,
+        body_source=body,
+        dosing_confirmed=dosing_confirmed,
+        cites_source=bool(source),
+    )
+    _refuse_if_screened_out(screening, PostingRefused)
     comment = Comment(
         article=article,
         author=author,
@@ -120,8 +138,8 @@ def post_comment(
         source_reference=matching_reference(
             article=article, source_type=source_type, source=source
         ),
-        status=initial_status(author=author, article=article, body=body),
         form_token=form_token,
+        **screening.comment_fields(),
     )
     try:
         with transaction.atomic():
@@ -147,8 +165,10 @@ def edit_comment(
     kind: str = "",
     source_type: str = "",
     source: str = "",
+    dosing_confirmed: bool = False,
 ) -> Comment:
-    """Change a comment's text within the edit window, keeping the previous version."""
+    """Change a comment's text within the edit window, keeping the previous version.
+    The new text is screened like a new comment's words; a held edit waits for review."""
     comment = (
         Comment.objects.select_for_update(of=("self",)).select_related("article").get(pk=comment.pk)
     )
@@ -156,12 +176,18 @@ def edit_comment(
         raise EditRefused("You can only edit your own comments.", code="not_author")
     if comment.status not in EDITABLE_STATUSES:
         raise EditRefused(GONE_MESSAGE, code="gone")
+    if refusal := sanction_refusal(editor):
+        raise EditRefused(refusal.message, status=refusal.status, code=refusal.code)
     if not comment.editable_by(editor):
         raise EditRefused(
             f"Comments can be edited for {settings.FORUM_EDIT_WINDOW_MINUTES} minutes after "
             "posting, and that time has passed for this one.",
             code="window_closed",
         )
+    screening = screen_edit(
+        body_source=body, dosing_confirmed=dosing_confirmed, cites_source=bool(source)
+    )
+    _refuse_if_screened_out(screening, EditRefused)
     CommentRevision.objects.create(
         comment=comment, body_source=comment.body_source, kind=comment.kind, source=comment.source
     )
@@ -172,7 +198,10 @@ def edit_comment(
     )
     comment.body_html, comment.renderer_version = render_comment(body), RENDERER_VERSION
     comment.edited_at = timezone.now()
+    if screening.action == "hold":
+        hold_edited_comment(comment=comment, screening=screening)
     comment.save()
+    reopen_after_edit(comment=comment)
     return comment
 
 

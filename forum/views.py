@@ -27,14 +27,22 @@ from forum.services import (
 )
 from forum.tasks import member_from_unsubscribe_token
 
+HELD_MESSAGE = (
+    "Thank you. Your comment is awaiting review: it will appear to others "
+    "once a moderator has looked at it."
+)
 EDIT_WINDOW_PASSED = (
     "The time to edit this comment has passed. You can still delete it, or post a new comment."
 )
 
 
-def _composer_page(request, form, *, article, status=200, parent=None, comment=None, error=""):
+def _composer_page(
+    request, form, *, article, status=200, parent=None, comment=None, error="", code=""
+):
     if error:
         form.add_error(None, error)
+    if code == "confirm_dosing":
+        form.dosing_prompt = True
     preview = preview_reference = None
     if "preview" in request.POST and form.is_valid():
         preview = trusted(render_comment(form.cleaned_data["body"]))
@@ -47,6 +55,21 @@ def _composer_page(request, form, *, article, status=200, parent=None, comment=N
     return render(
         request, "forum/comment_form.html", {**context, "preview": preview}, status=status
     )
+
+
+def _refused_composer(request, form, page: dict, refusal: CommentRefused) -> HttpResponse:
+    return _composer_page(
+        request, form, **page, status=refusal.status, error=refusal.message, code=refusal.code
+    )
+
+
+def _saved(request, comment: Comment, done: str) -> HttpResponse:
+    """Back to the comment, saying whether others can read it yet."""
+    if comment.status == CommentStatus.PENDING:
+        messages.info(request, HELD_MESSAGE)
+    else:
+        messages.success(request, done)
+    return redirect(comment)
 
 
 def _reply_parent(article: Article, parent_id: int | None) -> Comment | None:
@@ -79,12 +102,8 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
             author=request.user, article=article, parent=page["parent"], **form.post_fields()
         )
     except CommentRefused as refusal:
-        return _composer_page(request, form, **page, status=refusal.status, error=refusal.message)
-    if comment.status == CommentStatus.PENDING:
-        messages.info(request, "Thank you. Your comment is awaiting review by a moderator.")
-    else:
-        messages.success(request, "Your comment is published.")
-    return redirect(comment)
+        return _refused_composer(request, form, page, refusal)
+    return _saved(request, comment, "Your comment is published.")
 
 
 def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
@@ -104,19 +123,22 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(request, "You can only edit your own comments.")
     page = {"article": comment.article, "comment": comment}
     if request.method == "GET":
-        form = CommentForm(editing=True, initial=CommentForm.initial_for(comment))
-        refused = "" if permissions.can_edit(request.user, comment) else EDIT_WINDOW_PASSED
+        refused = "" if comment.editable_by(request.user) else EDIT_WINDOW_PASSED
         refused = refused if comment.status in EDITABLE_STATUSES else GONE_MESSAGE
-        return _composer_page(request, form, **page, status=403 if refused else 200, error=refused)
+        if not refused and (sanction := permissions.sanction_refusal(request.user)):
+            refused = sanction.message
+        if refused:  # nothing to edit: an unbound form cannot carry the message anyway
+            return _refused(request, refused)
+        form = CommentForm(editing=True, initial=CommentForm.initial_for(comment))
+        return _composer_page(request, form, **page)
     form = CommentForm(request.POST, editing=True)
     if not form.is_valid() or "preview" in request.POST:
         return _composer_page(request, form, **page, status=200 if form.is_valid() else 400)
     try:
-        edit_comment(comment=comment, editor=request.user, **form.edit_fields())
+        comment = edit_comment(comment=comment, editor=request.user, **form.edit_fields())
     except CommentRefused as refusal:
-        return _composer_page(request, form, **page, status=refusal.status, error=refusal.message)
-    messages.success(request, "Your comment is updated.")
-    return redirect(comment)
+        return _refused_composer(request, form, page, refusal)
+    return _saved(request, comment, "Your comment is updated.")
 
 
 def _refused(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:

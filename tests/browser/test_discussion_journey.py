@@ -25,8 +25,11 @@ def sign_in(page, live_server, user):
 
 
 def test_members_discuss_an_article_and_unsubscribe_from_reply_emails(
-    page, live_server, assert_accessible
+    page, live_server, assert_accessible, settings
 ):
+    # Established members: holding new members' comments has its own journey
+    # (test_forum_moderation_journey.py).
+    settings.FORUM_PREMODERATE_UNTIL_APPROVED = 0
     article = ArticleFactory(slug="magnesium-and-sleep")
     ReferenceFactory(article=article, position=2, doi="10.1000/sleep.42")
     alice = UserFactory(username="alice")

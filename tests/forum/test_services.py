@@ -12,7 +12,6 @@ from forum.services import (
     PostingRefused,
     delete_comment,
     edit_comment,
-    initial_status,
     post_comment,
 )
 from tests.factories import CommentFactory, ReferenceFactory, UserFactory
@@ -105,8 +104,9 @@ def test_premoderated_discussions_hold_new_comments(member, article, on):
     target.premoderate = True
     target.save()
     article.refresh_from_db()
-    assert initial_status(author=member, article=article, body="x") == CommentStatus.PENDING
-    assert post_comment(author=member, article=article, body="x").status == "pending"
+    comment = post_comment(author=member, article=article, body="x")
+    assert comment.status == "pending"
+    assert comment.hold_reason == f"{on}_premoderated"
 
 
 def test_citing_an_article_reference_links_it(member, article):

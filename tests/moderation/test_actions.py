@@ -4,7 +4,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from forum import moderation
+from forum import moderation, permissions
 from forum.models import (
     Appeal,
     Comment,
@@ -217,6 +217,7 @@ def test_appeal_is_decided_by_another_moderator_when_there_is_one(
     assert (appeal.status, appeal.decided_by) == ("overturned", second_moderator)
     assert ModerationAction.objects.filter(kind=Kind.APPEAL_OVERTURNED).count() == 1
     assert "restored your comment" in mailoutbox[-1].body
+    assert f"/comments/{removed.pk}/" in mailoutbox[-1].body
 
 
 def test_a_lone_moderator_may_decide_their_own_removal_appeal(removed, author, moderator):
@@ -232,7 +233,7 @@ def test_suspension_and_lift(author, moderator, mailoutbox, django_capture_on_co
         sanction = moderation.suspend_member(
             member=author, moderator=moderator, days=7, reason="Repeated insults."
         )
-    assert moderation.active_sanction(author) == sanction
+    assert permissions.active_sanction(author) == sanction
     assert sanction.ends_at > timezone.now() + datetime.timedelta(days=6)
     assert "suspended" in mailoutbox[0].subject
     assert "Repeated insults." in mailoutbox[0].body
@@ -240,7 +241,7 @@ def test_suspension_and_lift(author, moderator, mailoutbox, django_capture_on_co
     assert "Your account is suspended until" in notice
     assert "Repeated insults." in notice
     moderation.lift_sanction(sanction_id=sanction.pk, moderator=moderator)
-    assert moderation.active_sanction(author) is None
+    assert permissions.active_sanction(author) is None
     with pytest.raises(ActionRefused, match="already lifted"):
         moderation.lift_sanction(sanction_id=sanction.pk, moderator=moderator)
     kinds = list(ModerationAction.objects.values_list("kind", flat=True))
@@ -250,7 +251,7 @@ def test_suspension_and_lift(author, moderator, mailoutbox, django_capture_on_co
 def test_expired_suspension_is_not_active(author, moderator):
     sanction = moderation.suspend_member(member=author, moderator=moderator, days=1, reason="x")
     Sanction.objects.filter(pk=sanction.pk).update(ends_at=timezone.now())
-    assert moderation.active_sanction(author) is None
+    assert permissions.active_sanction(author) is None
 
 
 def test_ban_removing_all_comments_needs_a_removal_reason(article, author, moderator):
@@ -271,7 +272,7 @@ def test_ban_removing_all_comments_needs_a_removal_reason(article, author, moder
     assert set(Comment.objects.values_list("status", "removal_reason")) == {
         ("removed", "inauthentic")
     }
-    assert moderation.active_sanction(author).kind == Sanction.Kind.BAN
+    assert permissions.active_sanction(author).kind == Sanction.Kind.BAN
     assert ModerationAction.objects.filter(kind=Kind.REMOVE).count() == 2
     assert ModerationAction.objects.filter(kind=Kind.BAN).count() == 1
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from forum import moderation
+from forum import moderation, permissions
 from forum.models import CommentStatus, ReportReason
 from tests.factories import UserFactory
 from tests.moderation.conftest import make_comment
@@ -31,14 +31,14 @@ def test_migration_creates_the_moderators_group_with_the_permission(db):
 
 def test_make_moderator_adds_and_removes_the_role(db, capsys):
     member = UserFactory(username="helper")
-    assert not moderation.can_moderate(member)
+    assert not permissions.can_moderate(member)
     call_command("make_moderator", "Helper")
     member = type(member).objects.get(pk=member.pk)
-    assert moderation.can_moderate(member)
+    assert permissions.can_moderate(member)
     assert "two-factor" in capsys.readouterr().out
     call_command("make_moderator", "helper", "--remove")
     member = type(member).objects.get(pk=member.pk)
-    assert not moderation.can_moderate(member)
+    assert not permissions.can_moderate(member)
 
 
 def test_make_moderator_with_an_unknown_name_fails_clearly(db):

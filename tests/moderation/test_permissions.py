@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.messages import get_messages
 
-from forum import moderation
+from forum import permissions
 from forum.models import CommentStatus, ModerationAction, Sanction
 from tests.factories import UserFactory
 from tests.moderation.conftest import make_comment, make_moderator
@@ -121,9 +121,9 @@ def test_webauthn_counts_as_two_factor(db):
     from allauth.mfa.models import Authenticator
 
     user = make_moderator("keyholder", two_factor=False)
-    assert moderation.moderation_access(user) == "needs_2fa"
+    assert permissions.moderation_access(user) == "needs_2fa"
     Authenticator.objects.create(user=user, type=Authenticator.Type.WEBAUTHN, data={})
-    assert moderation.moderation_access(user) == "ok"
+    assert permissions.moderation_access(user) == "ok"
 
 
 @pytest.mark.parametrize(
