@@ -121,9 +121,8 @@ def test_members_write_under_load_without_loss_or_duplicates(
         assert writes <= WRITE_STATUSES, writes
         kinds = Counter(e["kind"] for e in ledger.written)
         refusals = Counter(s for e in ledger.refused for s in e.get("statuses", [404]))
-        print(
-            f"load: {len(ledger.responses)} answers, stored {dict(kinds)}, refused {dict(refusals)}, resent {ledger.resent}"
-        )
+        print(f"load: {len(ledger.responses)} answers, stored {dict(kinds)}, ", end="")
+        print(f"refused {dict(refusals)}, resent {ledger.resent}")
         assert kinds["post_comment"] and kinds["reply"] and kinds["report"], kinds
         assert ledger.resent["again"] and ledger.resent["concurrently"], ledger.resent
         verify_ledger(ledger, env)
