@@ -8,6 +8,8 @@ import threading
 import time
 from collections import Counter
 
+import pytest
+
 from tests.reliability.actions import CLIENT_ACTIONS, READER_ACTIONS, Ledger
 from tests.reliability.harness import (
     Client,
@@ -31,6 +33,8 @@ READ_ONLY = {"read_article", "read_index", "search", "account_page", "sign_in"}
 # as too fast (429); a reply or report whose comment was hidden by reports meanwhile
 # (400, 404).
 WRITE_STATUSES = {200, 302, 400, 404, 429}
+
+pytestmark = pytest.mark.timeout(DURATION + 180, method="signal")
 
 
 def run_client(port: int, number: int, stop_at: float, ledger: Ledger, errors: list) -> None:
