@@ -92,6 +92,11 @@ def manage(env: dict, *args: str, timeout: float = 180) -> str:
     return result.stdout
 
 
+def shell_output(env: dict, code: str) -> str:
+    """The last line `manage.py shell -c code` printed (what the code printed last)."""
+    return manage(env, "shell", "-c", code).strip().splitlines()[-1]
+
+
 CREATE_MEMBERS = """
 from allauth.account.models import EmailAddress
 from aposbook.models import User

@@ -13,9 +13,9 @@ from tests.reliability.harness import (
     Client,
     PostgresCluster,
     find_form,
-    manage,
     prepare_database,
     production_env,
+    shell_output,
     start_gunicorn,
     wait_until,
 )
@@ -180,9 +180,8 @@ def test_outage_answers_503_keeps_text_and_recovers(tmp_path, static_var_dir, cl
         assert [r.status for r in sent] == [302, 302]
         location = sent[0].header("Location")
         assert location.startswith("/comments/") and sent[1].header("Location") == location
-        stored = manage(env, "shell", "-c", COUNT_COMMENTS.format(marker=MARKER))
-        comment_id = int(location.split("/")[2])
-        assert stored.strip().splitlines()[-1] == str([(comment_id, "member0")])
+        stored = shell_output(env, COUNT_COMMENTS.format(marker=MARKER))
+        assert stored == str([(int(location.split("/")[2]), "member0")])
         # No restart: the same workers served before, during and after.
         assert server.alive()
         assert server.log().count("Booting worker") == boots_before

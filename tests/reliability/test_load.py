@@ -14,9 +14,9 @@ from tests.reliability.actions import CLIENT_ACTIONS, READER_ACTIONS, Ledger
 from tests.reliability.harness import (
     Client,
     approve_members,
-    manage,
     prepare_database,
     production_env,
+    shell_output,
     start_gunicorn,
 )
 
@@ -74,7 +74,7 @@ def verify_ledger(ledger: Ledger, env: dict) -> None:
     """Every write the server confirmed is stored exactly once, as what was confirmed (the
     same comment id, author, reply or not); nothing it refused is stored; nothing is stored
     that the clients were not told about."""
-    stored = json.loads(manage(env, "shell", "-c", STORED).strip().splitlines()[-1])
+    stored = json.loads(shell_output(env, STORED))
     for kind, rows in (("comments", stored["comments"]), ("reports", stored["reports"])):
         reports = kind == "reports"
         written = [e for e in ledger.written if (e["kind"] == "report") == reports]
