@@ -36,6 +36,10 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 _SECRET_PATHS = re.compile(r"^(/accounts/(?:confirm-email|password/reset/key)/)[^/]+")
 # Form fields never echoed back or logged: tokens, passwords, one-time codes.
 _SECRET_FIELD = re.compile(r"csrf|password|token|secret|code|key|otp|credential", re.IGNORECASE)
+# Fields a form carries for the server, not typed by the member: echoed as hidden inputs.
+# The comment form's form_token is no secret (it only ever matches the member's own
+# comments) and must come back, so the resent form still creates one comment, once.
+_CARRIED_FIELDS = frozenset({"form_token", "parent", "next", "post", "preview"})
 
 
 def log_path(request: HttpRequest) -> str:
@@ -106,7 +110,7 @@ def echoed_fields(request: HttpRequest) -> list[tuple[str, str]]:
     return [
         (name, value)
         for name, values in data.lists()
-        if not _SECRET_FIELD.search(name)
+        if name in _CARRIED_FIELDS or not _SECRET_FIELD.search(name)
         for value in values
     ]
 
@@ -117,7 +121,12 @@ def resubmit_context(request: HttpRequest) -> dict:
     fields = echoed_fields(request)
     return {
         "fields": [
-            {"name": name, "value": value, "multiline": "\n" in value or len(value) > 80}
+            {
+                "name": name,
+                "value": value,
+                "multiline": "\n" in value or len(value) > 80,
+                "hidden": name in _CARRIED_FIELDS,
+            }
             for name, value in fields
         ],
         "action": request.get_full_path(),

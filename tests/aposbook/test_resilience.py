@@ -85,10 +85,29 @@ def test_posted_form_comes_back_escaped_without_secrets(client, db):
         "Second line of my story.</textarea>"
     ) in body
     assert 'name="title" value="My story"' in body
-    assert 'name="parent" value="12"' in body
+    assert '<input type="hidden" name="parent" value="12">' in body
     assert "hunter2-secret" not in body
     assert "123456" not in body
     assert "<b>every" not in body
+
+
+def test_comment_form_comes_back_with_its_form_token_so_a_resend_posts_once(
+    client, member, article
+):
+    # The form token is what makes sending the form again create one comment, not two:
+    # it comes back (hidden, like a reply's parent); fields named like secrets still do not.
+    token = "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f"
+    form = {"body": TYPED, "form_token": token, "post": "1", "key": "k-secret"}
+    client.force_login(member)
+    with mock.patch("forum.views.post_comment", side_effect=OperationalError("down")):
+        response = client.post(f"{article.get_absolute_url()}comments/", form)
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert f'<form method="post" action="{article.get_absolute_url()}comments/">' in body
+    assert f'<input type="hidden" name="form_token" value="{token}">' in body
+    assert '<input type="hidden" name="post" value="1">' in body
+    assert "every&lt;/b&gt; night" in body
+    assert "k-secret" not in body
 
 
 def test_an_outage_outside_a_view_is_also_a_503(db, log_lines):

@@ -11,12 +11,20 @@ import pytest
 
 from tests.reliability.harness import manage, production_env, required_env
 
+# A hard limit per test (pytest-timeout), setup and teardown included. The signal method
+# fails the test in the main thread, so its `finally:` still stops the servers it started
+# (the thread method would exit pytest and leave them running). A test that needs more
+# says so with its own mark (test_load.py).
+TEST_TIMEOUT = 180
+
 
 def pytest_collection_modifyitems(items):
     here = Path(__file__).parent
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.reliability)
+            if item.get_closest_marker("timeout") is None:
+                item.add_marker(pytest.mark.timeout(TEST_TIMEOUT, method="signal"))
 
 
 @pytest.fixture(scope="session")

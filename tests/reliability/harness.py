@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import html.parser
 import http.client
 import os
 import re
@@ -91,6 +92,11 @@ def manage(env: dict, *args: str, timeout: float = 180) -> str:
     return result.stdout
 
 
+def shell_output(env: dict, code: str) -> str:
+    """The last line `manage.py shell -c code` printed (what the code printed last)."""
+    return manage(env, "shell", "-c", code).strip().splitlines()[-1]
+
+
 CREATE_MEMBERS = """
 from allauth.account.models import EmailAddress
 from aposbook.models import User
@@ -110,6 +116,26 @@ def prepare_database(env: dict, *, members: int = 8) -> None:
     manage(env, "createcachetable")
     manage(env, "load_content")
     manage(env, "shell", "-c", CREATE_MEMBERS.format(count=members, password=MEMBER_PASSWORD))
+
+
+APPROVE_MEMBERS = """
+from aposbook.models import User
+from articles.models import Article
+from forum.models import Comment, CommentStatus
+from forum.services import post_comment
+article = Article.objects.get(slug={slug!r})
+for user in User.objects.filter(username__in={names!r}):
+    body = f"Glad to read this, {{user.username}}."
+    comment = post_comment(author=user, article=article, body=body)
+    Comment.objects.filter(pk=comment.pk).update(status=CommentStatus.PUBLISHED)
+"""
+
+
+def approve_members(env: dict, *, members: int, slug: str = "magnesium-for-fibromyalgia") -> None:
+    """Each member gets one published comment, as a moderator's approval would leave it:
+    new members are premoderated (FORUM_PREMODERATE_UNTIL_APPROVED), established ones not."""
+    names = [f"member{i}" for i in range(members)]
+    manage(env, "shell", "-c", APPROVE_MEMBERS.format(slug=slug, names=names))
 
 
 class Process:
@@ -315,6 +341,8 @@ class Client:
     host: str = ""
     timeout: float = 10
     cookies: dict[str, str] = field(default_factory=dict)
+    # The member signed in (sign_in sets it), for the load test's ledger.
+    name: str = ""
 
     def request(
         self, method: str, path: str, *, form: dict | None = None, headers: dict | None = None
@@ -358,7 +386,58 @@ class Client:
     def sign_in(self, username: str, password: str = MEMBER_PASSWORD) -> Response:
         response = self.post_form("/accounts/login/", {"login": username, "password": password})
         assert response.status == 302, f"sign-in of {username} failed: {response.status}"
+        self.name = username
         return response
+
+    def twin(self) -> Client:
+        """The same browser in another tab: same cookies, its own connection."""
+        return Client(self.port, self.host, self.timeout, dict(self.cookies), self.name)
+
+
+class _Forms(html.parser.HTMLParser):
+    """Every <form> on a page: its action and the fields a browser would submit."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[tuple[str, dict[str, str]]] = []
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.forms.append((a.get("action", ""), {}))
+        elif not self.forms or "name" not in a:
+            return
+        elif tag == "input" and a.get("type") not in {"submit", "button", "checkbox", "radio"}:
+            self.forms[-1][1][a["name"]] = a.get("value", "")
+        elif tag == "input" and "checked" in a:
+            self.forms[-1][1][a["name"]] = a.get("value", "on")
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.forms[-1][1][a["name"]] = ""
+        elif tag == "select":
+            self._select = a["name"]
+            self.forms[-1][1].setdefault(a["name"], "")
+
+    def handle_endtag(self, tag):
+        if tag in ("textarea", "select"):
+            self._textarea = self._select = None
+
+    def handle_data(self, data):
+        if self._textarea and self.forms:
+            self.forms[-1][1][self._textarea] += data
+
+
+def find_form(page: str, *, having: str) -> tuple[str, dict[str, str]]:
+    """The first form with a field named `having`: (action, fields as a browser sends them)."""
+    parser = _Forms()
+    parser.feed(page)
+    for action, fields in parser.forms:
+        if having in fields:
+            # A textarea's content starts after the newline that follows its tag.
+            return action, {k: v.removeprefix("\n") for k, v in fields.items()}
+    raise AssertionError(f"no form with a {having!r} field on the page")
 
 
 def raw_request(port: int, data: bytes, *, timeout: float = 10) -> int:

@@ -3,6 +3,7 @@
 import json
 import threading
 import time
+import uuid
 
 import pytest
 
@@ -11,13 +12,24 @@ from tests.reliability.harness import (
     MEMBER_PASSWORD,
     Client,
     PostgresCluster,
+    find_form,
     prepare_database,
     production_env,
+    shell_output,
     start_gunicorn,
     wait_until,
 )
 
 TYPED = 'My experience <script>alert("x")</script> & 300 mg at night\nsecond line'
+# A comment the forum's screening lets through (no dose), with a word to find it by.
+MARKER = "LT" + uuid.uuid4().hex
+COMMENT = f'Magnesium <script>alert("x")</script> & my sleep: better.\nSecond line {MARKER}'
+COMMENT_ESCAPED = "Magnesium &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; my sleep"
+COUNT_COMMENTS = (
+    "from forum.models import Comment; "
+    "print(list(Comment.objects.filter(body_source__contains={marker!r}).values_list('pk', "
+    "'author__username')))"
+)
 
 
 @pytest.fixture
@@ -72,8 +84,11 @@ def test_outage_answers_503_keeps_text_and_recovers(tmp_path, static_var_dir, cl
         reader = Client(port)
         assert reader.get(ARTICLE).status == 200
         boots_before = server.log().count("Booting worker")
-        # A form opened before the outage, submitted during it.
+        # Forms opened before the outage, submitted during it.
         token = reader.csrf_token("/accounts/login/")
+        composer, comment_form = find_form(member.get(ARTICLE).text, having="form_token")
+        assert composer == f"{ARTICLE}comments/"
+        comment_form.update(body=COMMENT, post="1")
 
         with Traffic(port) as traffic:
             time.sleep(1)
@@ -123,6 +138,20 @@ def test_outage_answers_503_keeps_text_and_recovers(tmp_path, static_var_dir, cl
             assert MEMBER_PASSWORD not in posted.text
             assert 'name="csrfmiddlewaretoken"' in posted.text
 
+            # A signed-in member's comment, posted to the real comment URL, comes back the
+            # same way: the text in the box, the form token kept so that sending it again
+            # later creates the comment once.
+            held = member.request("POST", composer, form=comment_form)
+            assert held.status == 503
+            assert held.header("Retry-After").isdigit()
+            assert f'action="{composer}"' in held.text
+            assert COMMENT_ESCAPED in held.text
+            assert "<script>" not in held.text
+            resend_to, resend = find_form(held.text, having="form_token")
+            assert resend_to == composer
+            assert resend["form_token"] == comment_form["form_token"]
+            assert resend["body"] == COMMENT
+
             time.sleep(2)  # traffic keeps going during the outage
             outage_answers = [r for r in traffic.results if r[0] > stopped_at + 0.5]
             cluster.start()
@@ -145,6 +174,14 @@ def test_outage_answers_503_keeps_text_and_recovers(tmp_path, static_var_dir, cl
 
         # Signed-in members are still signed in after the outage: nothing was lost.
         assert member.get("/accounts/email/").status == 200
+        # The form from the 503 page, sent after recovery (twice: a member who is not sure
+        # the first went through), creates exactly one comment.
+        sent = [member.request("POST", resend_to, form=resend) for _ in range(2)]
+        assert [r.status for r in sent] == [302, 302]
+        location = sent[0].header("Location")
+        assert location.startswith("/comments/") and sent[1].header("Location") == location
+        stored = shell_output(env, COUNT_COMMENTS.format(marker=MARKER))
+        assert stored == str([(int(location.split("/")[2]), "member0")])
         # No restart: the same workers served before, during and after.
         assert server.alive()
         assert server.log().count("Booting worker") == boots_before

@@ -1,13 +1,21 @@
 """Scale-out: two gunicorn servers, one PostgreSQL, one Redis, nginx round-robin in front."""
 
-import pytest
+import time
+import uuid
 
+import pytest
+from django_ratelimit.core import _get_window
+
+from tests.reliability.actions import ARTICLE
 from tests.reliability.conftest import fresh_database
 from tests.reliability.harness import (
     Client,
+    approve_members,
+    find_form,
     manage,
     prepare_database,
     production_env,
+    shell_output,
     start_gunicorn,
     start_nginx,
 )
@@ -21,7 +29,9 @@ def cluster_of_two(tmp_path_factory, static_var_dir, redis_url):
     tmp_path = tmp_path_factory.mktemp("scaleout")
     with fresh_database("scaleout") as database_url:
         env = production_env(var_dir=static_var_dir, database_url=database_url, redis_url=redis_url)
-        prepare_database(env, members=2)
+        # member1 is locked out by the failed sign-in test; member2 writes comments.
+        prepare_database(env, members=3)
+        approve_members(env, members=3)
         started = []
         try:
             for name in ("app-a", "app-b"):
@@ -84,3 +94,87 @@ def test_cache_is_shared_between_processes(cluster_of_two):
     manage(env, "shell", "-c", use_cache + "cache.set('probe', 'x1', 60)")
     out = manage(env, "shell", "-c", use_cache + "print(cache.get('probe'))")
     assert out.strip().splitlines()[-1] == "x1"
+
+
+# Behind the load balancer every server sees the public name; pages cached under it are
+# shared through Redis, so a stale copy would show whichever server answers.
+PUBLIC_HOST = "localhost"
+
+
+def anonymous_read(port: int) -> str:
+    """A first-time reader: no cookies, so whatever is cached for anonymous readers."""
+    page = Client(port, host=PUBLIC_HOST).get(ARTICLE)
+    assert page.status == 200
+    return page.text
+
+
+def post_through(member: Client, text: str, *, parent: int | None = None) -> int:
+    form_page = member.get(f"/comments/{parent}/reply/" if parent else ARTICLE)
+    action, form = find_form(form_page.text, having="form_token")
+    posted = member.request("POST", action, form={**form, "body": text, "post": "1"})
+    assert posted.status == 302, posted.status
+    return int(posted.header("Location").split("/")[2])
+
+
+def test_discussion_changes_through_one_server_show_through_the_other_at_once(cluster_of_two):
+    _, (_, port_a), (_, port_b), lb_port = cluster_of_two
+    ports = {"a": port_a, "b": port_b, "load balancer": lb_port}
+    # Each server (and the balancer, twice: once per server) has served the page
+    # before the change, so a cached copy would now be stale.
+    for port in [port_a, port_b, lb_port, lb_port]:
+        anonymous_read(port)
+    author_on_b = Client(port_b, host=PUBLIC_HOST)
+    author_on_b.sign_in("member2")
+    reader_on_a = Client(port_a, host=PUBLIC_HOST)
+    reader_on_a.sign_in("member0")
+    reader_on_a.get(ARTICLE)
+
+    first = f"Posted through server B, {uuid.uuid4().hex}"
+    comment_id = post_through(author_on_b, first)
+    for name, port in [*ports.items(), ("load balancer", lb_port)]:
+        assert first in anonymous_read(port), f"anonymous readers through {name}"
+    assert first in reader_on_a.get(ARTICLE).text, "a signed-in reader through A"
+    author_on_a = Client(port_a, host=PUBLIC_HOST, cookies=dict(author_on_b.cookies))
+    assert first in author_on_a.get(ARTICLE).text, "the author, through the other server"
+
+    # And the other way round: a reply through A shows through B; deleting it through
+    # B takes it away through A on the very next request.
+    reply = f"Replied through server A, {uuid.uuid4().hex}"
+    reply_id = post_through(author_on_a, reply, parent=comment_id)
+    assert f'id="comment-{reply_id}"' in anonymous_read(port_b)
+    assert reply in anonymous_read(port_b)
+    assert reply in anonymous_read(port_a)
+    deleted = author_on_b.post_form(
+        f"/comments/{reply_id}/delete/", {}, form_page=f"/comments/{reply_id}/delete/"
+    )
+    assert deleted.status == 302
+    for name, port in [*ports.items(), ("load balancer", lb_port)]:
+        page = anonymous_read(port)
+        assert reply not in page, f"a deleted reply still shows through {name}"
+        assert first in page
+
+
+def test_posting_limit_counts_across_both_servers(cluster_of_two):
+    # FORUM_POST_RATE allows 5 comments a minute per member, counted in Redis: spread over
+    # two servers (two workers each) the sixth is refused, and not stored.
+    env, (_, port_a), (_, port_b), _ = cluster_of_two
+    # The limit counts in fixed one-minute windows (django-ratelimit, offset per member):
+    # start with enough of the window left that it cannot restart the count mid-test.
+    member = "print(User.objects.get(username='member0').pk)"
+    pk = shell_output(env, "from aposbook.models import User; " + member)
+    left = _get_window(pk, 60) - time.time()
+    if left < 20:
+        time.sleep(left + 1)
+    on_a = Client(port_a, host=PUBLIC_HOST)
+    on_a.sign_in("member0")
+    on_b = Client(port_b, host=PUBLIC_HOST, cookies=dict(on_a.cookies))
+    for number in range(5):
+        post_through([on_a, on_b][number % 2], f"Comment {number} of five, {uuid.uuid4().hex}")
+    action, form = find_form(on_b.get(ARTICLE).text, having="form_token")
+    sixth = f"One too many, {uuid.uuid4().hex}"
+    refused = on_b.request("POST", action, form={**form, "body": sixth, "post": "1"})
+    assert refused.status == 429
+    assert "You are posting too fast" in refused.text
+    assert sixth in refused.text  # the member's text stays in the form
+    count = f"print(Comment.objects.filter(body_source={sixth!r}).count())"
+    assert shell_output(env, "from forum.models import Comment; " + count) == "0"
