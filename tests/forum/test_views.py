@@ -1,3 +1,4 @@
+import datetime
 import re
 import uuid
 from datetime import timedelta
@@ -394,6 +395,9 @@ def test_unverified_member_post_is_refused(client, unverified_member, article):
     assert not Comment.objects.exists()
 
 
+# The limiter counts in fixed one-minute windows: freeze time early in a window so the
+# count cannot start again between the posts.
+@time_machine.travel(datetime.datetime(2026, 3, 2, 9, 30, 5, tzinfo=datetime.UTC), tick=False)
 def test_posting_too_fast_is_limited_with_when_to_retry(client, member, article, settings):
     settings.FORUM_POST_RATE = ["2/m", "40/h"]
     client.force_login(member)
@@ -408,6 +412,7 @@ def test_posting_too_fast_is_limited_with_when_to_retry(client, member, article,
     assert Comment.objects.count() == 2
 
 
+@time_machine.travel(datetime.datetime(2026, 3, 2, 9, 30, 5, tzinfo=datetime.UTC), tick=False)
 def test_rate_limit_is_per_member(client, member, other_member, article, settings):
     settings.FORUM_POST_RATE = ["1/m"]
     client.force_login(member)
