@@ -201,7 +201,9 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "AposBook"
-USERSESSIONS_TRACK_ACTIVITY = True
+# Off: tracking writes the session row on every signed-in request; the sessions list
+# still shows each session with its sign-in time, IP and browser.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # --- Email and background tasks -----------------------------------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -336,3 +338,9 @@ FORUM_MODERATORS_REQUIRE_2FA = env_bool("FORUM_MODERATORS_REQUIRE_2FA", True)
 FORUM_QUEUE_ALERT_HOURS = env_int("FORUM_QUEUE_ALERT_HOURS", 12)
 FORUM_QUEUE_PER_PAGE = 25
 FORUM_LOG_PER_PAGE = 50
+
+# --- Performance (forum/cache.py) ---------------------------------------------
+# How long an anonymous article page or a rendered thread may be served from the shared
+# cache; any change to the discussion replaces them at once, this only bounds how stale
+# relative times ("3 minutes ago") can get.
+FORUM_PAGE_CACHE_SECONDS = env_int("FORUM_PAGE_CACHE_SECONDS", 60)

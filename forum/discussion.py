@@ -1,14 +1,21 @@
 """The discussion under an article, as one reader sees it: a fixed handful of queries
-whatever the number of comments (a count, a page of threads, their replies)."""
+whatever the number of comments (a count, a page of threads, their replies).
+
+Threads that hold nothing personal for the reader (none of their own comments, no
+moderator's view) come out of the shared cache as HTML, keyed by the article's
+discussion version (forum/cache.py); only the reader's own threads are rendered anew.
+"""
 
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from articles.models import Article
-from forum import permissions
+from forum import cache, permissions
 from forum.models import Comment, CommentKind, CommentStatus
 
 SORTS = {"oldest": ("created_at", "pk"), "newest": ("-created_at", "-pk")}
@@ -25,6 +32,7 @@ class Node:
     can_edit: bool = False
     can_delete: bool = False
     awaiting_review: bool = False
+    html: SafeString | None = None  # the thread, already rendered (shared threads only)
 
 
 @dataclass
@@ -79,21 +87,52 @@ def discussion_for(
     sort: str = "oldest",
     kind: str = "",
 ) -> Discussion:
+    # Read before the queries: a change committed meanwhile leaves these threads stale.
+    version = cache.discussion_version(article.pk)
     roots = Comment.objects.threads_for(article, user, kind=kind).order_by(*SORTS[sort])
     page_obj = Paginator(roots, settings.FORUM_THREADS_PER_PAGE).get_page(page)
     page_roots = list(page_obj.object_list)
     by_parent: dict[int, list[Comment]] = {}
     for reply in Comment.objects.in_threads([root.pk for root in page_roots]):
         by_parent.setdefault(reply.parent_id, []).append(reply)
-    threads = [_node(root, by_parent, user, may_post) for root in page_roots]
+    threads = [thread for root in page_roots if (thread := _node(root, by_parent, user, may_post))]
+    _render_shared_threads(threads, version=version, user=user, may_post=may_post)
     return Discussion(
-        threads=[thread for thread in threads if thread],
+        threads=threads,
         page=page_obj,
         comment_count=article.comments.published().count(),
         sort=sort,
         kind=kind,
         kinds=CommentKind.choices,
     )
+
+
+def _is_personal(node: Node, user) -> bool:
+    comment = node.comment
+    mine = user.is_authenticated and comment.author_id == user.pk
+    return mine or any(_is_personal(child, user) for child in node.children)
+
+
+def _render_shared_threads(threads: list[Node], *, version: str, user, may_post: bool) -> None:
+    """Fill node.html for the threads every reader of this kind sees alike."""
+    if user.is_authenticated and user.has_perm("forum.moderate"):
+        return  # moderators see what waits for review: always their own view
+    viewer = "member" if may_post else "reader"
+    keys = {
+        node.comment.pk: cache.thread_key(version=version, root_id=node.comment.pk, viewer=viewer)
+        for node in threads
+        if not _is_personal(node, user)
+    }
+    found = cache.get_fragments(list(keys.values()))
+    rendered = {}
+    for node in threads:
+        key = keys.get(node.comment.pk)
+        if key is None:
+            continue
+        node.html = found.get(key)
+        if node.html is None:
+            node.html = rendered[key] = render_to_string("forum/_comment.html", {"node": node})
+    cache.set_fragments(rendered)
 
 
 def page_of(comment: Comment, user) -> int:

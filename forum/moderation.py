@@ -42,6 +42,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from forum.cache import discussion_changed
 from forum.models import (
     REASON_SEVERITY,
     Appeal,
@@ -424,6 +425,7 @@ def _set_status(comment: Comment, status: str, *fields: str) -> None:
     comment.status = status
     comment.status_changed_at = timezone.now()
     comment.save(update_fields=["status", "status_changed_at", *fields])
+    discussion_changed(article_id=comment.article_id)  # the article page shows it
 
 
 def version_of(
