@@ -25,7 +25,7 @@ from django.http import HttpRequest, HttpResponse
 
 _VERSION_KEY = "forum:discussion:{article_id}"
 _PAGE_KEY = "forum:anonymous-page:{slug}:{query}"
-_THREAD_KEY = "forum:thread:{version}:{root_id}:{viewer}"
+_SNAPSHOT_KEY = "forum:discussion-page:{version}:{viewer}:{sort}:{kind}:{page}"
 # The article page's own query parameters; any other parameter bypasses the cache.
 _PAGE_PARAMETERS = ("page", "sort", "type")
 _MAX_PARAMETER_LENGTH = 20
@@ -107,9 +107,7 @@ def _keep_local(key: str, entry: dict) -> None:
         _local_pages.popitem(last=False)
 
 
-def store_page(
-    key: str, slug: str, *, article_id: int, version: str, request, response
-) -> None:
+def store_page(key: str, slug: str, *, article_id: int, version: str, request, response) -> None:
     """Keep a freshly rendered anonymous page, unless it carries anything personal."""
     if not cacheable_response(request, response):
         return
@@ -134,17 +132,17 @@ def cacheable_response(request, response) -> bool:
     return getattr(request, "_csp_nonce", None) is None
 
 
-# --- Per-thread fragments for signed-in readers --------------------------------------
+# --- Pages of the discussion, shared by readers without comments of their own -------
 
 
-def thread_key(*, version: str, root_id: int, viewer: str) -> str:
-    return _THREAD_KEY.format(version=version, root_id=root_id, viewer=viewer)
+def snapshot_key(*, version: str, viewer: str, page, sort: str, kind: str) -> str:
+    page = str(page) if str(page or "").isdigit() and len(str(page)) < 8 else "1"
+    return _SNAPSHOT_KEY.format(version=version, viewer=viewer, page=page, sort=sort, kind=kind)
 
 
-def get_fragments(keys: list[str]) -> dict[str, str]:
-    return cache.get_many(keys) if keys else {}
+def get_snapshot(key: str) -> dict | None:
+    return cache.get(key)
 
 
-def set_fragments(fragments: dict[str, str]) -> None:
-    if fragments:
-        cache.set_many(fragments, timeout=settings.FORUM_PAGE_CACHE_SECONDS)
+def set_snapshot(key: str, snapshot: dict) -> None:
+    cache.set(key, snapshot, timeout=settings.FORUM_PAGE_CACHE_SECONDS)

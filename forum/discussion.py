@@ -1,14 +1,19 @@
 """The discussion under an article, as one reader sees it: a fixed handful of queries
-whatever the number of comments (a count, a page of threads, their replies).
+whatever the number of comments.
 
-Threads that hold nothing personal for the reader (none of their own comments, no
-moderator's view) come out of the shared cache as HTML, keyed by the article's
-discussion version (forum/cache.py); only the reader's own threads are rendered anew.
+Most readers see the same discussion: the published comments, with the same controls
+(reply, when they may post). For them a page of it is a *snapshot* in the shared cache,
+keyed by the article's discussion version (forum/cache.py): which threads, how many,
+and each thread's rendered HTML. Only the threads holding the reader's own comments
+(their edit and delete controls) are fetched and rendered for them. Moderators and
+members with comments awaiting review see more than others, so theirs is rendered
+live: a count, a page of threads, their replies.
 """
 
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -25,7 +30,7 @@ SORTS = {"oldest": ("created_at", "pk"), "newest": ("-created_at", "-pk")}
 class Node:
     """One comment in a thread, with what this reader sees and may do with it."""
 
-    comment: Comment
+    comment: Comment | None  # None for a thread that comes as HTML from a snapshot
     children: list["Node"] = field(default_factory=list)
     placeholder: str = ""  # set when only a placeholder stands where the comment was
     can_reply: bool = False
@@ -87,52 +92,91 @@ def discussion_for(
     sort: str = "oldest",
     kind: str = "",
 ) -> Discussion:
-    # Read before the queries: a change committed meanwhile leaves these threads stale.
+    # Read before the queries: a change committed meanwhile leaves what they found stale.
     version = cache.discussion_version(article.pk)
-    roots = Comment.objects.threads_for(article, user, kind=kind).order_by(*SORTS[sort])
-    page_obj = Paginator(roots, settings.FORUM_THREADS_PER_PAGE).get_page(page)
-    page_roots = list(page_obj.object_list)
-    by_parent: dict[int, list[Comment]] = {}
-    for reply in Comment.objects.in_threads([root.pk for root in page_roots]):
-        by_parent.setdefault(reply.parent_id, []).append(reply)
-    threads = [thread for root in page_roots if (thread := _node(root, by_parent, user, may_post))]
-    _render_shared_threads(threads, version=version, user=user, may_post=may_post)
+    own_threads = _own_threads(article, user)
+    if own_threads is None:
+        threads, page_obj = _live_threads(
+            article, user, may_post=may_post, page=page, sort=sort, kind=kind
+        )
+        comment_count = article.comments.published().count()
+    else:
+        viewer = "member" if may_post else "reader"
+        key = cache.snapshot_key(version=version, viewer=viewer, page=page, sort=sort, kind=kind)
+        snapshot = cache.get_snapshot(key)
+        if snapshot is None:
+            snapshot = _snapshot(article, may_post=may_post, page=page, sort=sort, kind=kind)
+            cache.set_snapshot(key, snapshot)
+        paginator = Paginator(range(snapshot["count"]), settings.FORUM_THREADS_PER_PAGE)
+        page_obj = paginator.get_page(snapshot["number"])
+        threads = [Node(comment=None, html=html) for html in snapshot["html"]]
+        mine = [pk for pk in snapshot["roots"] if pk in own_threads]
+        if mine:  # the reader's own threads, with their controls
+            roots = Comment.objects.threads_for(article, user).filter(pk__in=mine)
+            live = _build_threads(roots, user, may_post=may_post)
+            by_pk = {node.comment.pk: node for node in live}
+            threads = [
+                by_pk.get(pk, thread) if pk in own_threads else thread
+                for pk, thread in zip(snapshot["roots"], threads, strict=True)
+            ]
+        comment_count = snapshot["comment_count"]
     return Discussion(
         threads=threads,
         page=page_obj,
-        comment_count=article.comments.published().count(),
+        comment_count=comment_count,
         sort=sort,
         kind=kind,
         kinds=CommentKind.choices,
     )
 
 
-def _is_personal(node: Node, user) -> bool:
-    comment = node.comment
-    mine = user.is_authenticated and comment.author_id == user.pk
-    return mine or any(_is_personal(child, user) for child in node.children)
+def _own_threads(article: Article, user) -> set[int] | None:
+    """The threads holding the reader's comments, or None when the reader sees more than
+    the published discussion (a moderator, or their own comments awaiting review)."""
+    if not user.is_authenticated:
+        return set()
+    if user.has_perm("forum.moderate"):
+        return None
+    own = article.comments.filter(author=user).values_list("pk", "root_id", "status")
+    waiting = {CommentStatus.PENDING, CommentStatus.HIDDEN}
+    threads = set()
+    for pk, root_id, status in own:
+        if status in waiting:
+            return None
+        threads.add(root_id or pk)
+    return threads
 
 
-def _render_shared_threads(threads: list[Node], *, version: str, user, may_post: bool) -> None:
-    """Fill node.html for the threads every reader of this kind sees alike."""
-    if user.is_authenticated and user.has_perm("forum.moderate"):
-        return  # moderators see what waits for review: always their own view
-    viewer = "member" if may_post else "reader"
-    keys = {
-        node.comment.pk: cache.thread_key(version=version, root_id=node.comment.pk, viewer=viewer)
-        for node in threads
-        if not _is_personal(node, user)
+def _roots_page(article: Article, user, *, page, sort: str, kind: str) -> Page:
+    roots = Comment.objects.threads_for(article, user, kind=kind).order_by(*SORTS[sort])
+    return Paginator(roots, settings.FORUM_THREADS_PER_PAGE).get_page(page)
+
+
+def _build_threads(roots, user, *, may_post: bool) -> list[Node]:
+    roots = list(roots)
+    by_parent: dict[int, list[Comment]] = {}
+    for reply in Comment.objects.in_threads([root.pk for root in roots]):
+        by_parent.setdefault(reply.parent_id, []).append(reply)
+    return [thread for root in roots if (thread := _node(root, by_parent, user, may_post))]
+
+
+def _live_threads(article: Article, user, *, may_post: bool, page, sort: str, kind: str):
+    page_obj = _roots_page(article, user, page=page, sort=sort, kind=kind)
+    return _build_threads(page_obj.object_list, user, may_post=may_post), page_obj
+
+
+def _snapshot(article: Article, *, may_post: bool, page, sort: str, kind: str) -> dict:
+    """A page of the discussion as every reader without comments of their own sees it."""
+    reader = AnonymousUser()  # sees the published discussion; may_post gives the controls
+    page_obj = _roots_page(article, reader, page=page, sort=sort, kind=kind)
+    threads = _build_threads(page_obj.object_list, reader, may_post=may_post)
+    return {
+        "roots": [node.comment.pk for node in threads],
+        "html": [render_to_string("forum/_comment.html", {"node": node}) for node in threads],
+        "count": page_obj.paginator.count,
+        "number": page_obj.number,
+        "comment_count": article.comments.published().count(),
     }
-    found = cache.get_fragments(list(keys.values()))
-    rendered = {}
-    for node in threads:
-        key = keys.get(node.comment.pk)
-        if key is None:
-            continue
-        node.html = found.get(key)
-        if node.html is None:
-            node.html = rendered[key] = render_to_string("forum/_comment.html", {"node": node})
-    cache.set_fragments(rendered)
 
 
 def page_of(comment: Comment, user) -> int:

@@ -333,9 +333,7 @@ def build(sizes: Sizes, *, seed: int = SEED) -> Dataset:
         members=members,
         moderator=moderator,
         comments=comments,
-        unreported=[
-            c for c in comments if c.pk not in reported and c.author_id not in signed_in
-        ],
+        unreported=[c for c in comments if c.pk not in reported and c.author_id not in signed_in],
         sources=sources,
         seconds=time.perf_counter() - started,
     )
