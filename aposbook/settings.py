@@ -116,7 +116,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Production keeps each worker's connection (opening one costs more than serving a
+    # cached page: `make bench`); runserver's thread per request closes its own.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0 if DEBUG else env_int("DJANGO_CONN_MAX_AGE", 600)
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue
         # instead of failing with "database is locked" halfway through.

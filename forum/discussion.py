@@ -137,10 +137,14 @@ def _own_threads(article: Article, user) -> set[int] | None:
         return set()
     if user.has_perm("forum.moderate"):
         return None
-    own = article.comments.filter(author=user).values_list("pk", "root_id", "status")
+    # By author alone (their index; a member has few comments), the article in Python:
+    # the article's index would scan its whole discussion.
+    own = Comment.objects.filter(author=user).values_list("pk", "root_id", "status", "article_id")
     waiting = {CommentStatus.PENDING, CommentStatus.HIDDEN}
     threads = set()
-    for pk, root_id, status in own:
+    for pk, root_id, status, article_id in own:
+        if article_id != article.pk:
+            continue
         if status in waiting:
             return None
         threads.add(root_id or pk)
