@@ -26,6 +26,7 @@ from django.http import HttpRequest, HttpResponse
 _VERSION_KEY = "forum:discussion:{article_id}"
 _PAGE_KEY = "forum:anonymous-page:{slug}:{query}"
 _SNAPSHOT_KEY = "forum:discussion-page:{version}:{viewer}:{sort}:{kind}:{page}"
+_THREAD_KEY = "forum:thread:{version}:{root_id}:{viewer}"
 # The article page's own query parameters; any other parameter bypasses the cache.
 _PAGE_PARAMETERS = ("page", "sort", "type")
 _MAX_PARAMETER_LENGTH = 20
@@ -146,3 +147,16 @@ def get_snapshot(key: str) -> dict | None:
 
 def set_snapshot(key: str, snapshot: dict) -> None:
     cache.set(key, snapshot, timeout=settings.FORUM_PAGE_CACHE_SECONDS)
+
+
+def thread_key(*, version: str, root_id: int, viewer: str) -> str:
+    return _THREAD_KEY.format(version=version, root_id=root_id, viewer=viewer)
+
+
+def get_fragments(keys: list[str]) -> dict[str, str]:
+    return cache.get_many(keys) if keys else {}
+
+
+def set_fragments(fragments: dict[str, str]) -> None:
+    if fragments:
+        cache.set_many(fragments, timeout=settings.FORUM_PAGE_CACHE_SECONDS)

@@ -94,29 +94,41 @@ def discussion_for(
 ) -> Discussion:
     # Read before the queries: a change committed meanwhile leaves what they found stale.
     version = cache.discussion_version(article.pk)
-    own_threads = _own_threads(article, user)
-    if own_threads is None:
+    viewer = "member" if may_post else "reader"
+    own = _own_threads(article, user)
+    if own is None:  # a moderator: the queue's comments too, all rendered for them
         threads, page_obj = _live_threads(
             article, user, may_post=may_post, page=page, sort=sort, kind=kind
         )
         comment_count = article.comments.published().count()
+    elif own.waiting:  # their own comments awaiting review change which threads show
+        page_obj = _roots_page(article, user, page=page, sort=sort, kind=kind)
+        threads = _reuse_threads(
+            list(page_obj.object_list), own.threads, user, may_post=may_post, version=version
+        )
+        comment_count = article.comments.published().count()
     else:
-        viewer = "member" if may_post else "reader"
         key = cache.snapshot_key(version=version, viewer=viewer, page=page, sort=sort, kind=kind)
         snapshot = cache.get_snapshot(key)
         if snapshot is None:
             snapshot = _snapshot(article, may_post=may_post, page=page, sort=sort, kind=kind)
             cache.set_snapshot(key, snapshot)
+            cache.set_fragments(
+                {
+                    cache.thread_key(version=version, root_id=pk, viewer=viewer): html
+                    for pk, html in zip(snapshot["roots"], snapshot["html"], strict=True)
+                }
+            )
         paginator = Paginator(range(snapshot["count"]), settings.FORUM_THREADS_PER_PAGE)
         page_obj = paginator.get_page(snapshot["number"])
         threads = [Node(comment=None, html=html) for html in snapshot["html"]]
-        mine = [pk for pk in snapshot["roots"] if pk in own_threads]
+        mine = [pk for pk in snapshot["roots"] if pk in own.threads]
         if mine:  # the reader's own threads, with their controls
             roots = Comment.objects.threads_for(article, user).filter(pk__in=mine)
             live = _build_threads(roots, user, may_post=may_post)
             by_pk = {node.comment.pk: node for node in live}
             threads = [
-                by_pk.get(pk, thread) if pk in own_threads else thread
+                by_pk.get(pk, thread) if pk in own.threads else thread
                 for pk, thread in zip(snapshot["roots"], threads, strict=True)
             ]
         comment_count = snapshot["comment_count"]
@@ -130,24 +142,58 @@ def discussion_for(
     )
 
 
-def _own_threads(article: Article, user) -> set[int] | None:
-    """The threads holding the reader's comments, or None when the reader sees more than
-    the published discussion (a moderator, or their own comments awaiting review)."""
+@dataclass(frozen=True)
+class OwnComments:
+    threads: set[int]  # the threads holding the reader's comments on this article
+    waiting: bool  # some of them await review: only the reader sees those
+
+
+def _own_threads(article: Article, user) -> OwnComments | None:
+    """The reader's part in this discussion; None for a moderator, who sees more."""
     if not user.is_authenticated:
-        return set()
+        return OwnComments(threads=set(), waiting=False)
     if user.has_perm("forum.moderate"):
         return None
     # By author alone (their index; a member has few comments), the article in Python:
     # the article's index would scan its whole discussion.
     own = Comment.objects.filter(author=user).values_list("pk", "root_id", "status", "article_id")
-    waiting = {CommentStatus.PENDING, CommentStatus.HIDDEN}
-    threads = set()
+    waiting_statuses = {CommentStatus.PENDING, CommentStatus.HIDDEN}
+    threads, waiting = set(), False
     for pk, root_id, status, article_id in own:
-        if article_id != article.pk:
-            continue
-        if status in waiting:
-            return None
-        threads.add(root_id or pk)
+        if article_id == article.pk:
+            threads.add(root_id or pk)
+            waiting = waiting or status in waiting_statuses
+    return OwnComments(threads=threads, waiting=waiting)
+
+
+def _reuse_threads(
+    roots: list[Comment], own: set[int], user, *, may_post: bool, version: str
+) -> list[Node]:
+    """This page's threads: the reader's own rendered for them, the others as everyone
+    sees them (from the thread cache, or rendered and kept there)."""
+    viewer = "member" if may_post else "reader"
+    keys = {
+        root.pk: cache.thread_key(version=version, root_id=root.pk, viewer=viewer)
+        for root in roots
+        if root.pk not in own
+    }
+    found = cache.get_fragments(list(keys.values()))
+    built = {
+        node.comment.pk: node
+        for node in _build_threads(
+            [root for root in roots if keys.get(root.pk) not in found], user, may_post=may_post
+        )
+    }
+    threads, rendered = [], {}
+    for root in roots:
+        key = keys.get(root.pk)
+        if key in found:
+            threads.append(Node(comment=None, html=found[key]))
+        elif node := built.get(root.pk):
+            if key is not None:  # nothing of the reader's in it: as everyone sees it
+                node.html = rendered[key] = render_to_string("forum/_comment.html", {"node": node})
+            threads.append(node)
+    cache.set_fragments(rendered)
     return threads
 
 

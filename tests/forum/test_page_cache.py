@@ -185,3 +185,21 @@ def test_an_editor_saving_the_article_in_the_admin_replaces_the_cached_page(
         response = client.post(f"/admin/articles/article/{article.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert b"A headline the editor just changed" in _anonymous(client, page).content
+
+
+def test_a_member_with_a_held_comment_sees_it_while_others_get_shared_threads(
+    client, page, article, member
+):
+    shared = CommentFactory(article=article, body_source="Everyone reads this.")
+    held = CommentFactory(article=article, author=member, body_source="Mine, held.")
+    held.status = CommentStatus.PENDING
+    held.save()
+    bob = UserFactory(username="bob")
+    client.force_login(bob)
+    bob_page = client.get(page).content.decode()
+    assert "Everyone reads this." in bob_page and "Mine, held." not in bob_page
+    client.force_login(member)
+    own_page = client.get(page).content.decode()
+    assert "Everyone reads this." in own_page
+    assert "Mine, held." in own_page and "badge--waiting" in own_page
+    assert shared.pk != held.pk
