@@ -133,41 +133,53 @@ def _flatten_excess_emphasis(tokens: list) -> None:
 
 
 # The parser's link and emphasis rules rescan the rest of the text for each opener, so
-# thousands of "[" or "*" cost seconds. Past these budgets the markers are escaped
-# before parsing and read as the text typed; real comments stay far below them.
+# thousands of "[" or "*" cost seconds. Past these budgets the markers go through the
+# parser as private-use stand-ins (plain text to it, cheap) and come back as the
+# characters typed; real comments stay far below them.
 MAX_LINK_OPENERS = 50
 MAX_EMPHASIS_RUNS = 200
+MAX_EMPHASIS_MARKERS = 600  # "*" and "_" characters, over all runs
 _MARKERS = re.compile(r"\\.|\[|[*_]+", re.DOTALL)
 
 
 def _escape_excess_markers(source: str) -> str:
-    openers = runs = 0
+    openers = runs = markers = 0
     last_closer = source.rfind("]")  # an opener after it can never become a link
 
     def escape(match: re.Match) -> str:
-        nonlocal openers, runs
+        nonlocal openers, runs, markers
         marker = match.group()
         if marker[0] == "\\":
             return marker  # already escaped by the member
         if marker == "[":
             openers += 1
             linkable = openers <= MAX_LINK_OPENERS and match.start() < last_closer
-            return marker if linkable else "\\["
-        runs += 1
-        return marker if runs <= MAX_EMPHASIS_RUNS else "".join("\\" + c for c in marker)
+            return marker if linkable else _HIDDEN_BRACKET
+        runs, markers = runs + 1, markers + len(marker)
+        within = runs <= MAX_EMPHASIS_RUNS and markers <= MAX_EMPHASIS_MARKERS
+        return marker if within else marker.translate(_HIDE_MARKERS)
 
     return _MARKERS.sub(escape, source)
+
+
+_HIDE_MARKERS = {ord("*"): "\ue002", ord("_"): "\ue003"}
+_HIDDEN_BRACKET = "\ue004"
 
 
 # The sanitizer's tokenizer is slow on character references (thousands of "&lt;" take
 # it hundreds of milliseconds), and the parser's escaped HTML is full of them. They go
 # through it as private-use characters, which it copies as they are, and come back
-# after. Members' own private-use characters in this range are dropped first.
+# after. Members' own private-use characters in this range (and the stand-ins above)
+# are dropped first.
 # ("&amp;" stays: bare links may contain "&", and the linkifier must see it.)
 _REFERENCES = {"&lt;": "\ue000", "&gt;": "\ue001"}
 _REFERENCE_PATTERN = re.compile("|".join(_REFERENCES))
-_RESTORE = {ord(char): reference for reference, char in _REFERENCES.items()}
-_DROP_PRIVATE = {ord(char): None for char in _REFERENCES.values()}
+_RESTORE = {
+    **{ord(char): reference for reference, char in _REFERENCES.items()},
+    **{ord(stand_in): chr(char) for char, stand_in in _HIDE_MARKERS.items()},
+    ord(_HIDDEN_BRACKET): "[",
+}
+_DROP_PRIVATE = {char: None for char in _RESTORE}
 
 
 def render_comment(source: str) -> str:
