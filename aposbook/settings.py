@@ -156,6 +156,10 @@ else:
             "LOCATION": "django_cache",
             "KEY_PREFIX": "aposbook",
             "TIMEOUT": 300,
+            # Django's default (300 entries, then a third culled by key order) dropped
+            # discussion versions and cached pages as soon as sessions and rate-limit
+            # counters filled it; expired rows are still deleted as they are read.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
