@@ -19,6 +19,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from aposbook.models import User
+from forum.cache import discussion_changed
 from forum.models import Comment, CommentRevision, CommentStatus, Report
 
 # What a deleted account's row keeps as a name: unique, never a real member's name
@@ -62,10 +63,20 @@ def minutes_phrase(seconds: int) -> str:
 
 @transaction.atomic
 def update_member_settings(*, member: User, username: str, email_on_reply: bool) -> User:
+    if username != member.username:
+        # Their name is on their comments in every cached discussion page.
+        _discussions_changed(member)
     member.username = username
     member.email_on_reply = email_on_reply
     member.save(update_fields=["username", "email_on_reply"])
     return member
+
+
+def _discussions_changed(member: User) -> None:
+    for article_id in (
+        Comment.objects.filter(author=member).values_list("article_id", flat=True).distinct()
+    ):
+        discussion_changed(article_id=article_id)
 
 
 def _iso(moment) -> str | None:
@@ -156,6 +167,7 @@ def delete_account(*, member: User, keep_comments: bool) -> None:
     moderation history stays whole.
     """
     comments = Comment.objects.filter(author=member)
+    _discussions_changed(member)
     now = timezone.now()
     if not keep_comments:
         CommentRevision.objects.filter(comment__in=comments).delete()

@@ -121,7 +121,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Production keeps each worker's connection (opening one costs more than serving a
+    # cached page: `make bench`); runserver's thread per request closes its own.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0 if DEBUG else env_int("DJANGO_CONN_MAX_AGE", 600)
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue
         # instead of failing with "database is locked" halfway through.
@@ -163,6 +165,10 @@ else:
             "LOCATION": "django_cache",
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 300,
+            # Django's default (300 entries, then a third culled by key order) dropped
+            # discussion versions and cached pages as soon as sessions and rate-limit
+            # counters filled it; expired rows are still deleted as they are read.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -210,7 +216,9 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "AposBook"
-USERSESSIONS_TRACK_ACTIVITY = True
+# Off: tracking writes the session row on every signed-in request; the sessions list
+# still shows each session with its sign-in time, IP and browser.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # --- Email and background tasks -----------------------------------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -399,3 +407,9 @@ FORUM_MODERATORS_REQUIRE_2FA = env_bool("FORUM_MODERATORS_REQUIRE_2FA", True)
 FORUM_QUEUE_ALERT_HOURS = env_int("FORUM_QUEUE_ALERT_HOURS", 12)
 FORUM_QUEUE_PER_PAGE = 25
 FORUM_LOG_PER_PAGE = 50
+
+# --- Performance (forum/cache.py) ---------------------------------------------
+# How long an anonymous article page or a rendered thread may be served from the shared
+# cache; any change to the discussion replaces them at once, this only bounds how stale
+# relative times ("3 minutes ago") can get.
+FORUM_PAGE_CACHE_SECONDS = env_int("FORUM_PAGE_CACHE_SECONDS", 60)

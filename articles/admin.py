@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 
 from articles.models import Article, Category, Reference
+from forum.cache import discussion_changed
 from forum.rendering import trusted
 
 
@@ -46,6 +47,19 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         ("Discussion and disclaimer", {"fields": ["discussion_open", "disclaimer"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        discussion_changed(article_id=obj.pk)  # cached pages show the new text at once
+
+    def delete_model(self, request, obj):
+        discussion_changed(article_id=obj.pk)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for pk in queryset.values_list("pk", flat=True):
+            discussion_changed(article_id=pk)
+        super().delete_queryset(request, queryset)
 
     @admin.display(description="Preview (as last saved)")
     def rendered_preview(self, article: Article):

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 
 from articles.models import Article, Category
 from articles.structured_data import article_json_ld
+from forum import cache as page_cache
 from forum.discussion import discussion_context
 
 
@@ -28,9 +29,25 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Anonymous readers get the page from the shared cache while its discussion is
+    unchanged (forum/cache.py); everyone else gets it rendered for them."""
+    key = page_cache.anonymous_page_key(request, slug)
+    if key is not None and (cached := page_cache.cached_page(key, slug)) is not None:
+        return cached
     article = get_object_or_404(
         Article.objects.visible_to(request.user).select_related("category"), slug=slug
     )
+    # Read the version before rendering: a change committed meanwhile makes it stale.
+    version = page_cache.discussion_version(article.pk) if key is not None else ""
+    response = _article_page(request, article)
+    if key is not None:
+        page_cache.store_page(
+            key, slug, article_id=article.pk, version=version, request=request, response=response
+        )
+    return response
+
+
+def _article_page(request: HttpRequest, article: Article) -> HttpResponse:
     references = list(article.references.all())
     discussion = discussion_context(request, article)
     count = discussion["discussion"].comment_count

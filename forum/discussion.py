@@ -1,14 +1,26 @@
 """The discussion under an article, as one reader sees it: a fixed handful of queries
-whatever the number of comments (a count, a page of threads, their replies)."""
+whatever the number of comments.
+
+Most readers see the same discussion: the published comments, with the same controls
+(reply, when they may post). For them a page of it is a *snapshot* in the shared cache,
+keyed by the article's discussion version (forum/cache.py): which threads, how many,
+and each thread's rendered HTML. Only the threads holding the reader's own comments
+(their edit and delete controls) are fetched and rendered for them. Moderators and
+members with comments awaiting review see more than others, so theirs is rendered
+live: a count, a page of threads, their replies.
+"""
 
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from articles.models import Article
-from forum import permissions
+from forum import cache, permissions
 from forum.models import Appeal, Comment, CommentKind, CommentStatus
 
 SORTS = {"oldest": ("created_at", "pk"), "newest": ("-created_at", "-pk")}
@@ -18,7 +30,7 @@ SORTS = {"oldest": ("created_at", "pk"), "newest": ("-created_at", "-pk")}
 class Node:
     """One comment in a thread, with what this reader sees and may do with it."""
 
-    comment: Comment
+    comment: Comment | None  # None for a thread that comes as HTML from a snapshot
     children: list["Node"] = field(default_factory=list)
     placeholder: str = ""  # set when only a placeholder stands where the comment was
     can_reply: bool = False
@@ -29,6 +41,7 @@ class Node:
     is_own: bool = False
     removal_notice: bool = False  # the author's own removed comment: reason and appeal
     may_appeal: bool = False
+    html: SafeString | None = None  # the thread, already rendered (shared threads only)
 
 
 @dataclass
@@ -104,21 +117,183 @@ def discussion_for(
     may_report: bool = False,
     may_edit: bool = True,
 ) -> Discussion:
-    roots = Comment.objects.threads_for(article, user, kind=kind).order_by(*SORTS[sort])
-    page_obj = Paginator(roots, settings.FORUM_THREADS_PER_PAGE).get_page(page)
-    page_roots = list(page_obj.object_list)
-    by_parent: dict[int, list[Comment]] = {}
-    for reply in Comment.objects.in_threads([root.pk for root in page_roots]):
-        by_parent.setdefault(reply.parent_id, []).append(reply)
-    threads = [_node(root, by_parent, user, may_post, may_report, may_edit) for root in page_roots]
+    # Read before the queries: a change committed meanwhile leaves what they found stale.
+    version = cache.discussion_version(article.pk)
+    viewer = _viewer(may_post=may_post, may_report=may_report)
+    rights = {"may_post": may_post, "may_report": may_report, "may_edit": may_edit}
+    own = _own_threads(article, user)
+    if own is None:  # a moderator: the queue's comments too, all rendered for them
+        threads, page_obj = _live_threads(article, user, page=page, sort=sort, kind=kind, **rights)
+        comment_count = article.comments.published().count()
+    elif own.only_theirs:  # comments only they see change which threads show
+        page_obj = _roots_page(article, user, page=page, sort=sort, kind=kind)
+        threads = _reuse_threads(
+            list(page_obj.object_list), own.threads, user, version=version, **rights
+        )
+        comment_count = article.comments.published().count()
+    else:
+        key = cache.snapshot_key(version=version, viewer=viewer, page=page, sort=sort, kind=kind)
+        snapshot = cache.get_snapshot(key)
+        if snapshot is None:
+            snapshot = _snapshot(
+                article, may_post=may_post, may_report=may_report, page=page, sort=sort, kind=kind
+            )
+            cache.set_snapshot(key, snapshot)
+            cache.set_fragments(
+                {
+                    cache.thread_key(version=version, root_id=pk, viewer=viewer): html
+                    for pk, html in zip(snapshot["roots"], snapshot["html"], strict=True)
+                }
+            )
+        paginator = Paginator(range(snapshot["count"]), settings.FORUM_THREADS_PER_PAGE)
+        page_obj = paginator.get_page(snapshot["number"])
+        threads = [Node(comment=None, html=html) for html in snapshot["html"]]
+        mine = [pk for pk in snapshot["roots"] if pk in own.threads]
+        if mine:  # the reader's own threads, with their controls
+            roots = Comment.objects.threads_for(article, user).filter(pk__in=mine)
+            live = _build_threads(roots, user, **rights)
+            by_pk = {node.comment.pk: node for node in live}
+            threads = [
+                by_pk.get(pk, thread) if pk in own.threads else thread
+                for pk, thread in zip(snapshot["roots"], threads, strict=True)
+            ]
+        comment_count = snapshot["comment_count"]
     return Discussion(
-        threads=[thread for thread in threads if thread],
+        threads=threads,
         page=page_obj,
-        comment_count=article.comments.published().count(),
+        comment_count=comment_count,
         sort=sort,
         kind=kind,
         kinds=CommentKind.choices,
     )
+
+
+@dataclass(frozen=True)
+class OwnComments:
+    threads: set[int]  # the threads holding the reader's comments on this article
+    # Some of them await review, or were removed (the reason and the appeal): only the
+    # reader sees those, so the threads shown differ from everyone else's.
+    only_theirs: bool
+
+
+def _own_threads(article: Article, user) -> OwnComments | None:
+    """The reader's part in this discussion; None for a moderator, who sees more."""
+    if not user.is_authenticated:
+        return OwnComments(threads=set(), only_theirs=False)
+    if user.has_perm("forum.moderate"):
+        return None
+    # By author alone (their index; a member has few comments), the article in Python:
+    # the article's index would scan its whole discussion.
+    own = Comment.objects.filter(author=user).values_list("pk", "root_id", "status", "article_id")
+    only_theirs_statuses = {CommentStatus.PENDING, CommentStatus.HIDDEN, CommentStatus.REMOVED}
+    threads, only_theirs = set(), False
+    for pk, root_id, status, article_id in own:
+        if article_id == article.pk:
+            threads.add(root_id or pk)
+            only_theirs = only_theirs or status in only_theirs_statuses
+    return OwnComments(threads=threads, only_theirs=only_theirs)
+
+
+def _reuse_threads(
+    roots: list[Comment],
+    own: set[int],
+    user,
+    *,
+    may_post: bool,
+    may_report: bool,
+    may_edit: bool,
+    version: str,
+) -> list[Node]:
+    """This page's threads: the reader's own rendered for them, the others as everyone
+    sees them (from the thread cache, or rendered and kept there)."""
+    viewer = _viewer(may_post=may_post, may_report=may_report)
+    keys = {
+        root.pk: cache.thread_key(version=version, root_id=root.pk, viewer=viewer)
+        for root in roots
+        if root.pk not in own
+    }
+    found = cache.get_fragments(list(keys.values()))
+    built = {
+        node.comment.pk: node
+        for node in _build_threads(
+            [root for root in roots if keys.get(root.pk) not in found],
+            user,
+            may_post=may_post,
+            may_report=may_report,
+            may_edit=may_edit,
+        )
+    }
+    threads, rendered = [], {}
+    for root in roots:
+        key = keys.get(root.pk)
+        if key in found:
+            threads.append(Node(comment=None, html=found[key]))
+        elif node := built.get(root.pk):
+            if key is not None:  # nothing of the reader's in it: as everyone sees it
+                node.html = rendered[key] = render_to_string("forum/_comment.html", {"node": node})
+            threads.append(node)
+    cache.set_fragments(rendered)
+    return threads
+
+
+def _roots_page(article: Article, user, *, page, sort: str, kind: str) -> Page:
+    roots = Comment.objects.threads_for(article, user, kind=kind).order_by(*SORTS[sort])
+    return Paginator(roots, settings.FORUM_THREADS_PER_PAGE).get_page(page)
+
+
+def _viewer(*, may_post: bool, may_report: bool) -> str:
+    """Which shared rendering a reader gets: the controls differ, nothing else."""
+    return ("member" if may_post else "reader") + ("-reports" if may_report else "")
+
+
+def _build_threads(
+    roots, user, *, may_post: bool, may_report: bool = False, may_edit: bool = True
+) -> list[Node]:
+    roots = list(roots)
+    by_parent: dict[int, list[Comment]] = {}
+    for reply in Comment.objects.in_threads([root.pk for root in roots]):
+        by_parent.setdefault(reply.parent_id, []).append(reply)
+    return [
+        thread
+        for root in roots
+        if (thread := _node(root, by_parent, user, may_post, may_report, may_edit))
+    ]
+
+
+def _live_threads(
+    article: Article,
+    user,
+    *,
+    may_post: bool,
+    may_report: bool,
+    may_edit: bool,
+    page,
+    sort: str,
+    kind: str,
+):
+    page_obj = _roots_page(article, user, page=page, sort=sort, kind=kind)
+    threads = _build_threads(
+        page_obj.object_list, user, may_post=may_post, may_report=may_report, may_edit=may_edit
+    )
+    return threads, page_obj
+
+
+def _snapshot(
+    article: Article, *, may_post: bool, may_report: bool, page, sort: str, kind: str
+) -> dict:
+    """A page of the discussion as every reader without comments of their own sees it."""
+    # The anonymous reader sees the published discussion; the flags give the controls
+    # (a Report link on every comment is right: the reader's own threads render live).
+    reader = AnonymousUser()
+    page_obj = _roots_page(article, reader, page=page, sort=sort, kind=kind)
+    threads = _build_threads(page_obj.object_list, reader, may_post=may_post, may_report=may_report)
+    return {
+        "roots": [node.comment.pk for node in threads],
+        "html": [render_to_string("forum/_comment.html", {"node": node}) for node in threads],
+        "count": page_obj.paginator.count,
+        "number": page_obj.number,
+        "comment_count": article.comments.published().count(),
+    }
 
 
 def page_of(comment: Comment, user) -> int:

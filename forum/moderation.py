@@ -43,6 +43,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum import permissions
+from forum.cache import discussion_changed
 from forum.models import (
     REASON_SEVERITY,
     Appeal,
@@ -404,6 +405,7 @@ def _set_status(comment: Comment, status: str, *fields: str) -> None:
     comment.status = status
     comment.status_changed_at = timezone.now()
     comment.save(update_fields=["status", "status_changed_at", *fields])
+    discussion_changed(article_id=comment.article_id)  # the article page shows it
 
 
 def version_of(

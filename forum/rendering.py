@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from bleach.linkifier import LinkifyFilter
+from bleach.linkifier import URL_RE, LinkifyFilter
 from bleach.sanitizer import Cleaner
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -78,6 +78,11 @@ def _absolute_links_only(attrs: dict, new: bool = False) -> dict | None:
     return _external_links(attrs, new)
 
 
+# bleach's URL pattern, also ending a bare link at the stand-ins for "<" and ">"
+# (render_comment below), exactly where it ends at those characters.
+_URL_RE = re.compile(URL_RE.pattern.replace('<>"]', '<>"\ue000\ue001]', 1), URL_RE.flags)
+
+
 def _cleaner(tags: frozenset[str], attributes: dict, link_callback=_external_links) -> Cleaner:
     # Clean and linkify in ONE pass: a second bleach.linkify pass re-escapes entities
     # inside <code> (readers would see &lt;b&gt;). A Cleaner is not thread-safe, so
@@ -88,7 +93,14 @@ def _cleaner(tags: frozenset[str], attributes: dict, link_callback=_external_lin
         protocols=ALLOWED_PROTOCOLS,
         strip=True,
         strip_comments=True,
-        filters=[partial(LinkifyFilter, callbacks=[link_callback], skip_tags=["pre", "code"])],
+        filters=[
+            partial(
+                LinkifyFilter,
+                callbacks=[link_callback],
+                skip_tags=["pre", "code"],
+                url_re=_URL_RE,
+            )
+        ],
     )
 
 
@@ -120,13 +132,65 @@ def _flatten_excess_emphasis(tokens: list) -> None:
                 token.type, token.tag, token.nesting, token.content = "text", "", 0, token.markup
 
 
+# The parser's link and emphasis rules rescan the rest of the text for each opener, so
+# thousands of "[" or "*" cost seconds. Past these budgets the markers go through the
+# parser as private-use stand-ins (plain text to it, cheap) and come back as the
+# characters typed; real comments stay far below them.
+MAX_LINK_OPENERS = 50
+MAX_EMPHASIS_RUNS = 200
+MAX_EMPHASIS_MARKERS = 600  # "*" and "_" characters, over all runs
+_MARKERS = re.compile(r"\\.|\[|[*_]+", re.DOTALL)
+
+
+def _escape_excess_markers(source: str) -> str:
+    openers = runs = markers = 0
+    last_closer = source.rfind("]")  # an opener after it can never become a link
+
+    def escape(match: re.Match) -> str:
+        nonlocal openers, runs, markers
+        marker = match.group()
+        if marker[0] == "\\":
+            return marker  # already escaped by the member
+        if marker == "[":
+            openers += 1
+            linkable = openers <= MAX_LINK_OPENERS and match.start() < last_closer
+            return marker if linkable else _HIDDEN_BRACKET
+        runs, markers = runs + 1, markers + len(marker)
+        within = runs <= MAX_EMPHASIS_RUNS and markers <= MAX_EMPHASIS_MARKERS
+        return marker if within else marker.translate(_HIDE_MARKERS)
+
+    return _MARKERS.sub(escape, source)
+
+
+_HIDE_MARKERS = {ord("*"): "\ue002", ord("_"): "\ue003"}
+_HIDDEN_BRACKET = "\ue004"
+
+
+# The sanitizer's tokenizer is slow on character references (thousands of "&lt;" take
+# it hundreds of milliseconds), and the parser's escaped HTML is full of them. They go
+# through it as private-use characters, which it copies as they are, and come back
+# after. Members' own private-use characters in this range (and the stand-ins above)
+# are dropped first.
+# ("&amp;" stays: bare links may contain "&", and the linkifier must see it.)
+_REFERENCES = {"&lt;": "\ue000", "&gt;": "\ue001"}
+_REFERENCE_PATTERN = re.compile("|".join(_REFERENCES))
+_RESTORE = {
+    **{ord(char): reference for reference, char in _REFERENCES.items()},
+    **{ord(stand_in): chr(char) for char, stand_in in _HIDE_MARKERS.items()},
+    ord(_HIDDEN_BRACKET): "[",
+}
+_DROP_PRIVATE = {char: None for char in _RESTORE}
+
+
 def render_comment(source: str) -> str:
     """A member's Markdown as sanitized HTML, ready to store in body_html."""
+    source = _escape_excess_markers(source.translate(_DROP_PRIVATE))
     tokens = _comment_markdown.parse(source)
     _flatten_excess_emphasis(tokens)
     html = _comment_markdown.renderer.render(tokens, _comment_markdown.options, {})
+    html = _REFERENCE_PATTERN.sub(lambda match: _REFERENCES[match.group()], html)
     cleaner = _cleaner(COMMENT_TAGS, COMMENT_ATTRIBUTES, link_callback=_absolute_links_only)
-    return cleaner.clean(html)
+    return cleaner.clean(html).translate(_RESTORE)
 
 
 @dataclass(frozen=True)

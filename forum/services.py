@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from aposbook.models import User
 from articles.models import Article, Reference
+from forum.cache import discussion_changed
 from forum.models import (
     EDITABLE_STATUSES,
     Comment,
@@ -147,6 +148,7 @@ def post_comment(
     except IntegrityError:
         # The same form, submitted twice at the same moment: the other request won.
         return Comment.objects.get(author=author, form_token=form_token)
+    discussion_changed(article_id=article.pk)
     if comment.parent_id and comment.status == CommentStatus.PUBLISHED:
         transaction.on_commit(lambda: notify_reply.enqueue(comment_id=comment.pk))
     return comment
@@ -202,6 +204,7 @@ def edit_comment(
         hold_edited_comment(comment=comment, screening=screening)
     comment.save()
     reopen_after_edit(comment=comment)
+    discussion_changed(article_id=comment.article_id)
     return comment
 
 
@@ -216,6 +219,7 @@ def delete_comment(*, comment: Comment, author: User) -> Comment:
     comment.status = CommentStatus.DELETED
     comment.status_changed_at = timezone.now()
     comment.save(update_fields=["status", "status_changed_at"])
+    discussion_changed(article_id=comment.article_id)
     return comment
 
 

@@ -6,9 +6,10 @@ session's CSRF cookie and `csrfmiddlewaretoken`, and a fresh `form_token` (a UUI
 per request: run nonce, wrk thread, Lua counter). In a field value `__N__` becomes a
 string unique per request, so no two posted comments are identical.
 
-MERGE: the forum and moderation URLs and field names below are the harness's best
-guess until those branches land; a path that answers 404 is reported as
-"not available (404)" rather than failing the run.
+The paths are the site's own: forum:comment-create, forum:comment (the permalink,
+measured as the redirect it answers with: the request a reader's click makes, not the
+article page it leads to), forum:moderation-queue and forum:comment-report. A path that
+answers 404 is reported as "not available (404)" rather than failing the run.
 """
 
 from collections.abc import Callable
@@ -17,7 +18,6 @@ from typing import Any
 
 FLOOR_PATH = "/__bench__/floor/"
 POST_PROBE_PATH = "/__bench__/post-probe/"
-# MERGE: forum engineer's URLs (issue 7) and moderation engineer's (queue, report view).
 PERMALINK_PATH = "/comments/{pk}/"
 REPORT_PATH = "/comments/{pk}/report/"
 MODERATION_QUEUE_PATH = "/moderation/"
@@ -68,7 +68,7 @@ SCENARIOS = (
     ),
     Scenario(
         "permalink",
-        "one comment's permalink page, cycling through 50 comments",
+        "one comment's permalink (its redirect to the page and anchor), over 50 comments",
         lambda dataset: [PERMALINK_PATH.format(pk=c.pk) for c in dataset.comments[::40][:50]],
     ),
     Scenario(
@@ -83,22 +83,22 @@ SCENARIOS = (
         lambda dataset: [POST_COMMENT_PATH.format(article_url=dataset.article.get_absolute_url())],
         method="POST",
         session="member",
-        # MERGE: the comment form's field names.
+        # No dose in the text: dosing advice would stop at the confirmation prompt.
         form={
-            "body": "Benchmark comment __N__: I took *300 mg* daily, see "
-            "[the trial](https://pubmed.ncbi.nlm.nih.gov/12345678/).\n\n"
+            "body": "Benchmark comment __N__: the *sleep* results match what I noticed, "
+            "see [the trial](https://pubmed.ncbi.nlm.nih.gov/12345678/).\n\n"
             "- sleep better\n- less pain",
             "kind": "experience",
+            "source": "",
         },
         token_field="form_token",
     ),
     Scenario(
         "report_comment",
         "a verified member reports a comment (each request a new comment/member pair)",
-        lambda dataset: [REPORT_PATH.format(pk=c.pk) for c in dataset.unreported[:500]],
+        lambda dataset: [REPORT_PATH.format(pk=c.pk) for c in dataset.unreported],
         method="POST",
         session="member",
-        # MERGE: the report form's field names.
         form={"reason": "off_topic", "note": "Benchmark report __N__"},
     ),
 )

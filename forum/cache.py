@@ -1,0 +1,162 @@
+"""What the article page keeps in the shared cache, and how a change throws it away.
+
+Every article has a *discussion version*: a random token in the shared cache (Redis
+when REDIS_URL is set, the database cache otherwise, so every app server sees the same
+token). Anything cached for the page (the whole page anonymous readers get, the
+rendered threads members get) is keyed by it. A service that changes what the
+discussion shows calls `discussion_changed(article_id=...)`; once its transaction
+commits, the token is replaced and every server renders afresh on its next request.
+
+The anonymous page is cached only for requests that carry nothing personal: GET, not
+signed in, no session or messages cookie, and only the page's own query parameters.
+Such a page has no CSRF token (no form on it posts) and no nonce'd script (the
+discussion script only loads with the composer, for members); `cacheable_response`
+refuses anything that used either, so a later change cannot leak one reader's token.
+"""
+
+import time
+import uuid
+from collections import OrderedDict
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+
+_VERSION_KEY = "forum:discussion:{article_id}"
+_PAGE_KEY = "forum:anonymous-page:{slug}:{query}"
+_SNAPSHOT_KEY = "forum:discussion-page:{version}:{viewer}:{sort}:{kind}:{page}"
+_THREAD_KEY = "forum:thread:{version}:{root_id}:{viewer}"
+# The article page's own query parameters; any other parameter bypasses the cache.
+_PAGE_PARAMETERS = ("page", "sort", "type")
+_MAX_PARAMETER_LENGTH = 20
+
+# slug -> article id, learned from this worker's cached pages: the version key is by id.
+_article_ids: dict[str, int] = {}
+# This worker's copies of recently served pages, checked against the shared version.
+_LOCAL_PAGES = 32
+_local_pages: OrderedDict[str, dict] = OrderedDict()
+
+
+def _version_key(article_id: int) -> str:
+    return _VERSION_KEY.format(article_id=article_id)
+
+
+def bump_discussion_version(article_id: int) -> None:
+    cache.set(_version_key(article_id), uuid.uuid4().hex, timeout=None)
+
+
+def discussion_changed(*, article_id: int) -> None:
+    """Call inside the transaction that changes a discussion; takes effect on commit."""
+    transaction.on_commit(lambda: bump_discussion_version(article_id))
+
+
+def discussion_version(article_id: int) -> str:
+    version = cache.get(_version_key(article_id))
+    if version is None:
+        version = uuid.uuid4().hex
+        if not cache.add(_version_key(article_id), version, timeout=None):
+            version = cache.get(_version_key(article_id)) or version
+    return version
+
+
+# --- The anonymous article page ----------------------------------------------------
+
+
+def anonymous_page_key(request: HttpRequest, slug: str) -> str | None:
+    """The cache key of this request's page, or None when it must be rendered for it."""
+    if request.method != "GET" or request.user.is_authenticated:
+        return None
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return None
+    query = []
+    for name, values in request.GET.lists():
+        if name not in _PAGE_PARAMETERS or len(values) != 1:
+            return None
+        if len(values[0]) > _MAX_PARAMETER_LENGTH or not values[0].isalnum():
+            return None
+        query.append(f"{name}={values[0]}")
+    return _PAGE_KEY.format(slug=slug, query="&".join(sorted(query)))
+
+
+def cached_page(key: str, slug: str) -> HttpResponse | None:
+    """The cached page if it was made at the article's current discussion version.
+
+    The version always comes from the shared cache (one small read); the page itself
+    from this worker's memory when it holds that version, else from the shared cache.
+    """
+    article_id = _article_ids.get(slug)
+    if article_id is None:
+        return None
+    version = cache.get(_version_key(article_id))
+    entry = _local_pages.get(key)
+    if entry is None or entry["version"] != version or entry["expires"] < time.time():
+        entry = cache.get(key)
+        if entry is None or entry["version"] != version or entry["article_id"] != article_id:
+            return None
+        _keep_local(key, entry)
+    response = HttpResponse(entry["content"], content_type=entry["content_type"])
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def _keep_local(key: str, entry: dict) -> None:
+    _local_pages[key] = entry
+    _local_pages.move_to_end(key)
+    while len(_local_pages) > _LOCAL_PAGES:
+        _local_pages.popitem(last=False)
+
+
+def store_page(key: str, slug: str, *, article_id: int, version: str, request, response) -> None:
+    """Keep a freshly rendered anonymous page, unless it carries anything personal."""
+    if not cacheable_response(request, response):
+        return
+    _article_ids[slug] = article_id
+    entry = {
+        "article_id": article_id,
+        "version": version,
+        "content": response.content,
+        "content_type": response["Content-Type"],
+        "expires": time.time() + settings.FORUM_PAGE_CACHE_SECONDS,
+    }
+    cache.set(key, entry, timeout=settings.FORUM_PAGE_CACHE_SECONDS)
+    _keep_local(key, entry)
+
+
+def cacheable_response(request, response) -> bool:
+    if response.status_code != 200 or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+        return False  # a CSRF token is in the page: it belongs to this reader only
+    # A nonce was made for this response (its header names it): the page may use it.
+    return getattr(request, "_csp_nonce", None) is None
+
+
+# --- Pages of the discussion, shared by readers without comments of their own -------
+
+
+def snapshot_key(*, version: str, viewer: str, page, sort: str, kind: str) -> str:
+    page = str(page) if str(page or "").isdigit() and len(str(page)) < 8 else "1"
+    return _SNAPSHOT_KEY.format(version=version, viewer=viewer, page=page, sort=sort, kind=kind)
+
+
+def get_snapshot(key: str) -> dict | None:
+    return cache.get(key)
+
+
+def set_snapshot(key: str, snapshot: dict) -> None:
+    cache.set(key, snapshot, timeout=settings.FORUM_PAGE_CACHE_SECONDS)
+
+
+def thread_key(*, version: str, root_id: int, viewer: str) -> str:
+    return _THREAD_KEY.format(version=version, root_id=root_id, viewer=viewer)
+
+
+def get_fragments(keys: list[str]) -> dict[str, str]:
+    return cache.get_many(keys) if keys else {}
+
+
+def set_fragments(fragments: dict[str, str]) -> None:
+    if fragments:
+        cache.set_many(fragments, timeout=settings.FORUM_PAGE_CACHE_SECONDS)
