@@ -1,6 +1,7 @@
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
+from forum.cache import bump_discussion_version
 from forum.models import Comment
 from forum.moderation import moderators_group
 from forum.rendering import render_comment
@@ -17,9 +18,12 @@ def make_moderator(username: str, *, two_factor: bool = True):
 
 
 def make_comment(article, author, text="A thoughtful comment.", **fields) -> Comment:
-    return Comment.objects.create(
+    comment = Comment.objects.create(
         article=article, author=author, body_source=text, body_html=render_comment(text), **fields
     )
+    # A row made directly stands for what a service writes, cache invalidation included.
+    bump_discussion_version(article.pk)
+    return comment
 
 
 @pytest.fixture
