@@ -911,6 +911,10 @@ class QueueItem:
     may_decide_appeal: bool = True
     may_sanction_author: bool = False
     thread_url: str = ""
+    # "/moderation/comments/<pk>/" and "/moderation/members/<author>/": the action forms
+    # append their action, so a page reverses two URLs per item, not eight.
+    action_base: str = ""
+    member_base: str = ""
     diff: list[tuple[str, str]] = field(default_factory=list)
     highlighted: list[tuple[str, bool]] = field(default_factory=list)
 
@@ -921,6 +925,11 @@ class QueueItem:
     @property
     def open_reports(self) -> list[Report]:
         return [report for report in self.reports if report.resolution == OPEN]
+
+
+def _url_base(name: str, pk: int) -> str:
+    """The URL of `name` for `pk` without its trailing action slug ("x/")."""
+    return reverse(name, args=[pk, "x"])[: -len("x/")]
 
 
 def queue_page(*, moderator, page_number, per_page: int | None = None, **filters) -> Page:
@@ -990,6 +999,12 @@ def queue_page(*, moderator, page_number, per_page: int | None = None, **filters
                 ),
                 may_sanction_author=comment.author_id not in {None, moderator.pk},
                 thread_url=comment.get_absolute_url(),
+                action_base=_url_base("forum:moderation-action", comment.pk),
+                member_base=(
+                    _url_base("forum:moderation-member", comment.author_id)
+                    if comment.author_id
+                    else ""
+                ),
                 diff=word_diff(snapshots[-1], comment.body_source) if snapshots else [],
                 highlighted=highlight(comment.body_source, comment.matched_text),
             )
