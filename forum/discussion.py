@@ -180,7 +180,7 @@ def _own_threads(article: Article, user) -> OwnComments | None:
     """The reader's part in this discussion; None for a moderator, who sees more."""
     if not user.is_authenticated:
         return OwnComments(threads=set(), only_theirs=False)
-    if user.has_perm("forum.moderate"):
+    if permissions.can_moderate(user):
         return None
     # By author alone (their index; a member has few comments), the article in Python:
     # the article's index would scan its whole discussion.

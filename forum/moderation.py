@@ -911,6 +911,10 @@ class QueueItem:
     may_decide_appeal: bool = True
     may_sanction_author: bool = False
     thread_url: str = ""
+    # "/moderation/comments/<pk>/" and "/moderation/members/<author>/": the action forms
+    # append their action, so a page reverses two URLs per item, not eight.
+    action_base: str = ""
+    member_base: str = ""
     diff: list[tuple[str, str]] = field(default_factory=list)
     highlighted: list[tuple[str, bool]] = field(default_factory=list)
 
@@ -923,13 +927,23 @@ class QueueItem:
         return [report for report in self.reports if report.resolution == OPEN]
 
 
+def _url_base(name: str, pk: int) -> str:
+    """The URL of `name` for `pk` without its trailing action slug ("x/")."""
+    return reverse(name, args=[pk, "x"])[: -len("x/")]
+
+
 def queue_page(*, moderator, page_number, per_page: int | None = None, **filters) -> Page:
     """One page of queue items with everything the template shows, in a fixed number
     of queries however long the queue is."""
-    paginator = Paginator(queue_comments(**filters), per_page or settings.FORUM_QUEUE_PER_PAGE)
+    # Sort and count on the ids alone: grouping whole rows (the comment, its article
+    # with its body, authors) to order the queue made every page cost more the longer
+    # the queue. Then one more query fetches the page's rows, in the same order.
+    ordered = queue_comments(**filters).values_list("pk", flat=True)
+    paginator = Paginator(ordered, per_page or settings.FORUM_QUEUE_PER_PAGE)
     page = paginator.get_page(page_number)
-    comments = list(page.object_list)
-    ids = [comment.pk for comment in comments]
+    ids = list(page.object_list)
+    rows = {comment.pk: comment for comment in queue_comments().filter(pk__in=ids)}
+    comments = [rows[pk] for pk in ids if pk in rows]
     authors = {comment.author_id for comment in comments if comment.author_id}
 
     reports: dict[int, list[Report]] = defaultdict(list)
@@ -990,6 +1004,12 @@ def queue_page(*, moderator, page_number, per_page: int | None = None, **filters
                 ),
                 may_sanction_author=comment.author_id not in {None, moderator.pk},
                 thread_url=comment.get_absolute_url(),
+                action_base=_url_base("forum:moderation-action", comment.pk),
+                member_base=(
+                    _url_base("forum:moderation-member", comment.author_id)
+                    if comment.author_id
+                    else ""
+                ),
                 diff=word_diff(snapshots[-1], comment.body_source) if snapshots else [],
                 highlighted=highlight(comment.body_source, comment.matched_text),
             )
