@@ -6,7 +6,6 @@ forum.rendering.json_ld, the one place that produces trusted markup.
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.safestring import SafeString
 
 from articles.models import Article, Reference
 from forum.rendering import json_ld
@@ -29,7 +28,7 @@ def _citation(reference: Reference) -> dict:
 
 def article_json_ld(
     article: Article, references: list[Reference], *, request: HttpRequest, comment_count: int = 0
-) -> SafeString:
+) -> str:  # json_ld() output: safe to print as is
     url = request.build_absolute_uri(article.get_absolute_url())
     publisher = {
         "@type": "Organization",

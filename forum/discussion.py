@@ -17,7 +17,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
 
 from articles.models import Article
 from forum import cache, permissions
@@ -41,7 +40,9 @@ class Node:
     is_own: bool = False
     removal_notice: bool = False  # the author's own removed comment: reason and appeal
     may_appeal: bool = False
-    html: SafeString | None = None  # the thread, already rendered (shared threads only)
+    # The thread already rendered by forum/_comment.html (an autoescaped template, so
+    # Django keeps it marked safe), for shared threads only.
+    html: str | None = None
 
 
 @dataclass
