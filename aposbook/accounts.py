@@ -30,12 +30,15 @@ DELETED_USERNAME_PREFIX = "deleted~"
 def has_verified_email(user: Any) -> bool:
     """May this user post, reply and report? Only with a verified email address.
 
-    One query per request at most: the answer is kept on the user object, which
+    Read off the user when it was loaded with its standing (aposbook/backends.py),
+    else one query per request at most: the answer is kept on the user object, which
     lives as long as the request.
     """
     if not getattr(user, "is_authenticated", False):
         return False
     cached = getattr(user, "_aposbook_has_verified_email", None)
+    if cached is None:
+        cached = getattr(user, "standing_verified", None)
     if cached is None:
         cached = EmailAddress.objects.filter(user=user, verified=True).exists()
         user._aposbook_has_verified_email = cached

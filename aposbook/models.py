@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MinLengthValidator, RegexValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 
 USERNAME_MIN_LENGTH = 3
@@ -49,6 +50,30 @@ class MemberManager(UserManager):
         # Usernames are unique whatever their case, so admin and `createsuperuser`
         # find "Alice" when given "alice".
         return self.get(username__iexact=username)
+
+    def with_standing(self) -> models.QuerySet:
+        """Members annotated with what every page asks about the reader (see
+        aposbook/backends.py): `standing_verified` (a verified email address),
+        `standing_moderates` (holds forum.moderate directly or through a group) and
+        `standing_sanctioned` (a sanction not lifted: a ban, or a suspension that may
+        have run out, which forum.permissions then checks against the clock)."""
+        # Imported here: those apps' models refer to this one.
+        from allauth.account.models import EmailAddress
+        from django.contrib.auth.models import Permission
+
+        from forum.models import Sanction
+
+        moderate = Permission.objects.filter(content_type__app_label="forum", codename="moderate")
+        return self.annotate(
+            standing_verified=Exists(
+                EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+            ),
+            standing_moderates=Exists(moderate.filter(user=OuterRef("pk")))
+            | Exists(moderate.filter(group__user=OuterRef("pk"))),
+            standing_sanctioned=Exists(
+                Sanction.objects.filter(member=OuterRef("pk"), lifted_at__isnull=True)
+            ),
+        )
 
 
 class User(AbstractUser):

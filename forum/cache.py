@@ -70,6 +70,13 @@ def anonymous_page_key(request: HttpRequest, slug: str) -> str | None:
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return None
+    query = page_query(request)
+    return None if query is None else _PAGE_KEY.format(slug=slug, query=query)
+
+
+def page_query(request: HttpRequest) -> str | None:
+    """The article page's own query parameters, in a fixed order, for a cache key; None
+    when the request carries any other (or an odd value): then it is rendered for it."""
     query = []
     for name, values in request.GET.lists():
         if name not in _PAGE_PARAMETERS or len(values) != 1:
@@ -77,7 +84,7 @@ def anonymous_page_key(request: HttpRequest, slug: str) -> str | None:
         if len(values[0]) > _MAX_PARAMETER_LENGTH or not values[0].isalnum():
             return None
         query.append(f"{name}={values[0]}")
-    return _PAGE_KEY.format(slug=slug, query="&".join(sorted(query)))
+    return "&".join(sorted(query))
 
 
 def cached_page(key: str, slug: str) -> HttpResponse | None:
@@ -151,6 +158,14 @@ def set_snapshot(key: str, snapshot: dict) -> None:
 
 def thread_key(*, version: str, root_id: int, viewer: str) -> str:
     return _THREAD_KEY.format(version=version, root_id=root_id, viewer=viewer)
+
+
+def own_thread_key(
+    *, version: str, root_id: int, viewer: str, reader_id: int, editable: tuple[int, ...]
+) -> str:
+    """A thread as the reader who wrote in it sees it (forum/discussion.py)."""
+    base = thread_key(version=version, root_id=root_id, viewer=viewer)
+    return f"{base}:reader-{reader_id}:edit-{'.'.join(map(str, editable))}"
 
 
 def get_fragments(keys: list[str]) -> dict[str, str]:

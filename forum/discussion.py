@@ -11,16 +11,18 @@ live: a count, a page of threads, their replies.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from articles.models import Article
 from forum import cache, permissions
-from forum.models import Appeal, Comment, CommentKind, CommentStatus
+from forum.models import EDITABLE_STATUSES, Appeal, Comment, CommentKind, CommentStatus
 
 SORTS = {"oldest": ("created_at", "pk"), "newest": ("-created_at", "-pk")}
 
@@ -53,6 +55,9 @@ class Discussion:
     sort: str
     kind: str
     kinds: list[tuple[str, str]]
+    # The page links already rendered (a stencil's slot: forum/member_page.py), else ""
+    # and the template renders them from `page`.
+    pagination: str = ""
 
 
 def placeholder_text(comment: Comment) -> str:
@@ -120,44 +125,41 @@ def discussion_for(
 ) -> Discussion:
     # Read before the queries: a change committed meanwhile leaves what they found stale.
     version = cache.discussion_version(article.pk)
-    viewer = _viewer(may_post=may_post, may_report=may_report)
     rights = {"may_post": may_post, "may_report": may_report, "may_edit": may_edit}
-    own = _own_threads(article, user)
+    own = own_comments(article.pk, user)
     if own is None:  # a moderator: the queue's comments too, all rendered for them
         threads, page_obj = _live_threads(article, user, page=page, sort=sort, kind=kind, **rights)
         comment_count = article.comments.published().count()
     elif own.only_theirs:  # comments only they see change which threads show
         page_obj = _roots_page(article, user, page=page, sort=sort, kind=kind)
         threads = _reuse_threads(
-            list(page_obj.object_list), own.threads, user, version=version, **rights
+            article, list(page_obj.object_list), own, user, version=version, **rights
         )
         comment_count = article.comments.published().count()
     else:
-        key = cache.snapshot_key(version=version, viewer=viewer, page=page, sort=sort, kind=kind)
-        snapshot = cache.get_snapshot(key)
-        if snapshot is None:
-            snapshot = _snapshot(
-                article, may_post=may_post, may_report=may_report, page=page, sort=sort, kind=kind
-            )
-            cache.set_snapshot(key, snapshot)
-            cache.set_fragments(
-                {
-                    cache.thread_key(version=version, root_id=pk, viewer=viewer): html
-                    for pk, html in zip(snapshot["roots"], snapshot["html"], strict=True)
-                }
-            )
-        paginator = Paginator(range(snapshot["count"]), settings.FORUM_THREADS_PER_PAGE)
-        page_obj = paginator.get_page(snapshot["number"])
+        snapshot = shared_page(
+            article,
+            version=version,
+            may_post=may_post,
+            may_report=may_report,
+            page=page,
+            sort=sort,
+            kind=kind,
+        )
+        page_obj = snapshot_page(snapshot)
         threads = [Node(comment=None, html=html) for html in snapshot["html"]]
-        mine = [pk for pk in snapshot["roots"] if pk in own.threads]
-        if mine:  # the reader's own threads, with their controls
-            roots = Comment.objects.threads_for(article, user).filter(pk__in=mine)
-            live = _build_threads(roots, user, **rights)
-            by_pk = {node.comment.pk: node for node in live}
-            threads = [
-                by_pk.get(pk, thread) if pk in own.threads else thread
-                for pk, thread in zip(snapshot["roots"], threads, strict=True)
-            ]
+        mine = own_threads_html(
+            article,
+            user,
+            [pk for pk in snapshot["roots"] if pk in own.threads],
+            own=own,
+            version=version,
+            **rights,
+        )
+        threads = [
+            Node(comment=None, html=mine[pk]) if pk in mine else thread
+            for pk, thread in zip(snapshot["roots"], threads, strict=True)
+        ]
         comment_count = snapshot["comment_count"]
     return Discussion(
         threads=threads,
@@ -175,9 +177,15 @@ class OwnComments:
     # Some of them await review, or were removed (the reason and the appeal): only the
     # reader sees those, so the threads shown differ from everyone else's.
     only_theirs: bool
+    # Per thread, which of the reader's comments in it still offer Edit (the edit
+    # window closes with time, not with a change): part of the thread's cache key.
+    editable: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    # (created_at, pk) of the reader's top-level comments nobody else sees: where
+    # their threads fall among everyone's (forum/member_page.py).
+    extra_roots: tuple = ()
 
 
-def _own_threads(article: Article, user) -> OwnComments | None:
+def own_comments(article_id: int, user) -> OwnComments | None:
     """The reader's part in this discussion; None for a moderator, who sees more."""
     if not user.is_authenticated:
         return OwnComments(threads=set(), only_theirs=False)
@@ -185,19 +193,37 @@ def _own_threads(article: Article, user) -> OwnComments | None:
         return None
     # By author alone (their index; a member has few comments), the article in Python:
     # the article's index would scan its whole discussion.
-    own = Comment.objects.filter(author=user).values_list("pk", "root_id", "status", "article_id")
+    article_pk = article_id
+    own = Comment.objects.filter(author=user).values_list(
+        "pk", "root_id", "status", "article_id", "created_at"
+    )
     only_theirs_statuses = {CommentStatus.PENDING, CommentStatus.HIDDEN, CommentStatus.REMOVED}
-    threads, only_theirs = set(), False
-    for pk, root_id, status, article_id in own:
-        if article_id == article.pk:
-            threads.add(root_id or pk)
-            only_theirs = only_theirs or status in only_theirs_statuses
-    return OwnComments(threads=threads, only_theirs=only_theirs)
+    threads, only_theirs, extra_roots = set(), False, []
+    editable: dict[int, list[int]] = {}
+    window = timedelta(minutes=settings.FORUM_EDIT_WINDOW_MINUTES)
+    now = timezone.now()
+    for pk, root_id, status, article_id, created_at in own:
+        if article_id != article_pk:
+            continue
+        threads.add(root_id or pk)
+        if status in only_theirs_statuses:
+            only_theirs = True
+            if root_id is None:
+                extra_roots.append((created_at, pk))
+        if status in EDITABLE_STATUSES and now <= created_at + window:
+            editable.setdefault(root_id or pk, []).append(pk)
+    return OwnComments(
+        threads=threads,
+        only_theirs=only_theirs,
+        editable={root: tuple(sorted(pks)) for root, pks in editable.items()},
+        extra_roots=tuple(sorted(extra_roots)),
+    )
 
 
 def _reuse_threads(
+    article: Article,
     roots: list[Comment],
-    own: set[int],
+    own: OwnComments,
     user,
     *,
     may_post: bool,
@@ -205,36 +231,99 @@ def _reuse_threads(
     may_edit: bool,
     version: str,
 ) -> list[Node]:
-    """This page's threads: the reader's own rendered for them, the others as everyone
+    """This page's threads: the reader's own as they see them, the others as everyone
     sees them (from the thread cache, or rendered and kept there)."""
+    rights = {"may_post": may_post, "may_report": may_report, "may_edit": may_edit}
     viewer = _viewer(may_post=may_post, may_report=may_report)
     keys = {
         root.pk: cache.thread_key(version=version, root_id=root.pk, viewer=viewer)
         for root in roots
-        if root.pk not in own
+        if root.pk not in own.threads
     }
     found = cache.get_fragments(list(keys.values()))
     built = {
         node.comment.pk: node
         for node in _build_threads(
-            [root for root in roots if keys.get(root.pk) not in found],
+            [root for root in roots if root.pk in keys and keys[root.pk] not in found],
             user,
-            may_post=may_post,
-            may_report=may_report,
-            may_edit=may_edit,
+            **rights,
         )
     }
+    mine = own_threads_html(
+        article,
+        user,
+        [root.pk for root in roots if root.pk in own.threads],
+        own=own,
+        version=version,
+        **rights,
+    )
     threads, rendered = [], {}
     for root in roots:
         key = keys.get(root.pk)
         if key in found:
             threads.append(Node(comment=None, html=found[key]))
+        elif root.pk in mine:
+            threads.append(Node(comment=None, html=mine[root.pk]))
         elif node := built.get(root.pk):
-            if key is not None:  # nothing of the reader's in it: as everyone sees it
-                node.html = rendered[key] = render_to_string("forum/_comment.html", {"node": node})
+            node.html = rendered[key] = render_to_string("forum/_comment.html", {"node": node})
             threads.append(node)
     cache.set_fragments(rendered)
     return threads
+
+
+def own_threads_html(
+    article: Article,
+    user,
+    roots: list[int],
+    *,
+    own: OwnComments,
+    version: str,
+    may_post: bool,
+    may_report: bool,
+    may_edit: bool,
+) -> dict[int, str]:
+    """The reader's own threads among `roots`, rendered with their controls (Edit,
+    Delete, their comments awaiting review), by root id; a thread with nothing left to
+    show is absent.
+
+    Kept in the thread cache for this reader: the key holds the discussion version (any
+    change to the discussion makes a new one), the controls the reader has, and which of
+    their comments still offer Edit (the edit window closes without a change).
+    """
+    if not roots:
+        return {}
+    viewer = _viewer(may_post=may_post, may_report=may_report) + ("" if may_edit else "-noedit")
+    keys = {
+        root: cache.own_thread_key(
+            version=version,
+            root_id=root,
+            viewer=viewer,
+            reader_id=user.pk,
+            editable=own.editable.get(root, ()),
+        )
+        for root in roots
+    }
+    found = cache.get_fragments(list(keys.values()))
+    missing = [root for root in roots if keys[root] not in found]
+    rendered = {}
+    if missing:
+        nodes = _build_threads(
+            Comment.objects.threads_for(article, user).filter(pk__in=missing),
+            user,
+            may_post=may_post,
+            may_report=may_report,
+            may_edit=may_edit,
+        )
+        rendered = {
+            node.comment.pk: render_to_string("forum/_comment.html", {"node": node})
+            for node in nodes
+        }
+        cache.set_fragments({keys[root]: html for root, html in rendered.items()})
+    return {
+        root: html
+        for root in roots
+        if (html := found[keys[root]] if keys[root] in found else rendered.get(root))
+    }
 
 
 def _roots_page(article: Article, user, *, page, sort: str, kind: str) -> Page:
@@ -279,6 +368,38 @@ def _live_threads(
     return threads, page_obj
 
 
+def shared_page(
+    article: Article, *, version: str, may_post: bool, may_report: bool, page, sort: str, kind: str
+) -> dict:
+    """A page of the discussion as every reader without comments of their own sees it,
+    from the shared cache (keyed by the discussion version) or made and kept there:
+    `roots` (ids), `html` (each thread rendered), `count` (threads), `number` (the
+    page), `comment_count` (published comments), `full` (a whole page), `last`
+    ((created_at, id) of the page's last thread) and `placeholders` (threads everyone
+    sees whose first comment is not published)."""
+    viewer = _viewer(may_post=may_post, may_report=may_report)
+    key = cache.snapshot_key(version=version, viewer=viewer, page=page, sort=sort, kind=kind)
+    snapshot = cache.get_snapshot(key)
+    if snapshot is None:
+        snapshot = _snapshot(
+            article, may_post=may_post, may_report=may_report, page=page, sort=sort, kind=kind
+        )
+        cache.set_snapshot(key, snapshot)
+        cache.set_fragments(
+            {
+                cache.thread_key(version=version, root_id=pk, viewer=viewer): html
+                for pk, html in zip(snapshot["roots"], snapshot["html"], strict=True)
+            }
+        )
+    return snapshot
+
+
+def snapshot_page(snapshot: dict, *, extra_threads: int = 0) -> Page:
+    """The paginator's page for a snapshot (with the reader's own extra threads)."""
+    paginator = Paginator(range(snapshot["count"] + extra_threads), settings.FORUM_THREADS_PER_PAGE)
+    return paginator.get_page(snapshot["number"])
+
+
 def _snapshot(
     article: Article, *, may_post: bool, may_report: bool, page, sort: str, kind: str
 ) -> dict:
@@ -287,12 +408,22 @@ def _snapshot(
     # (a Report link on every comment is right: the reader's own threads render live).
     reader = AnonymousUser()
     page_obj = _roots_page(article, reader, page=page, sort=sort, kind=kind)
-    threads = _build_threads(page_obj.object_list, reader, may_post=may_post, may_report=may_report)
+    roots = list(page_obj.object_list)
+    threads = _build_threads(roots, reader, may_post=may_post, may_report=may_report)
     return {
         "roots": [node.comment.pk for node in threads],
         "html": [render_to_string("forum/_comment.html", {"node": node}) for node in threads],
         "count": page_obj.paginator.count,
         "number": page_obj.number,
+        # Threads shown to everyone though their first comment is not published (a
+        # placeholder over replies): a member's own such thread is no extra thread.
+        "placeholders": set(
+            Comment.objects.threads_for(article, reader, kind=kind)
+            .exclude(status=CommentStatus.PUBLISHED)
+            .values_list("pk", flat=True)
+        ),
+        "full": len(roots) == settings.FORUM_THREADS_PER_PAGE,
+        "last": (roots[-1].created_at, roots[-1].pk) if roots else None,
         "comment_count": article.comments.published().count(),
     }
 

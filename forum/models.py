@@ -59,6 +59,14 @@ GONE_STATUSES = (CommentStatus.REMOVED, CommentStatus.DELETED)
 EDITABLE_STATUSES = (CommentStatus.PUBLISHED, CommentStatus.PENDING)
 
 
+def _can_moderate(user) -> bool:
+    # forum.permissions decides (one query at most per request, where user.has_perm
+    # loads every permission the user and their groups hold); it imports this module.
+    from forum.permissions import can_moderate
+
+    return can_moderate(user)
+
+
 class CommentQuerySet(models.QuerySet):
     def published(self) -> "CommentQuerySet":
         return self.filter(status=CommentStatus.PUBLISHED)
@@ -70,7 +78,7 @@ class CommentQuerySet(models.QuerySet):
         if user.is_authenticated:
             waiting = Q(status__in=[CommentStatus.PENDING, CommentStatus.HIDDEN])
             condition |= waiting & Q(author=user)
-            if user.has_perm("forum.moderate"):
+            if _can_moderate(user):
                 condition |= waiting
         return self.filter(condition)
 
@@ -204,9 +212,7 @@ class Comment(models.Model):
             return True
         if self.status not in (CommentStatus.PENDING, CommentStatus.HIDDEN):
             return False
-        return user.is_authenticated and (
-            self.author_id == user.pk or user.has_perm("forum.moderate")
-        )
+        return user.is_authenticated and (self.author_id == user.pk or _can_moderate(user))
 
     def editable_by(self, user) -> bool:
         return (

@@ -32,10 +32,12 @@ def can_moderate(user) -> bool:
     """Holds forum.moderate (directly, through a group, or as a superuser), as
     user.has_perm would say, in one small query instead of loading all of the user's and
     their groups' permissions (two queries); the answer is kept on the user object,
-    which lives as long as the request."""
+    which lives as long as the request (or came with it: aposbook/backends.py)."""
     if not (user.is_authenticated and user.is_active):
         return False
     cached = getattr(user, "_aposbook_can_moderate", None)
+    if cached is None and getattr(user, "standing_moderates", None) is not None:
+        cached = user.is_superuser or user.standing_moderates
     if cached is None:
         app_label, codename = MODERATE_PERMISSION.split(".")
         cached = user.is_superuser or (
@@ -72,6 +74,8 @@ def active_sanction(user) -> Sanction | None:
     (a ban first: it outlasts any suspension)."""
     if not user.is_authenticated:
         return None
+    if getattr(user, "standing_sanctioned", None) is False:
+        return None  # no sanction at all, known since the user was loaded (backends.py)
     return (
         Sanction.objects.active()
         .filter(member_id=user.pk)
