@@ -132,6 +132,9 @@ def build(
     key = _key(request, article.slug, version=version, standing=standing)
     if key is None:
         return None
+    _article_ids[article.slug] = article.pk
+    if cache.get_snapshot(key) is not None:
+        return None  # made already, and it did not serve this member (their threads)
     may_post = standing == "verified" and article.discussion_open
     may_report = standing == "verified"
     sort, kind = sort_param(request.GET.get("sort")), kind_param(request.GET.get("type"))
@@ -184,7 +187,6 @@ def build(
         "rights": {"may_post": may_post, "may_report": may_report, "may_edit": True},
     }
     cache.set_snapshot(key, stencil)
-    _article_ids[article.slug] = article.pk
     return _fill(request, stencil, article_id=article.pk, version=version)
 
 

@@ -240,3 +240,21 @@ def test_a_stencil_serves_in_a_fixed_handful_of_queries(client, article, member)
     assert len(captured) == few
     # The session and the member with their standing, and their own comments.
     assert few <= 3
+
+
+def test_a_member_whose_threads_move_the_page_gets_it_rendered_and_the_stencil_stays(
+    client, article, member, monkeypatch
+):
+    _threads(article, 2)
+    waiting = CommentFactory(article=article, author=member, status=CommentStatus.PENDING)
+    bump_discussion_version(article.pk)
+    made = []
+    real_cut = member_page._cut
+    monkeypatch.setattr(member_page, "_cut", lambda *args: made.append(1) or real_cut(*args))
+    client.force_login(member)
+    url = article.get_absolute_url() + "?sort=newest"  # their waiting thread comes first
+    for _ in range(2):
+        response = _get(client, url)
+        assert "X-Page-Stencil" not in response
+        assert f'id="comment-{waiting.pk}"' in response.content.decode()
+    assert made == [1]  # made once for everyone, not again for each of their requests
