@@ -12,6 +12,9 @@ signed in, no session or messages cookie, and only the page's own query paramete
 Such a page has no CSRF token (no form on it posts) and no nonce'd script (the
 discussion script only loads with the composer, for members); `cacheable_response`
 refuses anything that used either, so a later change cannot leak one reader's token.
+
+The moderation queue has one *queue version* of its own, bumped the same way by
+`queue_changed()` from every service that changes what the queue shows.
 """
 
 import time
@@ -52,11 +55,16 @@ def discussion_changed(*, article_id: int) -> None:
 
 
 def discussion_version(article_id: int) -> str:
-    version = cache.get(_version_key(article_id))
+    return _current_version(_version_key(article_id))
+
+
+def _current_version(key: str) -> str:
+    """The token under `key`, made now if the cache has none (or lost it)."""
+    version = cache.get(key)
     if version is None:
         version = uuid.uuid4().hex
-        if not cache.add(_version_key(article_id), version, timeout=None):
-            version = cache.get(_version_key(article_id)) or version
+        if not cache.add(key, version, timeout=None):
+            version = cache.get(key) or version
     return version
 
 
@@ -160,3 +168,23 @@ def get_fragments(keys: list[str]) -> dict[str, str]:
 def set_fragments(fragments: dict[str, str]) -> None:
     if fragments:
         cache.set_many(fragments, timeout=settings.FORUM_PAGE_CACHE_SECONDS)
+
+
+# --- The moderation queue -------------------------------------------------------------
+
+_QUEUE_VERSION_KEY = "forum:queue"
+
+
+def bump_queue_version() -> None:
+    cache.set(_QUEUE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def queue_changed() -> None:
+    """Call inside a transaction that changes what the moderation queue shows (a comment
+    entering or leaving it, a report, an appeal, a sanction, a note, a name or text on
+    an item); takes effect on commit."""
+    transaction.on_commit(bump_queue_version)
+
+
+def queue_version() -> str:
+    return _current_version(_QUEUE_VERSION_KEY)

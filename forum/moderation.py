@@ -43,7 +43,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum import permissions
-from forum.cache import discussion_changed
+from forum.cache import discussion_changed, queue_changed
 from forum.models import (
     REASON_SEVERITY,
     Appeal,
@@ -332,6 +332,7 @@ def report_comment(*, comment: Comment, reporter, reason: str, note: str = "") -
             )
     except IntegrityError:
         raise ReportRefused("You have already reported this comment.") from None
+    queue_changed()
     reporters = (
         Report.objects.filter(comment=comment, resolution=OPEN)
         .values("reporter")
@@ -406,6 +407,7 @@ def _set_status(comment: Comment, status: str, *fields: str) -> None:
     comment.status_changed_at = timezone.now()
     comment.save(update_fields=["status", "status_changed_at", *fields])
     discussion_changed(article_id=comment.article_id)  # the article page shows it
+    queue_changed()  # a comment enters or leaves the queue, or its item changes
 
 
 def version_of(
@@ -480,6 +482,7 @@ def _resolve_reports(comment: Comment, moderator, *, actioned: bool) -> list[Rep
     Report.objects.filter(pk__in=[r.pk for r in reports]).update(
         resolution=resolution, resolved_by=moderator, resolved_at=now
     )
+    queue_changed()  # the item shows its reports, and open ones keep it queued
     _notify_reporters(reports, actioned=actioned)
     return reports
 
@@ -734,6 +737,7 @@ def suspend_member(
         created_by=moderator,
     )
     _log(Kind.SUSPEND, moderator=moderator, member=member, comment=comment, reason=reason[:200])
+    queue_changed()  # the author's history on their items lists running sanctions
     _email([member], "sanction", {"sanction": sanction})
     return sanction
 
@@ -758,6 +762,7 @@ def ban_member(
         member=member, kind=Sanction.Kind.BAN, reason=reason, created_by=moderator
     )
     _log(Kind.BAN, moderator=moderator, member=member, comment=comment, reason=reason[:200])
+    queue_changed()
     removed = 0
     if remove_comments:
         live = [CommentStatus.PUBLISHED, CommentStatus.PENDING, CommentStatus.HIDDEN]
@@ -777,6 +782,7 @@ def lift_sanction(*, sanction_id: int, moderator) -> Sanction:
     sanction.lifted_at = timezone.now()
     sanction.save(update_fields=["lifted_at"])
     _log(Kind.LIFT, moderator=moderator, member=sanction.member)
+    queue_changed()
     _email([sanction.member], "sanction_lifted", {"sanction": sanction})
     return sanction
 
@@ -788,6 +794,7 @@ def add_member_note(*, member, moderator, text: str) -> MemberNote:
         raise ActionRefused("The note is empty.")
     note = MemberNote.objects.create(member=member, author=moderator, text=text)
     _log(Kind.NOTE, moderator=moderator, member=member, message=text)
+    queue_changed()  # the author's history on their items shows notes
     return note
 
 

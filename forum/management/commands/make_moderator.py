@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from forum.cache import queue_changed
 from forum.moderation import moderators_group
 
 
@@ -16,6 +17,8 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No member is called {username!r}.")
         group = moderators_group()
+        # Whether another moderator exists decides who may decide an appeal (queue items).
+        queue_changed()
         if remove:
             user.groups.remove(group)
             self.stdout.write(f"{user.username} is no longer a moderator.")
