@@ -14,9 +14,12 @@ discussion script only loads with the composer, for members); `cacheable_respons
 refuses anything that used either, so a later change cannot leak one reader's token.
 
 The moderation queue has one *queue version* of its own, bumped the same way by
-`queue_changed()` from every service that changes what the queue shows.
+`queue_changed()` from every service that changes what the queue shows. Each
+moderator's listing (per query string) is cached against it, with a random placeholder
+where the forms' CSRF token goes: the view puts the request's own token in.
 """
 
+import hashlib
 import time
 import uuid
 from collections import OrderedDict
@@ -109,11 +112,13 @@ def cached_page(key: str, slug: str) -> HttpResponse | None:
     return response
 
 
-def _keep_local(key: str, entry: dict) -> None:
-    _local_pages[key] = entry
-    _local_pages.move_to_end(key)
-    while len(_local_pages) > _LOCAL_PAGES:
-        _local_pages.popitem(last=False)
+def _keep_local(
+    key: str, entry: dict, copies: OrderedDict = _local_pages, most: int = _LOCAL_PAGES
+) -> None:
+    copies[key] = entry
+    copies.move_to_end(key)
+    while len(copies) > most:
+        copies.popitem(last=False)
 
 
 def store_page(key: str, slug: str, *, article_id: int, version: str, request, response) -> None:
@@ -173,6 +178,10 @@ def set_fragments(fragments: dict[str, str]) -> None:
 # --- The moderation queue -------------------------------------------------------------
 
 _QUEUE_VERSION_KEY = "forum:queue"
+_QUEUE_LISTING_KEY = "forum:queue-listing:{moderator_id}:{query}"
+# This worker's copies of recently served listings (~200 kB each), like _local_pages.
+_LOCAL_LISTINGS = 16
+_local_listings: OrderedDict[str, dict] = OrderedDict()
 
 
 def bump_queue_version() -> None:
@@ -188,3 +197,41 @@ def queue_changed() -> None:
 
 def queue_version() -> str:
     return _current_version(_QUEUE_VERSION_KEY)
+
+
+def queue_listing_key(*, moderator_id: int, query_string: str) -> str:
+    """One moderator's listing for one query string: the items carry what this moderator
+    may do (decide an appeal, sanction the author), and the return address and page
+    links repeat the query string as it was typed. Hashed: it is the moderator's input."""
+    query = hashlib.sha256(query_string.encode()).hexdigest()[:32]
+    return _QUEUE_LISTING_KEY.format(moderator_id=moderator_id, query=query)
+
+
+def cached_queue_listing(key: str) -> tuple[str, dict | None]:
+    """The queue version now, and the listing kept under `key` if it was made at that
+    version. The version always comes from the shared cache (one small read); the
+    listing from this worker's memory when it holds that version, else from the shared
+    cache."""
+    version = queue_version()
+    entry = _local_listings.get(key)
+    if entry is None or entry["version"] != version or entry.get("expires", 0) < time.time():
+        entry = cache.get(key)
+        if entry is None or entry.get("version") != version:
+            return version, None
+        _keep_local(key, entry, _local_listings, _LOCAL_LISTINGS)
+    return version, entry
+
+
+def store_queue_listing(key: str, *, version: str, html: str, placeholder: str) -> dict:
+    """Keep a listing rendered at `version` (read before the rows were). The timeout only
+    bounds relative times ("3 minutes ago") and sanctions running out; changes replace
+    the version at once."""
+    entry = {
+        "version": version,
+        "html": html,
+        "placeholder": placeholder,
+        "expires": time.time() + settings.FORUM_QUEUE_CACHE_SECONDS,
+    }
+    cache.set(key, entry, timeout=settings.FORUM_QUEUE_CACHE_SECONDS)
+    _keep_local(key, entry, _local_listings, _LOCAL_LISTINGS)
+    return entry

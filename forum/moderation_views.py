@@ -1,5 +1,6 @@
 """Moderation pages: thin views over forum/moderation.py."""
 
+import secrets
 from functools import wraps
 
 from django.conf import settings
@@ -12,12 +13,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from forum import moderation, permissions
+from forum.cache import cached_queue_listing, queue_listing_key, store_queue_listing
 from forum.models import Comment, CommentStatus, ModerationAction, ReportReason
 from forum.moderation_forms import (
     AppealDecisionForm,
@@ -30,6 +34,7 @@ from forum.moderation_forms import (
     SuspendForm,
     VersionedForm,
 )
+from forum.rendering import with_csrf_token
 
 User = get_user_model()
 
@@ -85,6 +90,35 @@ def _choice(value: str, allowed) -> str:
 @require_GET
 @moderator_required
 def queue(request: HttpRequest) -> HttpResponse:
+    return render(request, "moderation/queue.html", {"listing": _queue_listing(request)})
+
+
+def _queue_listing(request: HttpRequest) -> SafeString:
+    """The queue page's content (filters, count, bulk form, items, pages) for this
+    moderator and query string, from the shared cache while the queue version stands
+    (forum/cache.py): the queue's first page is what moderators reload all day.
+
+    The cached HTML never holds a CSRF token: it is rendered with a random placeholder
+    where every form's token goes, and each request puts its own token in.
+    """
+    key = queue_listing_key(
+        moderator_id=request.user.pk, query_string=request.META.get("QUERY_STRING", "")
+    )
+    # The version is read before the rows: a change committed meanwhile bumps it again,
+    # so a listing made from older rows is never kept under the newer version.
+    version, entry = cached_queue_listing(key)
+    if entry is None:
+        placeholder = secrets.token_hex(16)
+        html = render_to_string(
+            "moderation/_queue_listing.html", _queue_context(request, placeholder), request
+        )
+        entry = store_queue_listing(key, version=version, html=html, placeholder=placeholder)
+    return with_csrf_token(
+        entry["html"], placeholder=entry["placeholder"], token=get_token(request)
+    )
+
+
+def _queue_context(request: HttpRequest, csrf_placeholder: str) -> dict:
     filters = {
         "reason": _choice(request.GET.get("reason", ""), ReportReason.values),
         "article_id": _int(request.GET.get("article", "")),
@@ -93,30 +127,23 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = moderation.queue_page(
         moderator=request.user, page_number=request.GET.get("page"), **filters
     )
-    return render(
-        request,
-        "moderation/queue.html",
-        {
-            "page": page,
-            "filters": filters,
-            "reasons": ReportReason.choices,
-            "states": moderation.QUEUE_STATES.items(),
-            "articles": Article.objects.only("pk", "title").order_by("title"),
-            "remove_form": RemoveForm(),
-            "suspend_form": SuspendForm(),
-            "ban_form": BanForm(),
-            "note_form": NoteForm(),
-            "appeal_form": AppealDecisionForm(),
-            "bulk_form": BulkForm(),
-            # Every item's forms share one CSRF token, the return address and the
-            # choices: worked out once per page, not once per form (about 150 forms).
-            "csrf_value": get_token(request),
-            "next_path": request.get_full_path(),
-            "removal_choices": list(RemoveForm.base_fields["reason"].choices),
-            "suspend_choices": list(SuspendForm.base_fields["days"].choices),
-            "ban_removal_choices": list(BanForm.base_fields["removal_reason"].choices),
-        },
-    )
+    return {
+        "page": page,
+        "filters": filters,
+        "reasons": ReportReason.choices,
+        "states": moderation.QUEUE_STATES.items(),
+        "articles": Article.objects.only("pk", "title").order_by("title"),
+        "bulk_form": BulkForm(),
+        # Every item's forms share one CSRF token, the return address and the choices:
+        # worked out once per page, not once per form (about 150 forms). The token is
+        # the placeholder, for {% csrf_token %} too.
+        "csrf_value": csrf_placeholder,
+        "csrf_token": csrf_placeholder,
+        "next_path": request.get_full_path(),
+        "removal_choices": list(RemoveForm.base_fields["reason"].choices),
+        "suspend_choices": list(SuspendForm.base_fields["days"].choices),
+        "ban_removal_choices": list(BanForm.base_fields["removal_reason"].choices),
+    }
 
 
 ACTIONS = {
