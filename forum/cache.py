@@ -15,8 +15,8 @@ refuses anything that used either, so a later change cannot leak one reader's to
 
 The moderation queue has one *queue version* of its own, bumped the same way by
 `queue_changed()` from every service that changes what the queue shows. Each
-moderator's listing (per query string) is cached against it, with a random placeholder
-where the forms' CSRF token goes: the view puts the request's own token in.
+moderator's queue page (per query string) is cached against it, with a random
+placeholder where the forms' CSRF token goes: the view puts the request's own token in.
 """
 
 import hashlib
@@ -179,7 +179,8 @@ def set_fragments(fragments: dict[str, str]) -> None:
 
 _QUEUE_VERSION_KEY = "forum:queue"
 _QUEUE_LISTING_KEY = "forum:queue-listing:{moderator_id}:{query}"
-# This worker's copies of recently served listings (~200 kB each), like _local_pages.
+# This worker's copies of recently served queues (~450 kB each: content and page), like
+# _local_pages.
 _LOCAL_LISTINGS = 16
 _local_listings: OrderedDict[str, dict] = OrderedDict()
 
@@ -200,17 +201,18 @@ def queue_version() -> str:
 
 
 def queue_listing_key(*, moderator_id: int, query_string: str) -> str:
-    """One moderator's listing for one query string: the items carry what this moderator
-    may do (decide an appeal, sanction the author), and the return address and page
-    links repeat the query string as it was typed. Hashed: it is the moderator's input."""
+    """One moderator's queue for one query string: the items carry what this moderator
+    may do (decide an appeal, sanction the author), the header their name, and the
+    return address and page links repeat the query string as it was typed. Hashed: it is
+    the moderator's input."""
     query = hashlib.sha256(query_string.encode()).hexdigest()[:32]
     return _QUEUE_LISTING_KEY.format(moderator_id=moderator_id, query=query)
 
 
 def cached_queue_listing(key: str) -> tuple[str, dict | None]:
-    """The queue version now, and the listing kept under `key` if it was made at that
+    """The queue version now, and the queue kept under `key` if it was made at that
     version. The version always comes from the shared cache (one small read); the
-    listing from this worker's memory when it holds that version, else from the shared
+    queue from this worker's memory when it holds that version, else from the shared
     cache."""
     version = queue_version()
     entry = _local_listings.get(key)
@@ -222,16 +224,22 @@ def cached_queue_listing(key: str) -> tuple[str, dict | None]:
     return version, entry
 
 
-def store_queue_listing(key: str, *, version: str, html: str, placeholder: str) -> dict:
-    """Keep a listing rendered at `version` (read before the rows were). The timeout only
-    bounds relative times ("3 minutes ago") and sanctions running out; changes replace
-    the version at once."""
+def store_queue_listing(
+    key: str, *, request: HttpRequest, version: str, placeholder: str, content: str, page: str
+) -> dict:
+    """Keep a queue rendered at `version` (read before the rows were): its content alone
+    and the whole page, both with `placeholder` where the CSRF token goes. The timeout
+    only bounds relative times ("3 minutes ago") and sanctions running out; changes
+    replace the version at once. Not kept if rendering made a CSP nonce: that is one
+    response's own."""
     entry = {
         "version": version,
-        "html": html,
         "placeholder": placeholder,
+        "content": content,
+        "page": page,
         "expires": time.time() + settings.FORUM_QUEUE_CACHE_SECONDS,
     }
-    cache.set(key, entry, timeout=settings.FORUM_QUEUE_CACHE_SECONDS)
-    _keep_local(key, entry, _local_listings, _LOCAL_LISTINGS)
+    if getattr(request, "_csp_nonce", None) is None:
+        cache.set(key, entry, timeout=settings.FORUM_QUEUE_CACHE_SECONDS)
+        _keep_local(key, entry, _local_listings, _LOCAL_LISTINGS)
     return entry

@@ -1,13 +1,14 @@
 """Moderation pages: thin views over forum/moderation.py."""
 
 import secrets
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
@@ -90,31 +90,43 @@ def _choice(value: str, allowed) -> str:
 @require_GET
 @moderator_required
 def queue(request: HttpRequest) -> HttpResponse:
-    return render(request, "moderation/queue.html", {"listing": _queue_listing(request)})
+    """The queue, from the shared cache while the queue version stands (forum/cache.py):
+    rendered once per queue version, moderator and query string, since its first page is
+    what moderators reload all day.
 
-
-def _queue_listing(request: HttpRequest) -> SafeString:
-    """The queue page's content (filters, count, bulk form, items, pages) for this
-    moderator and query string, from the shared cache while the queue version stands
-    (forum/cache.py): the queue's first page is what moderators reload all day.
-
-    The cached HTML never holds a CSRF token: it is rendered with a random placeholder
+    The cache never holds a CSRF token: pages are rendered with a random placeholder
     where every form's token goes, and each request puts its own token in.
     """
     key = queue_listing_key(
         moderator_id=request.user.pk, query_string=request.META.get("QUERY_STRING", "")
     )
     # The version is read before the rows: a change committed meanwhile bumps it again,
-    # so a listing made from older rows is never kept under the newer version.
+    # so a page made from older rows is never kept under the newer version.
     version, entry = cached_queue_listing(key)
     if entry is None:
-        placeholder = secrets.token_hex(16)
-        html = render_to_string(
-            "moderation/_queue_listing.html", _queue_context(request, placeholder), request
-        )
-        entry = store_queue_listing(key, version=version, html=html, placeholder=placeholder)
-    return with_csrf_token(
-        entry["html"], placeholder=entry["placeholder"], token=get_token(request)
+        entry = _render_queue(request, key=key, version=version)
+    fill = partial(with_csrf_token, placeholder=entry["placeholder"], token=get_token(request))
+    if get_messages(request):
+        # A message to show (an action's outcome): the page around the cached content is
+        # rendered for this request, and shows the message once.
+        return render(request, "moderation/queue.html", {"listing": fill(entry["content"])})
+    return HttpResponse(fill(entry["page"]))
+
+
+def _render_queue(request: HttpRequest, *, key: str, version: str) -> dict:
+    placeholder = secrets.token_hex(16)
+    content = render_to_string(
+        "moderation/_queue_listing.html", _queue_context(request, placeholder), request
+    )
+    # The whole page as a request without messages gets it: the moderator's own header
+    # (hence the moderator in the key), its sign-out form with the placeholder too.
+    page = render_to_string(
+        "moderation/queue.html",
+        {"listing": content, "csrf_token": placeholder, "messages": ()},
+        request,
+    )
+    return store_queue_listing(
+        key, request=request, version=version, placeholder=placeholder, content=content, page=page
     )
 
 

@@ -236,7 +236,7 @@ def trusted(html: str) -> SafeString:
 
 def with_csrf_token(fragment: SafeString, *, placeholder: str, token: str) -> SafeString:
     """A cached fragment rendered by an autoescaping template (the moderation queue's
-    listing), with this request's CSRF token where the fragment has its placeholder.
+    page), with this request's CSRF token where the fragment has its placeholder.
 
     The cache never holds a token: the fragment is rendered with a random placeholder in
     its place. It comes back from the cache still a SafeString (pickling keeps the type),

@@ -172,6 +172,30 @@ def test_an_author_leaving_shows_at_once(mod_client, reported, author, commit):
     assert "writer" not in item
 
 
+def test_an_actions_message_shows_once_and_is_never_cached(
+    mod_client, reported, moderator, second_moderator, commit
+):
+    queue_html(mod_client)
+    moderation.hide_comment(comment_id=reported.pk, moderator=second_moderator)
+    # A stale form: refused, the queue unchanged, so the page is in the cache already.
+    response = mod_client.post(
+        f"/moderation/comments/{reported.pk}/dismiss/", {"version": "stale"}, follow=True
+    )
+    assert "Already handled by mod_omar (hidden)." in response.content.decode()
+    assert "Already handled" not in queue_html(mod_client)
+    bump_queue_version()  # the hide above, committed
+    version = re.search(rf'value="{reported.pk}:(\w+)"', queue_html(mod_client)).group(1)
+    with commit():  # the action's transaction commits before its redirect is followed
+        response = mod_client.post(
+            f"/moderation/comments/{reported.pk}/restore/", {"version": version}
+        )
+    html = queue_html(mod_client, response.url)
+    assert "Restored: the comment is published again." in html
+    assert item_of(html, reported) == ""
+    assert "Restored" not in queue_html(mod_client)
+    assert 'class="messages"' not in listing_entry(moderator)["page"]
+
+
 # --- Per moderator, per request ---------------------------------------------------------
 
 
@@ -193,7 +217,10 @@ def test_each_moderator_gets_their_own_listing(
         deciding = item_of(queue_html(other), comment)
         assert "another moderator decides the appeal" not in deciding
         assert f"/moderation/comments/{comment.pk}/decide_appeal/" in deciding
-    assert listing_entry(moderator)["html"] != listing_entry(second_moderator)["html"]
+    assert listing_entry(moderator)["content"] != listing_entry(second_moderator)["content"]
+    header = 'title="Account settings">{}</a>'
+    assert header.format("mod_maria") in listing_entry(moderator)["page"]
+    assert header.format("mod_omar") in listing_entry(second_moderator)["page"]
 
 
 def test_filters_and_pages_are_cached_apart(mod_client, article, author, settings):
@@ -229,8 +256,8 @@ def test_every_form_carries_the_requests_own_token_and_the_cache_none(reported, 
 
     entry = listing_entry(moderator)
     stored = pickle.dumps(entry)
-    placeholders = set(TOKEN_VALUES.findall(entry["html"]))
-    assert placeholders == {entry["placeholder"]}
+    for html in entry["content"], entry["page"]:  # the page's sign-out form included
+        assert set(TOKEN_VALUES.findall(html)) == {entry["placeholder"]}
     for session, token in zip(sessions, tokens, strict=True):
         assert token.encode() not in stored
         assert session.cookies["csrftoken"].value.encode() not in stored
