@@ -810,45 +810,19 @@ QUEUE_STATES = {
 }
 
 
-def queue_comments(*, reason: str = "", article_id: int | None = None, state: str = "") -> QuerySet:
-    """What needs a decision, most urgent first: severity, reporters, then age."""
+def waiting_comments(
+    *, reason: str = "", article_id: int | None = None, state: str = ""
+) -> QuerySet:
+    """The comments waiting for a decision (and matching the filters), unordered: what
+    the queue counts, without the per-comment sums its order needs."""
     open_reports = Report.objects.filter(comment=OuterRef("pk"), resolution=OPEN)
-    open_q = Q(reports__resolution=OPEN)
-    severity = Min(
-        Case(
-            *[
-                When(reports__resolution=OPEN, reports__reason=key, then=Value(rank))
-                for key, rank in REASON_SEVERITY.items()
-            ],
-            output_field=IntegerField(),
-        )
-    )
-    hold_severity = Case(
-        When(hold_reason=HOLD_DOSING, then=Value(REASON_SEVERITY[ReportReason.MEDICAL_HARM])),
-        default=Value(_LAST),
-        output_field=IntegerField(),
-    )
     appeal_open = Q(appeal__status=Appeal.Status.OPEN)
-    queryset = (
-        Comment.objects.filter(
-            Q(status__in=[CommentStatus.PENDING, CommentStatus.HIDDEN])
-            # Deleted by its author after a report: the reported text (and a crisis
-            # report's reason to reach out) still needs a moderator's eyes.
-            | Q(Exists(open_reports), status__in=[CommentStatus.PUBLISHED, CommentStatus.DELETED])
-            | Q(appeal_open, status=CommentStatus.REMOVED)
-        )
-        .select_related("article__category", "author", "parent__author", "appeal")
-        .annotate(
-            severity=Coalesce(severity, hold_severity),
-            reporters=Count("reports__reporter", filter=open_q, distinct=True),
-            open_reports=Count("reports", filter=open_q, distinct=True),
-            waiting_since=Coalesce(
-                Min("reports__created_at", filter=open_q),
-                Case(When(appeal_open, then=F("appeal__created_at"))),
-                "status_changed_at",
-                "created_at",
-            ),
-        )
+    queryset = Comment.objects.filter(
+        Q(status__in=[CommentStatus.PENDING, CommentStatus.HIDDEN])
+        # Deleted by its author after a report: the reported text (and a crisis
+        # report's reason to reach out) still needs a moderator's eyes.
+        | Q(Exists(open_reports), status__in=[CommentStatus.PUBLISHED, CommentStatus.DELETED])
+        | Q(appeal_open, status=CommentStatus.REMOVED)
     )
     if reason:
         by_reason = Q(Exists(open_reports.filter(reason=reason)))
@@ -865,7 +839,43 @@ def queue_comments(*, reason: str = "", article_id: int | None = None, state: st
         queryset = queryset.filter(Exists(open_reports))
     elif state == "appeal":
         queryset = queryset.filter(appeal_open, status=CommentStatus.REMOVED)
-    return queryset.order_by("severity", "-reporters", "waiting_since", "pk")
+    return queryset
+
+
+def queue_comments(*, reason: str = "", article_id: int | None = None, state: str = "") -> QuerySet:
+    """What needs a decision, most urgent first: severity, reporters, then age."""
+    open_q = Q(reports__resolution=OPEN)
+    severity = Min(
+        Case(
+            *[
+                When(reports__resolution=OPEN, reports__reason=key, then=Value(rank))
+                for key, rank in REASON_SEVERITY.items()
+            ],
+            output_field=IntegerField(),
+        )
+    )
+    hold_severity = Case(
+        When(hold_reason=HOLD_DOSING, then=Value(REASON_SEVERITY[ReportReason.MEDICAL_HARM])),
+        default=Value(_LAST),
+        output_field=IntegerField(),
+    )
+    appeal_open = Q(appeal__status=Appeal.Status.OPEN)
+    return (
+        waiting_comments(reason=reason, article_id=article_id, state=state)
+        .select_related("article__category", "author", "parent__author", "appeal")
+        .annotate(
+            severity=Coalesce(severity, hold_severity),
+            reporters=Count("reports__reporter", filter=open_q, distinct=True),
+            open_reports=Count("reports", filter=open_q, distinct=True),
+            waiting_since=Coalesce(
+                Min("reports__created_at", filter=open_q),
+                Case(When(appeal_open, then=F("appeal__created_at"))),
+                "status_changed_at",
+                "created_at",
+            ),
+        )
+        .order_by("severity", "-reporters", "waiting_since", "pk")
+    )
 
 
 def highlight(text: str, needle: str) -> list[tuple[str, bool]]:
@@ -947,6 +957,9 @@ def queue_page(*, moderator, page_number, per_page: int | None = None, **filters
     # the queue. Then one more query fetches the page's rows, in the same order.
     ordered = queue_comments(**filters).values_list("pk", flat=True)
     paginator = Paginator(ordered, per_page or settings.FORUM_QUEUE_PER_PAGE)
+    # Counted on the filter alone: counting the ordered queryset worked out every waiting
+    # comment's report sums (severity, reporters, wait) only to throw them away.
+    paginator.count = waiting_comments(**filters).count()
     page = paginator.get_page(page_number)
     ids = list(page.object_list)
     rows = {comment.pk: comment for comment in queue_comments().filter(pk__in=ids)}
