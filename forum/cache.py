@@ -179,8 +179,7 @@ def set_fragments(fragments: dict[str, str]) -> None:
 
 _QUEUE_VERSION_KEY = "forum:queue"
 _QUEUE_LISTING_KEY = "forum:queue-listing:{moderator_id}:{query}"
-# This worker's copies of recently served queues (~450 kB each: content and page), like
-# _local_pages.
+# This worker's copies of recently served queue pages (~200 kB each), like _local_pages.
 _LOCAL_LISTINGS = 16
 _local_listings: OrderedDict[str, dict] = OrderedDict()
 
@@ -224,18 +223,16 @@ def cached_queue_listing(key: str) -> tuple[str, dict | None]:
     return version, entry
 
 
-def store_queue_listing(
-    key: str, *, request: HttpRequest, version: str, placeholder: str, content: str, page: str
+def store_queue_page(
+    key: str, *, request: HttpRequest, version: str, placeholder: str, page: str
 ) -> dict:
-    """Keep a queue rendered at `version` (read before the rows were): its content alone
-    and the whole page, both with `placeholder` where the CSRF token goes. The timeout
-    only bounds relative times ("3 minutes ago") and sanctions running out; changes
-    replace the version at once. Not kept if rendering made a CSP nonce: that is one
-    response's own."""
+    """Keep a queue page rendered at `version` (read before the rows were), with
+    `placeholder` where the CSRF token goes. The timeout only bounds relative times
+    ("3 minutes ago") and sanctions running out; changes replace the version at once.
+    Not kept if rendering made a CSP nonce: that is one response's own."""
     entry = {
         "version": version,
         "placeholder": placeholder,
-        "content": content,
         "page": page,
         "expires": time.time() + settings.FORUM_QUEUE_CACHE_SECONDS,
     }

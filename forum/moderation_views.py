@@ -1,7 +1,7 @@
 """Moderation pages: thin views over forum/moderation.py."""
 
 import secrets
-from functools import partial, wraps
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from forum import moderation, permissions
-from forum.cache import cached_queue_listing, queue_listing_key, store_queue_listing
+from forum.cache import cached_queue_listing, queue_listing_key, store_queue_page
 from forum.models import Comment, CommentStatus, ModerationAction, ReportReason
 from forum.moderation_forms import (
     AppealDecisionForm,
@@ -103,21 +103,30 @@ def queue(request: HttpRequest) -> HttpResponse:
     # The version is read before the rows: a change committed meanwhile bumps it again,
     # so a page made from older rows is never kept under the newer version.
     version, entry = cached_queue_listing(key)
-    if entry is None:
-        entry = _render_queue(request, key=key, version=version)
-    fill = partial(with_csrf_token, placeholder=entry["placeholder"], token=get_token(request))
-    if get_messages(request):
-        # A message to show (an action's outcome): the page around the cached content is
-        # rendered for this request, and shows the message once.
-        return render(request, "moderation/queue.html", {"listing": fill(entry["content"])})
-    return HttpResponse(fill(entry["page"]))
-
-
-def _render_queue(request: HttpRequest, *, key: str, version: str) -> dict:
-    placeholder = secrets.token_hex(16)
-    content = render_to_string(
-        "moderation/_queue_listing.html", _queue_context(request, placeholder), request
+    token = get_token(request)
+    has_messages = bool(get_messages(request))
+    if entry is None or has_messages:
+        placeholder = secrets.token_hex(16)
+        content = render_to_string(
+            "moderation/_queue_listing.html", _queue_context(request, placeholder), request
+        )
+        if entry is None:
+            entry = _keep_page(
+                request, key=key, version=version, placeholder=placeholder, content=content
+            )
+        if has_messages:
+            # An action's outcome to show (after a change, the cache missed anyway): the
+            # page is rendered for this request, so the message shows once, never cached.
+            listing = with_csrf_token(content, placeholder=placeholder, token=token)
+            return render(request, "moderation/queue.html", {"listing": listing})
+    return HttpResponse(
+        with_csrf_token(entry["page"], placeholder=entry["placeholder"], token=token)
     )
+
+
+def _keep_page(
+    request: HttpRequest, *, key: str, version: str, placeholder: str, content: str
+) -> dict:
     # The whole page as a request without messages gets it: the moderator's own header
     # (hence the moderator in the key), its sign-out form with the placeholder too.
     page = render_to_string(
@@ -125,8 +134,8 @@ def _render_queue(request: HttpRequest, *, key: str, version: str) -> dict:
         {"listing": content, "csrf_token": placeholder, "messages": ()},
         request,
     )
-    return store_queue_listing(
-        key, request=request, version=version, placeholder=placeholder, content=content, page=page
+    return store_queue_page(
+        key, request=request, version=version, placeholder=placeholder, page=page
     )
 
 
