@@ -55,14 +55,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         discussion_changed(article_id=obj.pk)
-        queue_changed()  # its comments, queued ones too, go with it
         super().delete_model(request, obj)
+        queue_changed()  # its comments, queued ones too, went with it
 
     def delete_queryset(self, request, queryset):
         for pk in queryset.values_list("pk", flat=True):
             discussion_changed(article_id=pk)
-        queue_changed()
         super().delete_queryset(request, queryset)
+        queue_changed()
 
     @admin.display(description="Preview (as last saved)")
     def rendered_preview(self, article: Article):

@@ -17,13 +17,15 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No member is called {username!r}.")
         group = moderators_group()
+        if remove:
+            user.groups.remove(group)
+        else:
+            user.groups.add(group)
         # Whether another moderator exists decides who may decide an appeal (queue items).
         queue_changed()
         if remove:
-            user.groups.remove(group)
             self.stdout.write(f"{user.username} is no longer a moderator.")
             return
-        user.groups.add(group)
         self.stdout.write(
             f"{user.username} is now a moderator. They must turn on two-factor authentication "
             "(/accounts/2fa/) before they can open /moderation/."
