@@ -178,10 +178,10 @@ def set_fragments(fragments: dict[str, str]) -> None:
 # --- The moderation queue -------------------------------------------------------------
 
 _QUEUE_VERSION_KEY = "forum:queue"
-_QUEUE_LISTING_KEY = "forum:queue-listing:{moderator_id}:{query}"
+_QUEUE_PAGE_KEY = "forum:queue-page:{moderator_id}:{query}"
 # This worker's copies of recently served queue pages (~200 kB each), like _local_pages.
-_LOCAL_LISTINGS = 16
-_local_listings: OrderedDict[str, dict] = OrderedDict()
+_LOCAL_QUEUE_PAGES = 16
+_local_queue_pages: OrderedDict[str, dict] = OrderedDict()
 
 
 def bump_queue_version() -> None:
@@ -199,27 +199,27 @@ def queue_version() -> str:
     return _current_version(_QUEUE_VERSION_KEY)
 
 
-def queue_listing_key(*, moderator_id: int, query_string: str) -> str:
+def queue_page_key(*, moderator_id: int, query_string: str) -> str:
     """One moderator's queue for one query string: the items carry what this moderator
     may do (decide an appeal, sanction the author), the header their name, and the
     return address and page links repeat the query string as it was typed. Hashed: it is
     the moderator's input."""
     query = hashlib.sha256(query_string.encode()).hexdigest()[:32]
-    return _QUEUE_LISTING_KEY.format(moderator_id=moderator_id, query=query)
+    return _QUEUE_PAGE_KEY.format(moderator_id=moderator_id, query=query)
 
 
-def cached_queue_listing(key: str) -> tuple[str, dict | None]:
+def cached_queue_page(key: str) -> tuple[str, dict | None]:
     """The queue version now, and the queue kept under `key` if it was made at that
     version. The version always comes from the shared cache (one small read); the
     queue from this worker's memory when it holds that version, else from the shared
     cache."""
     version = queue_version()
-    entry = _local_listings.get(key)
+    entry = _local_queue_pages.get(key)
     if entry is None or entry["version"] != version or entry.get("expires", 0) < time.time():
         entry = cache.get(key)
         if entry is None or entry.get("version") != version:
             return version, None
-        _keep_local(key, entry, _local_listings, _LOCAL_LISTINGS)
+        _keep_local(key, entry, _local_queue_pages, _LOCAL_QUEUE_PAGES)
     return version, entry
 
 
@@ -238,5 +238,5 @@ def store_queue_page(
     }
     if getattr(request, "_csp_nonce", None) is None:
         cache.set(key, entry, timeout=settings.FORUM_QUEUE_CACHE_SECONDS)
-        _keep_local(key, entry, _local_listings, _LOCAL_LISTINGS)
+        _keep_local(key, entry, _local_queue_pages, _LOCAL_QUEUE_PAGES)
     return entry

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from forum import moderation, permissions
-from forum.cache import cached_queue_listing, queue_listing_key, store_queue_page
+from forum.cache import cached_queue_page, queue_page_key, store_queue_page
 from forum.models import Comment, CommentStatus, ModerationAction, ReportReason
 from forum.moderation_forms import (
     AppealDecisionForm,
@@ -97,12 +97,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     The cache never holds a CSRF token: pages are rendered with a random placeholder
     where every form's token goes, and each request puts its own token in.
     """
-    key = queue_listing_key(
+    key = queue_page_key(
         moderator_id=request.user.pk, query_string=request.META.get("QUERY_STRING", "")
     )
     # The version is read before the rows: a change committed meanwhile bumps it again,
     # so a page made from older rows is never kept under the newer version.
-    version, entry = cached_queue_listing(key)
+    version, entry = cached_queue_page(key)
     token = get_token(request)
     has_messages = bool(get_messages(request))
     if entry is None or has_messages:

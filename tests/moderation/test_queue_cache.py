@@ -1,4 +1,4 @@
-"""The moderation queue's cached content: fresh after every kind of change, one listing
+"""The moderation queue's cached page: fresh after every kind of change, one page
 per moderator, and never anyone's CSRF token in the cache (forum/cache.py)."""
 
 import pickle
@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString
 
 from aposbook.accounts import delete_account
 from forum import moderation
-from forum.cache import bump_queue_version, queue_listing_key
+from forum.cache import bump_queue_version, queue_page_key
 from forum.models import Comment, CommentStatus, Report, ReportReason
 from forum.rendering import with_csrf_token
 from forum.services import post_comment
@@ -39,8 +39,8 @@ def item_of(html: str, comment) -> str:
     return html[start : end if end != -1 else html.index("</ol>", start)]
 
 
-def listing_entry(moderator, query_string: str = "") -> dict:
-    return cache.get(queue_listing_key(moderator_id=moderator.pk, query_string=query_string))
+def cached_entry(moderator, query_string: str = "") -> dict:
+    return cache.get(queue_page_key(moderator_id=moderator.pk, query_string=query_string))
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_the_queue_is_served_from_the_cache_until_its_version_changes(
 ):
     html = queue_html(mod_client)
     assert "Magnesium helped my sleep a little." in item_of(html, reported)
-    assert listing_entry(moderator)["version"]
+    assert cached_entry(moderator)["version"]
     # A write behind the services' back is not seen: the page comes from the cache...
     Comment.objects.filter(pk=reported.pk).update(body_source="Rewritten behind its back.")
     assert "Magnesium helped my sleep a little." in item_of(queue_html(mod_client), reported)
@@ -70,7 +70,7 @@ def test_the_queue_is_served_from_the_cache_until_its_version_changes(
     assert "Rewritten behind its back." in item_of(queue_html(mod_client), reported)
 
 
-def test_the_cache_timeout_bounds_how_long_a_listing_is_kept(
+def test_the_cache_timeout_bounds_how_long_a_page_is_kept(
     mod_client, reported, moderator, settings
 ):
     settings.FORUM_QUEUE_CACHE_SECONDS = 0  # expired as soon as it is kept
@@ -193,15 +193,13 @@ def test_an_actions_message_shows_once_and_is_never_cached(
     assert "Restored: the comment is published again." in html
     assert item_of(html, reported) == ""
     assert "Restored" not in queue_html(mod_client)
-    assert 'class="messages"' not in listing_entry(moderator)["page"]
+    assert 'class="messages"' not in cached_entry(moderator)["page"]
 
 
 # --- Per moderator, per request ---------------------------------------------------------
 
 
-def test_each_moderator_gets_their_own_listing(
-    client, comment, author, moderator, second_moderator
-):
+def test_each_moderator_gets_their_own_page(client, comment, author, moderator, second_moderator):
     moderation.remove_comment(
         comment_id=comment.pk, moderator=moderator, reason=ReportReason.OFF_TOPIC
     )
@@ -218,8 +216,8 @@ def test_each_moderator_gets_their_own_listing(
         assert "another moderator decides the appeal" not in deciding
         assert f"/moderation/comments/{comment.pk}/decide_appeal/" in deciding
     header = 'title="Account settings">{}</a>'
-    assert header.format("mod_maria") in listing_entry(moderator)["page"]
-    assert header.format("mod_omar") in listing_entry(second_moderator)["page"]
+    assert header.format("mod_maria") in cached_entry(moderator)["page"]
+    assert header.format("mod_omar") in cached_entry(second_moderator)["page"]
 
 
 def test_filters_and_pages_are_cached_apart(mod_client, article, author, settings):
@@ -253,7 +251,7 @@ def test_every_form_carries_the_requests_own_token_and_the_cache_none(reported, 
     assert tokens[0] != tokens[1]
     assert _unmask_cipher_token(tokens[0]) != _unmask_cipher_token(tokens[1])
 
-    entry = listing_entry(moderator)
+    entry = cached_entry(moderator)
     stored = pickle.dumps(entry)
     # Every form's, the sign-out form's included.
     assert set(TOKEN_VALUES.findall(entry["page"])) == {entry["placeholder"]}
@@ -274,10 +272,10 @@ def test_every_form_carries_the_requests_own_token_and_the_cache_none(reported, 
 def test_the_placeholder_is_new_for_every_rendering(mod_client, reported, moderator):
     """Random per rendering, so no commenter can know it in advance and plant it."""
     queue_html(mod_client)
-    first = listing_entry(moderator)["placeholder"]
+    first = cached_entry(moderator)["placeholder"]
     bump_queue_version()
     queue_html(mod_client)
-    assert listing_entry(moderator)["placeholder"] != first
+    assert cached_entry(moderator)["placeholder"] != first
 
 
 def test_with_csrf_token_takes_only_template_output_and_keeps_it_safe():
