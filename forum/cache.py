@@ -178,7 +178,9 @@ def set_fragments(fragments: dict[str, str]) -> None:
 # --- The moderation queue -------------------------------------------------------------
 
 _QUEUE_VERSION_KEY = "forum:queue"
-_QUEUE_PAGE_KEY = "forum:queue-page:{moderator_id}:{query}"
+# The entry's format is in the key ("b": the page kept as bytes): change it with the
+# format, so workers of two releases never read each other's entries during a deploy.
+_QUEUE_PAGE_KEY = "forum:queue-page:b:{moderator_id}:{query}"
 # This worker's copies of recently served queue pages (~200 kB each), like _local_pages.
 _LOCAL_QUEUE_PAGES = 16
 _local_queue_pages: OrderedDict[str, dict] = OrderedDict()
@@ -217,17 +219,26 @@ def cached_queue_page(key: str) -> tuple[str, dict | None]:
     entry = _local_queue_pages.get(key)
     if entry is None or entry["version"] != version or entry.get("expires", 0) < time.time():
         entry = cache.get(key)
-        if entry is None or entry.get("version") != version:
+        if not _is_queue_page(entry, version):
             return version, None
         _keep_local(key, entry, _local_queue_pages, _LOCAL_QUEUE_PAGES)
     return version, entry
 
 
+def _is_queue_page(entry, version: str) -> bool:
+    return (
+        isinstance(entry, dict)
+        and entry.get("version") == version
+        and isinstance(entry.get("page"), bytes)
+        and isinstance(entry.get("placeholder"), str)
+    )
+
+
 def store_queue_page(
-    key: str, *, request: HttpRequest, version: str, placeholder: str, page: str
+    key: str, *, request: HttpRequest, version: str, placeholder: str, page: bytes
 ) -> dict:
-    """Keep a queue page rendered at `version` (read before the rows were), with
-    `placeholder` where the CSRF token goes. The timeout only bounds relative times
+    """Keep a queue page (encoded) rendered at `version` (read before the rows were),
+    with `placeholder` where the CSRF token goes. The timeout only bounds relative times
     ("3 minutes ago") and sanctions running out; changes replace the version at once.
     Not kept if rendering made a CSP nonce: that is one response's own."""
     entry = {
