@@ -7,8 +7,8 @@ request and hands the answers to templates as flags.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Case, When
+from django.contrib.auth.models import Permission
+from django.db.models import Case, Q, When
 from django.utils import dateformat, timezone
 
 from aposbook.accounts import has_verified_email
@@ -30,81 +30,41 @@ class Refusal:
 
 def can_moderate(user) -> bool:
     """Holds forum.moderate (directly, through a group, or as a superuser), as
-    user.has_perm would say; the answer is kept on the user object, which lives as long
-    as the request."""
+    user.has_perm would say, in one small query instead of loading all of the user's and
+    their groups' permissions (two queries); the answer is kept on the user object,
+    which lives as long as the request."""
     if not (user.is_authenticated and user.is_active):
         return False
     cached = getattr(user, "_aposbook_can_moderate", None)
     if cached is None:
-        cached = user.is_superuser or _moderation_facts(user)[0]
+        app_label, codename = MODERATE_PERMISSION.split(".")
+        cached = user.is_superuser or (
+            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            .filter(Q(user=user) | Q(group__user=user))
+            .exists()
+        )
+        user._aposbook_can_moderate = cached
     return cached
 
 
 def has_two_factor(user) -> bool:
     """An authenticator app or a security key; allauth asks for it at every sign-in."""
-    return _moderation_facts(user)[1]
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user_id=user.pk, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
 
 
 def moderation_access(user) -> str:
     """'ok', or why not: 'login', 'forbidden' or 'needs_2fa'."""
     if not user.is_authenticated:
         return "login"
-    if not user.is_active:
+    if not can_moderate(user):
         return "forbidden"
-    moderates, two_factor = _moderation_facts(user)  # both in one query
-    if not (user.is_superuser or moderates):
-        return "forbidden"
-    if settings.FORUM_MODERATORS_REQUIRE_2FA and not two_factor:
+    if settings.FORUM_MODERATORS_REQUIRE_2FA and not has_two_factor(user):
         return "needs_2fa"
     return "ok"
-
-
-# forum.moderate held directly or through a group, and an authenticator app or security
-# key: both in one query, in SQL. The ORM took ~1.3 ms to build the permission query and
-# ~0.6 ms the two-factor one (in-process, SQLite), more than all the rest of a cached
-# moderation page; the database answers both in microseconds. The tables are Django's
-# and allauth's own; tests/moderation/test_permissions.py checks the names still hold.
-MODERATION_FACTS_SQL = """
-SELECT
-  EXISTS (
-    SELECT 1 FROM aposbook_user_user_permissions held
-    JOIN auth_permission p ON p.id = held.permission_id
-    JOIN django_content_type ct ON ct.id = p.content_type_id
-    WHERE held.user_id = %(user)s AND ct.app_label = %(app_label)s AND p.codename = %(codename)s
-  ) OR EXISTS (
-    SELECT 1 FROM aposbook_user_groups membership
-    JOIN auth_group_permissions granted ON granted.group_id = membership.group_id
-    JOIN auth_permission p ON p.id = granted.permission_id
-    JOIN django_content_type ct ON ct.id = p.content_type_id
-    WHERE membership.user_id = %(user)s AND ct.app_label = %(app_label)s
-      AND p.codename = %(codename)s
-  ),
-  EXISTS (
-    SELECT 1 FROM mfa_authenticator a
-    WHERE a.user_id = %(user)s AND a.type IN (%(totp)s, %(webauthn)s)
-  )
-"""
-
-
-def _moderation_facts(user) -> tuple[bool, bool]:
-    """(holds forum.moderate directly or through a group, has an authenticator app or a
-    security key). Keeps the first on the user for can_moderate; the second is asked
-    afresh each time (setting up two-factor changes it)."""
-    from allauth.mfa.models import Authenticator
-
-    app_label, codename = MODERATE_PERMISSION.split(".")
-    parameters = {
-        "user": user.pk,
-        "app_label": app_label,
-        "codename": codename,
-        "totp": Authenticator.Type.TOTP.value,
-        "webauthn": Authenticator.Type.WEBAUTHN.value,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(MODERATION_FACTS_SQL, parameters)
-        moderates, two_factor = (bool(value) for value in cursor.fetchone())
-    user._aposbook_can_moderate = user.is_superuser or moderates
-    return moderates, two_factor
 
 
 def active_sanction(user) -> Sanction | None:

@@ -1,7 +1,5 @@
 """Who may open each moderation page and take each action."""
 
-import re
-
 import pytest
 from django.contrib.messages import get_messages
 
@@ -138,77 +136,3 @@ def test_report_page_permissions(client, comment, role, report_status):
     assert client.get(f"/comments/{comment.pk}/appeal/").status_code == (
         302 if role == "anonymous" else 404
     )
-
-
-# --- The access check's own SQL (forum/permissions.py MODERATION_FACTS_SQL) --------------
-
-
-def test_the_access_query_names_the_tables_and_columns_the_models_use():
-    from allauth.mfa.models import Authenticator
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group, Permission
-    from django.contrib.contenttypes.models import ContentType
-
-    user_model = get_user_model()
-    sql = permissions.MODERATION_FACTS_SQL
-    named = {
-        user_model.user_permissions.through: ["user", "permission"],
-        user_model.groups.through: ["user", "group"],
-        Group.permissions.through: ["group", "permission"],
-        Permission: ["id", "content_type", "codename"],
-        ContentType: ["id", "app_label"],
-        Authenticator: ["user", "type"],
-    }
-    for model, fields in named.items():
-        assert re.search(rf"\b{model._meta.db_table}\b", sql), model
-        for name in fields:
-            assert re.search(rf"\.{model._meta.get_field(name).column}\b", sql), (model, name)
-
-
-def _with_permission_directly(user):
-    from django.contrib.auth.models import Permission
-
-    user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="forum", codename="moderate")
-    )
-
-
-@pytest.mark.parametrize(
-    ("who", "access"),
-    [
-        ("member", "forbidden"),
-        ("direct permission", "ok"),
-        ("group", "ok"),
-        ("group, no second factor", "needs_2fa"),
-        ("group, recovery codes only", "needs_2fa"),
-        ("superuser, no second factor", "needs_2fa"),
-        ("inactive moderator", "forbidden"),
-        ("other permission only", "forbidden"),
-    ],
-)
-def test_moderation_access_as_has_perm_would_say(db, who, access, django_assert_num_queries):
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from django.contrib.auth.models import Permission
-
-    if who.startswith("group"):
-        user = make_moderator("grouped", two_factor=who == "group")
-        if who.endswith("recovery codes only"):
-            Authenticator.objects.create(user=user, type=Authenticator.Type.RECOVERY_CODES, data={})
-    else:
-        user = UserFactory(username="someone", is_superuser=who.startswith("superuser"))
-        if who == "direct permission":
-            _with_permission_directly(user)
-            TOTP.activate(user, generate_totp_secret())
-        elif who == "other permission only":
-            user.user_permissions.add(Permission.objects.get(codename="view_comment"))
-            TOTP.activate(user, generate_totp_secret())
-        elif who == "inactive moderator":
-            _with_permission_directly(user)
-            user.is_active = False
-            user.save()
-    user = type(user).objects.get(pk=user.pk)  # nothing kept on the object from setting up
-    with django_assert_num_queries(0 if who == "inactive moderator" else 1):
-        assert permissions.moderation_access(user) == access
-    assert permissions.can_moderate(user) == (access != "forbidden")
-    assert user.has_perm("forum.moderate") == (access != "forbidden")
