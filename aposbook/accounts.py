@@ -19,7 +19,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from aposbook.models import User
-from forum.cache import discussion_changed
+from forum.cache import discussion_changed, queue_changed
 from forum.models import Comment, CommentRevision, CommentStatus, Report
 
 # What a deleted account's row keeps as a name: unique, never a real member's name
@@ -67,8 +67,10 @@ def minutes_phrase(seconds: int) -> str:
 @transaction.atomic
 def update_member_settings(*, member: User, username: str, email_on_reply: bool) -> User:
     if username != member.username:
-        # Their name is on their comments in every cached discussion page.
+        # Their name is on their comments in every cached discussion page, and on
+        # queue items (as author, reporter or a moderator's note).
         _discussions_changed(member)
+        queue_changed()
     member.username = username
     member.email_on_reply = email_on_reply
     member.save(update_fields=["username", "email_on_reply"])
@@ -171,6 +173,7 @@ def delete_account(*, member: User, keep_comments: bool) -> None:
     """
     comments = Comment.objects.filter(author=member)
     _discussions_changed(member)
+    queue_changed()  # their queued comments lose their author (and maybe their text)
     now = timezone.now()
     if not keep_comments:
         CommentRevision.objects.filter(comment__in=comments).delete()

@@ -415,3 +415,6 @@ FORUM_LOG_PER_PAGE = 50
 # cache; any change to the discussion replaces them at once, this only bounds how stale
 # relative times ("3 minutes ago") can get.
 FORUM_PAGE_CACHE_SECONDS = env_int("FORUM_PAGE_CACHE_SECONDS", 60)
+# How long a moderator's queue listing may be served from the shared cache; any change
+# to the queue replaces it at once, this bounds relative times and sanctions running out.
+FORUM_QUEUE_CACHE_SECONDS = env_int("FORUM_QUEUE_CACHE_SECONDS", 60)

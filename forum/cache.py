@@ -12,8 +12,14 @@ signed in, no session or messages cookie, and only the page's own query paramete
 Such a page has no CSRF token (no form on it posts) and no nonce'd script (the
 discussion script only loads with the composer, for members); `cacheable_response`
 refuses anything that used either, so a later change cannot leak one reader's token.
+
+The moderation queue has one *queue version* of its own, bumped the same way by
+`queue_changed()` from every service that changes what the queue shows. Each
+moderator's queue page (per query string) is cached against it, with a random
+placeholder where the forms' CSRF token goes: the view puts the request's own token in.
 """
 
+import hashlib
 import time
 import uuid
 from collections import OrderedDict
@@ -52,11 +58,16 @@ def discussion_changed(*, article_id: int) -> None:
 
 
 def discussion_version(article_id: int) -> str:
-    version = cache.get(_version_key(article_id))
+    return _current_version(_version_key(article_id))
+
+
+def _current_version(key: str) -> str:
+    """The token under `key`, made now if the cache has none (or lost it)."""
+    version = cache.get(key)
     if version is None:
         version = uuid.uuid4().hex
-        if not cache.add(_version_key(article_id), version, timeout=None):
-            version = cache.get(_version_key(article_id)) or version
+        if not cache.add(key, version, timeout=None):
+            version = cache.get(key) or version
     return version
 
 
@@ -108,11 +119,13 @@ def cached_page(key: str, slug: str) -> HttpResponse | None:
     return response
 
 
-def _keep_local(key: str, entry: dict) -> None:
-    _local_pages[key] = entry
-    _local_pages.move_to_end(key)
-    while len(_local_pages) > _LOCAL_PAGES:
-        _local_pages.popitem(last=False)
+def _keep_local(
+    key: str, entry: dict, copies: OrderedDict = _local_pages, most: int = _LOCAL_PAGES
+) -> None:
+    copies[key] = entry
+    copies.move_to_end(key)
+    while len(copies) > most:
+        copies.popitem(last=False)
 
 
 def store_page(key: str, slug: str, *, article_id: int, version: str, request, response) -> None:
@@ -175,3 +188,81 @@ def get_fragments(keys: list[str]) -> dict[str, str]:
 def set_fragments(fragments: dict[str, str]) -> None:
     if fragments:
         cache.set_many(fragments, timeout=settings.FORUM_PAGE_CACHE_SECONDS)
+
+
+# --- The moderation queue -------------------------------------------------------------
+
+_QUEUE_VERSION_KEY = "forum:queue"
+# The entry's format is in the key ("b": the page kept as bytes): change it with the
+# format, so workers of two releases never read each other's entries during a deploy.
+_QUEUE_PAGE_KEY = "forum:queue-page:b:{moderator_id}:{query}"
+# This worker's copies of recently served queue pages (~200 kB each), like _local_pages.
+_LOCAL_QUEUE_PAGES = 16
+_local_queue_pages: OrderedDict[str, dict] = OrderedDict()
+
+
+def bump_queue_version() -> None:
+    cache.set(_QUEUE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def queue_changed() -> None:
+    """Call inside a transaction that changes what the moderation queue shows (a comment
+    entering or leaving it, a report, an appeal, a sanction, a note, a name or text on
+    an item); takes effect on commit."""
+    transaction.on_commit(bump_queue_version)
+
+
+def queue_version() -> str:
+    return _current_version(_QUEUE_VERSION_KEY)
+
+
+def queue_page_key(*, moderator_id: int, query_string: str) -> str:
+    """One moderator's queue for one query string: the items carry what this moderator
+    may do (decide an appeal, sanction the author), the header their name, and the
+    return address and page links repeat the query string as it was typed. Hashed: it is
+    the moderator's input."""
+    query = hashlib.sha256(query_string.encode()).hexdigest()[:32]
+    return _QUEUE_PAGE_KEY.format(moderator_id=moderator_id, query=query)
+
+
+def cached_queue_page(key: str) -> tuple[str, dict | None]:
+    """The queue version now, and the queue kept under `key` if it was made at that
+    version. The version always comes from the shared cache (one small read); the
+    queue from this worker's memory when it holds that version, else from the shared
+    cache."""
+    version = queue_version()
+    entry = _local_queue_pages.get(key)
+    if entry is None or entry["version"] != version or entry.get("expires", 0) < time.time():
+        entry = cache.get(key)
+        if not _is_queue_page(entry, version):
+            return version, None
+        _keep_local(key, entry, _local_queue_pages, _LOCAL_QUEUE_PAGES)
+    return version, entry
+
+
+def _is_queue_page(entry, version: str) -> bool:
+    return (
+        isinstance(entry, dict)
+        and entry.get("version") == version
+        and isinstance(entry.get("page"), bytes)
+        and isinstance(entry.get("placeholder"), str)
+    )
+
+
+def store_queue_page(
+    key: str, *, request: HttpRequest, version: str, placeholder: str, page: bytes
+) -> dict:
+    """Keep a queue page (encoded) rendered at `version` (read before the rows were),
+    with `placeholder` where the CSRF token goes. The timeout only bounds relative times
+    ("3 minutes ago") and sanctions running out; changes replace the version at once.
+    Not kept if rendering made a CSP nonce: that is one response's own."""
+    entry = {
+        "version": version,
+        "placeholder": placeholder,
+        "page": page,
+        "expires": time.time() + settings.FORUM_QUEUE_CACHE_SECONDS,
+    }
+    if getattr(request, "_csp_nonce", None) is None:
+        cache.set(key, entry, timeout=settings.FORUM_QUEUE_CACHE_SECONDS)
+        _keep_local(key, entry, _local_queue_pages, _LOCAL_QUEUE_PAGES)
+    return entry

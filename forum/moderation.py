@@ -43,7 +43,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum import permissions
-from forum.cache import discussion_changed
+from forum.cache import discussion_changed, queue_changed
 from forum.models import (
     REASON_SEVERITY,
     Appeal,
@@ -332,6 +332,7 @@ def report_comment(*, comment: Comment, reporter, reason: str, note: str = "") -
             )
     except IntegrityError:
         raise ReportRefused("You have already reported this comment.") from None
+    queue_changed()
     reporters = (
         Report.objects.filter(comment=comment, resolution=OPEN)
         .values("reporter")
@@ -406,6 +407,7 @@ def _set_status(comment: Comment, status: str, *fields: str) -> None:
     comment.status_changed_at = timezone.now()
     comment.save(update_fields=["status", "status_changed_at", *fields])
     discussion_changed(article_id=comment.article_id)  # the article page shows it
+    queue_changed()  # a comment enters or leaves the queue, or its item changes
 
 
 def version_of(
@@ -480,6 +482,7 @@ def _resolve_reports(comment: Comment, moderator, *, actioned: bool) -> list[Rep
     Report.objects.filter(pk__in=[r.pk for r in reports]).update(
         resolution=resolution, resolved_by=moderator, resolved_at=now
     )
+    queue_changed()  # the item shows its reports, and open ones keep it queued
     _notify_reporters(reports, actioned=actioned)
     return reports
 
@@ -734,6 +737,7 @@ def suspend_member(
         created_by=moderator,
     )
     _log(Kind.SUSPEND, moderator=moderator, member=member, comment=comment, reason=reason[:200])
+    queue_changed()  # the author's history on their items lists running sanctions
     _email([member], "sanction", {"sanction": sanction})
     return sanction
 
@@ -758,6 +762,7 @@ def ban_member(
         member=member, kind=Sanction.Kind.BAN, reason=reason, created_by=moderator
     )
     _log(Kind.BAN, moderator=moderator, member=member, comment=comment, reason=reason[:200])
+    queue_changed()
     removed = 0
     if remove_comments:
         live = [CommentStatus.PUBLISHED, CommentStatus.PENDING, CommentStatus.HIDDEN]
@@ -777,6 +782,7 @@ def lift_sanction(*, sanction_id: int, moderator) -> Sanction:
     sanction.lifted_at = timezone.now()
     sanction.save(update_fields=["lifted_at"])
     _log(Kind.LIFT, moderator=moderator, member=sanction.member)
+    queue_changed()
     _email([sanction.member], "sanction_lifted", {"sanction": sanction})
     return sanction
 
@@ -788,6 +794,7 @@ def add_member_note(*, member, moderator, text: str) -> MemberNote:
         raise ActionRefused("The note is empty.")
     note = MemberNote.objects.create(member=member, author=moderator, text=text)
     _log(Kind.NOTE, moderator=moderator, member=member, message=text)
+    queue_changed()  # the author's history on their items shows notes
     return note
 
 
@@ -803,45 +810,19 @@ QUEUE_STATES = {
 }
 
 
-def queue_comments(*, reason: str = "", article_id: int | None = None, state: str = "") -> QuerySet:
-    """What needs a decision, most urgent first: severity, reporters, then age."""
+def waiting_comments(
+    *, reason: str = "", article_id: int | None = None, state: str = ""
+) -> QuerySet:
+    """The comments waiting for a decision (and matching the filters), unordered: what
+    the queue counts, without the per-comment sums its order needs."""
     open_reports = Report.objects.filter(comment=OuterRef("pk"), resolution=OPEN)
-    open_q = Q(reports__resolution=OPEN)
-    severity = Min(
-        Case(
-            *[
-                When(reports__resolution=OPEN, reports__reason=key, then=Value(rank))
-                for key, rank in REASON_SEVERITY.items()
-            ],
-            output_field=IntegerField(),
-        )
-    )
-    hold_severity = Case(
-        When(hold_reason=HOLD_DOSING, then=Value(REASON_SEVERITY[ReportReason.MEDICAL_HARM])),
-        default=Value(_LAST),
-        output_field=IntegerField(),
-    )
     appeal_open = Q(appeal__status=Appeal.Status.OPEN)
-    queryset = (
-        Comment.objects.filter(
-            Q(status__in=[CommentStatus.PENDING, CommentStatus.HIDDEN])
-            # Deleted by its author after a report: the reported text (and a crisis
-            # report's reason to reach out) still needs a moderator's eyes.
-            | Q(Exists(open_reports), status__in=[CommentStatus.PUBLISHED, CommentStatus.DELETED])
-            | Q(appeal_open, status=CommentStatus.REMOVED)
-        )
-        .select_related("article__category", "author", "parent__author", "appeal")
-        .annotate(
-            severity=Coalesce(severity, hold_severity),
-            reporters=Count("reports__reporter", filter=open_q, distinct=True),
-            open_reports=Count("reports", filter=open_q, distinct=True),
-            waiting_since=Coalesce(
-                Min("reports__created_at", filter=open_q),
-                Case(When(appeal_open, then=F("appeal__created_at"))),
-                "status_changed_at",
-                "created_at",
-            ),
-        )
+    queryset = Comment.objects.filter(
+        Q(status__in=[CommentStatus.PENDING, CommentStatus.HIDDEN])
+        # Deleted by its author after a report: the reported text (and a crisis
+        # report's reason to reach out) still needs a moderator's eyes.
+        | Q(Exists(open_reports), status__in=[CommentStatus.PUBLISHED, CommentStatus.DELETED])
+        | Q(appeal_open, status=CommentStatus.REMOVED)
     )
     if reason:
         by_reason = Q(Exists(open_reports.filter(reason=reason)))
@@ -858,7 +839,43 @@ def queue_comments(*, reason: str = "", article_id: int | None = None, state: st
         queryset = queryset.filter(Exists(open_reports))
     elif state == "appeal":
         queryset = queryset.filter(appeal_open, status=CommentStatus.REMOVED)
-    return queryset.order_by("severity", "-reporters", "waiting_since", "pk")
+    return queryset
+
+
+def queue_comments(*, reason: str = "", article_id: int | None = None, state: str = "") -> QuerySet:
+    """What needs a decision, most urgent first: severity, reporters, then age."""
+    open_q = Q(reports__resolution=OPEN)
+    severity = Min(
+        Case(
+            *[
+                When(reports__resolution=OPEN, reports__reason=key, then=Value(rank))
+                for key, rank in REASON_SEVERITY.items()
+            ],
+            output_field=IntegerField(),
+        )
+    )
+    hold_severity = Case(
+        When(hold_reason=HOLD_DOSING, then=Value(REASON_SEVERITY[ReportReason.MEDICAL_HARM])),
+        default=Value(_LAST),
+        output_field=IntegerField(),
+    )
+    appeal_open = Q(appeal__status=Appeal.Status.OPEN)
+    return (
+        waiting_comments(reason=reason, article_id=article_id, state=state)
+        .select_related("article__category", "author", "parent__author", "appeal")
+        .annotate(
+            severity=Coalesce(severity, hold_severity),
+            reporters=Count("reports__reporter", filter=open_q, distinct=True),
+            open_reports=Count("reports", filter=open_q, distinct=True),
+            waiting_since=Coalesce(
+                Min("reports__created_at", filter=open_q),
+                Case(When(appeal_open, then=F("appeal__created_at"))),
+                "status_changed_at",
+                "created_at",
+            ),
+        )
+        .order_by("severity", "-reporters", "waiting_since", "pk")
+    )
 
 
 def highlight(text: str, needle: str) -> list[tuple[str, bool]]:
@@ -940,6 +957,9 @@ def queue_page(*, moderator, page_number, per_page: int | None = None, **filters
     # the queue. Then one more query fetches the page's rows, in the same order.
     ordered = queue_comments(**filters).values_list("pk", flat=True)
     paginator = Paginator(ordered, per_page or settings.FORUM_QUEUE_PER_PAGE)
+    # Counted on the filter alone: counting the ordered queryset worked out every waiting
+    # comment's report sums (severity, reporters, wait) only to throw them away.
+    paginator.count = waiting_comments(**filters).count()
     page = paginator.get_page(page_number)
     ids = list(page.object_list)
     rows = {comment.pk: comment for comment in queue_comments().filter(pk__in=ids)}

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from bleach.linkifier import URL_RE, LinkifyFilter
 from bleach.sanitizer import Cleaner
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
@@ -231,6 +232,23 @@ def render_article(source: str) -> RenderedArticle:
 def trusted(html: str) -> SafeString:
     """Mark HTML that this module produced (and a model stored) as safe for templates."""
     return mark_safe(html)
+
+
+def with_csrf_token(fragment: SafeString, *, placeholder: str, token: str) -> SafeString:
+    """A cached fragment rendered by an autoescaping template (the moderation queue's
+    page), with this request's CSRF token where the fragment has its placeholder.
+
+    The cache never holds a token: the fragment is rendered with a random placeholder in
+    its place. It comes back from the cache still a SafeString (pickling keeps the type),
+    but str.replace returns a plain str, hence the marking here. Only a SafeString is
+    taken, so nothing unescaped is promoted; the placeholder must be a long alphanumeric
+    run (it replaces text, never markup) and the token goes in escaped.
+    """
+    if not isinstance(fragment, SafeString):
+        raise TypeError("with_csrf_token takes a fragment rendered by a template")
+    if not (placeholder.isascii() and placeholder.isalnum() and len(placeholder) >= 16):
+        raise ValueError("the placeholder must be at least 16 ASCII letters or digits")
+    return mark_safe(fragment.replace(placeholder, escape(token)))
 
 
 # The escapes django.utils.html.json_script applies, so "</script>" in any string

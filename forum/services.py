@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from aposbook.models import User
 from articles.models import Article, Reference
-from forum.cache import discussion_changed
+from forum.cache import discussion_changed, queue_changed
 from forum.models import (
     EDITABLE_STATUSES,
     Comment,
@@ -149,6 +149,8 @@ def post_comment(
         # The same form, submitted twice at the same moment: the other request won.
         return Comment.objects.get(author=author, form_token=form_token)
     discussion_changed(article_id=article.pk)
+    # A held comment enters the queue; a published one counts in its author's history.
+    queue_changed()
     if comment.parent_id and comment.status == CommentStatus.PUBLISHED:
         transaction.on_commit(lambda: notify_reply.enqueue(comment_id=comment.pk))
     return comment
@@ -205,6 +207,7 @@ def edit_comment(
     comment.save()
     reopen_after_edit(comment=comment)
     discussion_changed(article_id=comment.article_id)
+    queue_changed()  # a queued item shows the current text (and a held edit enters it)
     return comment
 
 
@@ -220,6 +223,7 @@ def delete_comment(*, comment: Comment, author: User) -> Comment:
     comment.status_changed_at = timezone.now()
     comment.save(update_fields=["status", "status_changed_at"])
     discussion_changed(article_id=comment.article_id)
+    queue_changed()  # a reported comment stays queued, as deleted by its author
     return comment
 
 

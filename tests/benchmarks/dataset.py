@@ -23,6 +23,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from articles.models import Article
+from forum.cache import bump_queue_version
 from forum.models import Comment, CommentKind, CommentStatus, Report, ReportReason, SourceType
 from forum.rendering import RENDERER_VERSION, render_comment
 
@@ -389,3 +390,6 @@ def fill_queue(*, items: int, article: Article, dataset: Dataset, seed: int = SE
         )
         for comment in targets
     )
+    # Written directly, not through the services: say so, as they would, or the next
+    # size would be served the last size's cached listing.
+    bump_queue_version()

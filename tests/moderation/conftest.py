@@ -1,7 +1,7 @@
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-from forum.cache import bump_discussion_version
+from forum.cache import bump_discussion_version, bump_queue_version
 from forum.models import Comment
 from forum.moderation import moderators_group
 from forum.rendering import render_comment
@@ -23,6 +23,7 @@ def make_comment(article, author, text="A thoughtful comment.", **fields) -> Com
     )
     # A row made directly stands for what a service writes, cache invalidation included.
     bump_discussion_version(article.pk)
+    bump_queue_version()
     return comment
 
 

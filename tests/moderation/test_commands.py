@@ -84,3 +84,21 @@ def test_stale_queue_alerts_moderators_once_per_wait(
     ):
         assert moderation.notify_stale_queue() == 1
     assert len(mailoutbox) == 3
+
+
+def test_make_moderator_replaces_the_queue_version_after_the_change(transactional_db, monkeypatch):
+    """Who else moderates decides who may decide an appeal, which queue pages show. Out
+    of a transaction (as the command runs) on_commit work runs at once: after the change."""
+    from forum import cache as forum_cache
+    from forum.moderation import moderators
+
+    UserFactory(username="helper")
+    seen = []
+    monkeypatch.setattr(
+        forum_cache,
+        "bump_queue_version",
+        lambda: seen.append(moderators().filter(username="helper").exists()),
+    )
+    call_command("make_moderator", "helper")
+    call_command("make_moderator", "helper", "--remove")
+    assert seen == [True, False]  # each bump sees the change it announces

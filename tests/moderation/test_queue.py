@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from forum import moderation
 from forum.admin import ModerationActionAdmin
+from forum.cache import bump_queue_version
 from forum.models import (
     Comment,
     CommentStatus,
@@ -142,6 +143,7 @@ def _fill_queue(count: int, article, author, reporters):
             for reporter in reporters
         ]
     )
+    bump_queue_version()  # written directly: the next request renders the queue afresh
 
 
 def _queries_for_queue(client, django_assert_max_num_queries) -> int:
@@ -151,15 +153,15 @@ def _queries_for_queue(client, django_assert_max_num_queries) -> int:
     return len(captured.captured_queries)
 
 
-def test_queue_costs_the_same_few_queries_with_10_or_5000_items(
+def test_queue_renders_with_the_same_few_queries_with_10_or_5000_items(
     mod_client, article, moderator, django_assert_max_num_queries
 ):
     authors = [UserFactory(username=f"author{n}") for n in range(2)]
     reporters = [UserFactory(username=f"rep{n}") for n in range(2)]
     moderation.add_member_note(member=authors[0], moderator=moderator, text="note")
     moderation.suspend_member(member=authors[1], moderator=moderator, days=1, reason="x")
-    _fill_queue(10, article, authors[0], reporters)
     mod_client.get(QUEUE)  # the session's first request also records it (usersessions)
+    _fill_queue(10, article, authors[0], reporters)
     small = _queries_for_queue(mod_client, django_assert_max_num_queries)
     _fill_queue(4990, article, authors[1], reporters)
     assert moderation.queue_comments().count() == 5000

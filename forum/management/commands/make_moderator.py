@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from forum.cache import queue_changed
 from forum.moderation import moderators_group
 
 
@@ -18,9 +19,13 @@ class Command(BaseCommand):
         group = moderators_group()
         if remove:
             user.groups.remove(group)
+        else:
+            user.groups.add(group)
+        # Whether another moderator exists decides who may decide an appeal (queue items).
+        queue_changed()
+        if remove:
             self.stdout.write(f"{user.username} is no longer a moderator.")
             return
-        user.groups.add(group)
         self.stdout.write(
             f"{user.username} is now a moderator. They must turn on two-factor authentication "
             "(/accounts/2fa/) before they can open /moderation/."
