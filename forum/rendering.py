@@ -140,7 +140,12 @@ def _flatten_excess_emphasis(tokens: list) -> None:
 MAX_LINK_OPENERS = 50
 MAX_EMPHASIS_RUNS = 200
 MAX_EMPHASIS_MARKERS = 600  # "*" and "_" characters, over all runs
-_MARKERS = re.compile(r"\\.|\[|[*_]+", re.DOTALL)
+# Every "<" is a stop where the parser tries its rules one by one ("<" * 5000 took
+# ~20 ms); a "<" followed by another can start nothing (no autolink, raw HTML is off),
+# so in a run of three or more all but the last go through as the stand-in for "&lt;",
+# which they become anyway. (Inside a link address they would be encoded differently:
+# nobody writes "<<<" there.)
+_MARKERS = re.compile(r"\\.|\[|[*_]+|<{3,}", re.DOTALL)
 
 
 def _escape_excess_markers(source: str) -> str:
@@ -152,6 +157,8 @@ def _escape_excess_markers(source: str) -> str:
         marker = match.group()
         if marker[0] == "\\":
             return marker  # already escaped by the member
+        if marker[0] == "<":
+            return _REFERENCES["&lt;"] * (len(marker) - 1) + "<"
         if marker == "[":
             openers += 1
             linkable = openers <= MAX_LINK_OPENERS and match.start() < last_closer

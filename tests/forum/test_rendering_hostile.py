@@ -72,3 +72,23 @@ def test_angle_brackets_stay_escaped_and_end_a_bare_link():
 
 def test_private_use_stand_ins_typed_by_a_member_are_dropped():
     assert render_comment("a\ue000b\ue001c") == "<p>abc</p>\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("<" * 5000, "<p>" + "&lt;" * 5000 + "</p>\n"),
+        ("a <<< b", "<p>a &lt;&lt;&lt; b</p>\n"),
+        ("`<<<<`", "<p><code>&lt;&lt;&lt;&lt;</code></p>\n"),
+        ("\\<<<<", "<p>&lt;&lt;&lt;&lt;</p>\n"),  # the escaped one stays escaped
+        (
+            "<<<https://example.org>",  # the run's last "<" still opens an autolink
+            '<p>&lt;&lt;<a href="https://example.org" rel="nofollow ugc noopener noreferrer">'
+            "https://example.org</a></p>\n",
+        ),
+    ],
+)
+def test_runs_of_angle_brackets_read_as_typed(source, expected):
+    # They skip the parser's rules (a "<" followed by another starts nothing), so
+    # thousands of them cost what a few do; what readers see is unchanged.
+    assert render_comment(source) == expected
