@@ -20,7 +20,8 @@ from aposbook.models import User
 class _LoadsStanding:
     # Building the annotated query costs more than running it (~2 ms of the ORM's
     # time on every signed-in request): it is built once per process. Nothing in it
-    # depends on the request or the clock.
+    # depends on the request or the clock; it holds forum.moderate's id, so it is built
+    # again after migrate or flush (which make permissions afresh): forget_members().
     _members = None
 
     def get_user(self, user_id):
@@ -28,6 +29,11 @@ class _LoadsStanding:
             _LoadsStanding._members = User.objects.with_standing()
         user = _LoadsStanding._members.filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def forget_members(**kwargs) -> None:
+    """post_migrate: permissions may have new ids."""
+    _LoadsStanding._members = None
 
 
 class ModelBackend(_LoadsStanding, DjangoModelBackend):

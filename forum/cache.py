@@ -178,7 +178,10 @@ def own_thread_key(
 ) -> str:
     """A thread as the reader who wrote in it sees it (forum/discussion.py)."""
     base = thread_key(version=version, root_id=root_id, viewer=viewer)
-    return f"{base}:reader-{reader_id}:edit-{'.'.join(map(str, editable))}"
+    # A digest: a member may have many comments in one thread, and keys stay short
+    # (the database cache's key column holds 255 characters).
+    edit = hashlib.blake2s(",".join(map(str, editable)).encode(), digest_size=8).hexdigest()
+    return f"{base}:reader-{reader_id}:edit-{edit}"
 
 
 def get_fragments(keys: list[str]) -> dict[str, str]:

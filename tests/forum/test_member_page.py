@@ -258,3 +258,18 @@ def test_a_member_whose_threads_move_the_page_gets_it_rendered_and_the_stencil_s
         assert "X-Page-Stencil" not in response
         assert f'id="comment-{waiting.pk}"' in response.content.decode()
     assert made == [1]  # made once for everyone, not again for each of their requests
+
+
+def test_cache_keys_stay_short_however_many_comments_a_member_has_in_a_thread(
+    client, article, member
+):
+    from django.core.cache import cache
+
+    root = CommentFactory(article=article, author=member)
+    for _ in range(60):
+        CommentFactory(article=article, author=member, parent=root)
+    bump_discussion_version(article.pk)
+    client.force_login(member)
+    html = _get(client, article.get_absolute_url()).content.decode()
+    assert html.count("/edit/") == 61
+    assert max(len(key) for key in cache._cache) < 250  # the database cache's column: 255
