@@ -149,12 +149,7 @@ def discussion_for(
         page_obj = snapshot_page(snapshot)
         threads = [Node(comment=None, html=html) for html in snapshot["html"]]
         mine = own_threads_html(
-            article,
-            user,
-            [pk for pk in snapshot["roots"] if pk in own.threads],
-            own=own,
-            version=version,
-            **rights,
+            article, user, snapshot["roots"], own=own, version=version, **rights
         )
         threads = [
             Node(comment=None, html=mine[pk]) if pk in mine else thread
@@ -250,12 +245,7 @@ def _reuse_threads(
         )
     }
     mine = own_threads_html(
-        article,
-        user,
-        [root.pk for root in roots if root.pk in own.threads],
-        own=own,
-        version=version,
-        **rights,
+        article, user, [root.pk for root in roots], own=own, version=version, **rights
     )
     threads, rendered = [], {}
     for root in roots:
@@ -282,14 +272,15 @@ def own_threads_html(
     may_report: bool,
     may_edit: bool,
 ) -> dict[int, str]:
-    """The reader's own threads among `roots`, rendered with their controls (Edit,
-    Delete, their comments awaiting review), by root id; a thread with nothing left to
-    show is absent.
+    """The reader's own threads among the page's `roots`, rendered with their controls
+    (Edit, Delete, their comments awaiting review), by root id; a thread with nothing
+    left to show is absent.
 
     Kept in the thread cache for this reader: the key holds the discussion version (any
     change to the discussion makes a new one), the controls the reader has, and which of
     their comments still offer Edit (the edit window closes without a change).
     """
+    roots = [root for root in roots if root in own.threads]
     if not roots:
         return {}
     viewer = _viewer(may_post=may_post, may_report=may_report) + ("" if may_edit else "-noedit")

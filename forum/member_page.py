@@ -214,14 +214,8 @@ def _fill(
             {"page": page, "label": "Discussion pages", "anchor": "#discussion"},
             request=request,
         )
-    mine = own_threads_html(
-        article,
-        user,
-        [pk for pk in snapshot["roots"] if pk in own.threads],
-        own=own,
-        version=version,
-        **stencil["rights"],
-    )
+    rights = stencil["rights"]
+    mine = own_threads_html(article, user, snapshot["roots"], own=own, version=version, **rights)
     values = {
         "csrf": get_token(request),
         "form_token": str(uuid.uuid4()),
