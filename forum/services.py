@@ -149,8 +149,11 @@ def post_comment(
         # The same form, submitted twice at the same moment: the other request won.
         return Comment.objects.get(author=author, form_token=form_token)
     discussion_changed(article_id=article.pk)
-    # A held comment enters the queue; a published one counts in its author's history.
-    queue_changed()
+    if comment.status != CommentStatus.PUBLISHED:
+        # A held comment enters the queue. A published one only adds to its author's
+        # count on their queued items, which may lag by FORUM_QUEUE_CACHE_SECONDS: on a
+        # busy site, every post would otherwise render every moderator's queue afresh.
+        queue_changed()
     if comment.parent_id and comment.status == CommentStatus.PUBLISHED:
         transaction.on_commit(lambda: notify_reply.enqueue(comment_id=comment.pk))
     return comment

@@ -164,6 +164,17 @@ def test_a_held_post_shows_at_once(mod_client, article, settings, commit):
     assert "My first words here." in item_of(queue_html(mod_client), held)
 
 
+def test_a_published_post_leaves_the_queue_page_standing(article, settings, commit):
+    # Only its author's count on their queued items would change: on a busy site, every
+    # post would otherwise have every moderator's queue rendered afresh.
+    settings.FORUM_PREMODERATE_UNTIL_APPROVED = 0
+    before = queue_version()
+    with commit():
+        published = post_comment(author=UserFactory(), article=article, body="Plain words.")
+    assert published.status == CommentStatus.PUBLISHED
+    assert queue_version() == before
+
+
 def test_dismissing_reports_takes_the_item_away_at_once(mod_client, reported, moderator, commit):
     queue_html(mod_client)
     with commit():
