@@ -273,3 +273,22 @@ def test_cache_keys_stay_short_however_many_comments_a_member_has_in_a_thread(
     html = _get(client, article.get_absolute_url()).content.decode()
     assert html.count("/edit/") == 61
     assert max(len(key) for key in cache._cache) < 250  # the database cache's column: 255
+
+
+@pytest.mark.parametrize("verified", [True, False], ids=["verified", "unverified"])
+def test_a_closed_discussion_reads_the_same_from_the_stencil(
+    client, article, member, unverified_member, monkeypatch, verified
+):
+    article.discussion_open = False
+    article.save()
+    CommentFactory(article=article)
+    bump_discussion_version(article.pk)
+    client.force_login(member if verified else unverified_member)
+    url = article.get_absolute_url()
+    response = _get(client, url)
+    assert response["X-Page-Stencil"] == "hit"
+    html = response.content.decode()
+    assert "The discussion on this article is closed." in html
+    assert 'name="body"' not in html
+    assert ("/report/" in html) is verified  # verified members may still report
+    assert _normalised(html) == _normalised(_rendered_for_them(client, url, monkeypatch))
