@@ -161,17 +161,14 @@ def build(
         kinds=CommentKind.choices,
         pagination=marker("pagination"),
     )
-    refusal = None
-    if standing == "unverified":
-        refusal = permissions.posting_refusal(request.user, article)
-    elif not article.discussion_open:
-        refusal = permissions.Refusal("closed", "The discussion on this article is closed.")
+    # Closed, or unverified: the same words for everyone in this standing.
+    refusal = permissions.posting_refusal(request.user, article)
     form = CommentForm(initial={"form_token": marker("form_token")}) if may_post else None
     context = page_context(discussion, {"refusal": refusal, "form": form})
     context |= {"csrf_token": marker("csrf"), "user": Reader(marker("username"))}
     context |= {"is_moderator": False}
     html = render_to_string("articles/article_detail.html", context, request=request)
-    # The pagination again on its own, for a member whose threads add pages.
+    # The page links, for their slot (rendered again for a member whose threads add pages).
     pagination = render_to_string(
         "_partials/pagination.html",
         {"page": discussion.page, "label": "Discussion pages", "anchor": "#discussion"},
