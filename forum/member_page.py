@@ -168,6 +168,8 @@ def build(
     context |= {"csrf_token": marker("csrf"), "user": Reader(marker("username"))}
     context |= {"is_moderator": False}
     html = render_to_string("articles/article_detail.html", context, request=request)
+    if getattr(request, "_csp_nonce", None) is not None:
+        return None  # the page used this response's own nonce: never shared
     # The page links, for their slot (rendered again for a member whose threads add pages).
     pagination = render_to_string(
         "_partials/pagination.html",

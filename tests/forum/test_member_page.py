@@ -292,3 +292,20 @@ def test_a_closed_discussion_reads_the_same_from_the_stencil(
     assert 'name="body"' not in html
     assert ("/report/" in html) is verified  # verified members may still report
     assert _normalised(html) == _normalised(_rendered_for_them(client, url, monkeypatch))
+
+
+def test_a_page_that_used_its_csp_nonce_is_never_kept(client, article, member, monkeypatch):
+    from django.core.cache import cache
+
+    real_render = member_page.render_to_string
+
+    def render_using_the_nonce(template, context=None, request=None):
+        if request is not None:
+            str(request.csp_nonce)  # as a template with an inline script would
+        return real_render(template, context, request=request)
+
+    monkeypatch.setattr(member_page, "render_to_string", render_using_the_nonce)
+    client.force_login(member)
+    response = _get(client, article.get_absolute_url())
+    assert "X-Page-Stencil" not in response
+    assert not [key for key in cache._cache if "member-page" in key]
