@@ -4,25 +4,25 @@ whatever the number of comments.
 Most readers see the same discussion: the published comments, with the same controls
 (reply, when they may post). For them a page of it is a *snapshot* in the shared cache,
 keyed by the article's discussion version (forum/cache.py): which threads, how many,
-and each thread's rendered HTML. Only the threads holding the reader's own comments
-(their edit and delete controls) are fetched and rendered for them. Moderators and
-members with comments awaiting review see more than others, so theirs is rendered
-live: a count, a page of threads, their replies.
+and each thread's rendered HTML. The threads holding the reader's own comments (their
+edit and delete controls) are rendered for them and kept in the thread cache for them
+(`own_threads_html`). Moderators see more than others, so theirs is rendered live: a
+count, a page of threads, their replies; members with comments awaiting review get
+their own page of threads, the others' threads from the thread cache. Signed-in
+members mostly get the whole page from forum/member_page.py, built on this module.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from articles.models import Article
 from forum import cache, permissions
-from forum.models import EDITABLE_STATUSES, Appeal, Comment, CommentKind, CommentStatus
+from forum.models import Appeal, Comment, CommentKind, CommentStatus, still_editable
 
 SORTS = {"oldest": ("created_at", "pk"), "newest": ("-created_at", "-pk")}
 
@@ -188,24 +188,21 @@ def own_comments(article_id: int, user) -> OwnComments | None:
         return None
     # By author alone (their index; a member has few comments), the article in Python:
     # the article's index would scan its whole discussion.
-    article_pk = article_id
     own = Comment.objects.filter(author=user).values_list(
         "pk", "root_id", "status", "article_id", "created_at"
     )
     only_theirs_statuses = {CommentStatus.PENDING, CommentStatus.HIDDEN, CommentStatus.REMOVED}
     threads, only_theirs, extra_roots = set(), False, []
     editable: dict[int, list[int]] = {}
-    window = timedelta(minutes=settings.FORUM_EDIT_WINDOW_MINUTES)
-    now = timezone.now()
-    for pk, root_id, status, article_id, created_at in own:
-        if article_id != article_pk:
+    for pk, root_id, status, on_article, created_at in own:
+        if on_article != article_id:
             continue
         threads.add(root_id or pk)
         if status in only_theirs_statuses:
             only_theirs = True
             if root_id is None:
                 extra_roots.append((created_at, pk))
-        if status in EDITABLE_STATUSES and now <= created_at + window:
+        if still_editable(status, created_at):
             editable.setdefault(root_id or pk, []).append(pk)
     return OwnComments(
         threads=threads,

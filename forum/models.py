@@ -59,6 +59,13 @@ GONE_STATUSES = (CommentStatus.REMOVED, CommentStatus.DELETED)
 EDITABLE_STATUSES = (CommentStatus.PUBLISHED, CommentStatus.PENDING)
 
 
+def still_editable(status: str, created_at: datetime) -> bool:
+    """The edit rule on a comment's own fields (the article page asks it of the rows it
+    has, without loading comments): a status that can be edited, inside the window."""
+    window = timedelta(minutes=settings.FORUM_EDIT_WINDOW_MINUTES)
+    return status in EDITABLE_STATUSES and timezone.now() <= created_at + window
+
+
 def _can_moderate(user) -> bool:
     # forum.permissions decides (one query at most per request, where user.has_perm
     # loads every permission the user and their groups hold); it imports this module.
@@ -203,10 +210,6 @@ class Comment(models.Model):
             return f"https://pubmed.ncbi.nlm.nih.gov/{self.source}/"
         return self.source
 
-    @property
-    def edit_window_ends(self) -> datetime:
-        return self.created_at + timedelta(minutes=settings.FORUM_EDIT_WINDOW_MINUTES)
-
     def readable_by(self, user) -> bool:
         if self.status == CommentStatus.PUBLISHED:
             return True
@@ -215,11 +218,7 @@ class Comment(models.Model):
         return user.is_authenticated and (self.author_id == user.pk or _can_moderate(user))
 
     def editable_by(self, user) -> bool:
-        return (
-            self.deletable_by(user)
-            and self.status in EDITABLE_STATUSES
-            and timezone.now() <= self.edit_window_ends
-        )
+        return self.deletable_by(user) and still_editable(self.status, self.created_at)
 
     def deletable_by(self, user) -> bool:
         return bool(
