@@ -31,8 +31,11 @@ class _LoadsStanding:
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
-def forget_members(**kwargs) -> None:
+def forget_members(**kwargs: object) -> None:
     """post_migrate: permissions may have new ids."""
+    from aposbook.models import forget_permission_ids
+
+    forget_permission_ids()
     _LoadsStanding._members = None
 
 

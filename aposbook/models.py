@@ -2,8 +2,9 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MinLengthValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
+from django.utils.functional import cached_property
 
 USERNAME_MIN_LENGTH = 3
 USERNAME_MAX_LENGTH = 30
@@ -54,40 +55,86 @@ class MemberManager(UserManager):
     def with_standing(self) -> models.QuerySet:
         """Members annotated with what every page asks about the reader (see
         aposbook/backends.py): `standing_verified` (a verified email address),
-        `standing_moderates` (holds forum.moderate directly or through a group) and
+        `standing_moderates` (a moderator: see `moderates()`) and
         `standing_sanctioned` (a sanction not lifted: a ban, or a suspension that may
         have run out, which forum.permissions then checks against the clock)."""
         # Imported here: those apps' models refer to this one.
         from allauth.account.models import EmailAddress
-        from django.contrib.auth.models import Group, Permission
 
         from forum.models import Sanction
 
-        # By the permission's id: joining through the permission and content type
-        # tables in the subqueries tripled the time PostgreSQL took to plan the query.
-        moderate = (
-            Permission.objects.filter(content_type__app_label="forum", codename="moderate")
-            .values_list("pk", flat=True)
-            .first()
-        )
         return self.annotate(
             standing_verified=Exists(
                 EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
             ),
-            standing_moderates=Exists(
-                User.user_permissions.through.objects.filter(
-                    user=OuterRef("pk"), permission_id=moderate
-                )
-            )
-            | Exists(
-                Group.permissions.through.objects.filter(
-                    permission_id=moderate, group__user=OuterRef("pk")
-                )
-            ),
+            standing_moderates=moderates(),
             standing_sanctioned=Exists(
                 Sanction.objects.filter(member=OuterRef("pk"), lifted_at__isnull=True)
             ),
         )
+
+    def moderators(self) -> models.QuerySet:
+        """Every active moderator (the people moderation emails go to)."""
+        return self.filter(moderates(), is_active=True)
+
+
+# What a moderator is, in one place: an active member who holds forum.moderate directly,
+# through a group (the "Moderators" group, made by a migration), or as a superuser.
+# `moderates()` is the condition on a member row; `User.is_moderator` asks it of one
+# member (read off the row when it came with its standing, else one query).
+MODERATE_PERMISSION = "forum.moderate"
+MODERATORS_GROUP = "Moderators"
+
+
+def moderates(user: str = "pk") -> Q:
+    """The condition "this member row is a moderator"; `user` names its primary key."""
+    from django.contrib.auth.models import Group
+
+    # By the permission's id: joining through the permission and content type tables
+    # in the subqueries tripled the time PostgreSQL took to plan the query.
+    permission_id = moderate_permission_id()
+    direct = User.user_permissions.through.objects.filter(
+        user=OuterRef(user), permission_id=permission_id
+    )
+    grouped = Group.permissions.through.objects.filter(
+        group__user=OuterRef(user), permission_id=permission_id
+    )
+    return Q(is_superuser=True) | Q(Exists(direct)) | Q(Exists(grouped))
+
+
+_permission_ids: dict[str, int | None] = {}
+
+
+def moderate_permission_id() -> int | None:
+    """forum.moderate's id, looked up once per process; migrate and flush make
+    permissions afresh, and their post_migrate signal clears it (forget_permission_ids)."""
+    if MODERATE_PERMISSION not in _permission_ids:
+        from django.contrib.auth.models import Permission
+
+        app_label, codename = MODERATE_PERMISSION.split(".")
+        _permission_ids[MODERATE_PERMISSION] = (
+            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            .values_list("pk", flat=True)
+            .first()
+        )
+    return _permission_ids[MODERATE_PERMISSION]
+
+
+def forget_permission_ids(**kwargs: object) -> None:
+    """post_migrate: permissions may have new ids."""
+    _permission_ids.clear()
+
+
+def moderators_group():
+    """The Moderators group with forum.moderate (made by a migration; remade if deleted)."""
+    from django.contrib.auth.models import Group, Permission
+
+    app_label, codename = MODERATE_PERMISSION.split(".")
+    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    )
+    return group
 
 
 class User(AbstractUser):
@@ -117,6 +164,17 @@ class User(AbstractUser):
     )
 
     objects = MemberManager()
+
+    @cached_property
+    def is_moderator(self) -> bool:
+        """Whether this member moderates (`moderates()`). Kept for the life of the object,
+        which is one request for the signed-in member."""
+        if not self.is_active:
+            return False
+        standing = getattr(self, "standing_moderates", None)
+        if standing is not None:
+            return bool(standing)
+        return type(self).objects.filter(moderates(), pk=self.pk).exists()
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

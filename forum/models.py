@@ -66,14 +66,6 @@ def still_editable(status: str, created_at: datetime) -> bool:
     return status in EDITABLE_STATUSES and timezone.now() <= created_at + window
 
 
-def _can_moderate(user) -> bool:
-    # forum.permissions decides (one query at most per request, where user.has_perm
-    # loads every permission the user and their groups hold); it imports this module.
-    from forum.permissions import can_moderate
-
-    return can_moderate(user)
-
-
 class CommentQuerySet(models.QuerySet):
     def published(self) -> "CommentQuerySet":
         return self.filter(status=CommentStatus.PUBLISHED)
@@ -85,7 +77,7 @@ class CommentQuerySet(models.QuerySet):
         if user.is_authenticated:
             waiting = Q(status__in=[CommentStatus.PENDING, CommentStatus.HIDDEN])
             condition |= waiting & Q(author=user)
-            if _can_moderate(user):
+            if user.is_moderator:
                 condition |= waiting
         return self.filter(condition)
 
@@ -215,7 +207,7 @@ class Comment(models.Model):
             return True
         if self.status not in (CommentStatus.PENDING, CommentStatus.HIDDEN):
             return False
-        return user.is_authenticated and (self.author_id == user.pk or _can_moderate(user))
+        return user.is_authenticated and (self.author_id == user.pk or user.is_moderator)
 
     def editable_by(self, user) -> bool:
         return self.deletable_by(user) and still_editable(self.status, self.created_at)

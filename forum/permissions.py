@@ -5,17 +5,15 @@ request and hands the answers to templates as flags.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
-from django.db.models import Case, Q, When
+from django.db.models import Case, When
 from django.utils import dateformat, timezone
 
 from aposbook.accounts import has_verified_email
 from articles.models import Article
 from forum.models import Comment, CommentStatus, Sanction
-
-MODERATE_PERMISSION = "forum.moderate"
 
 
 @dataclass(frozen=True)
@@ -28,25 +26,9 @@ class Refusal:
     sanction: Sanction | None = None  # the ban or suspension, for the notice templates
 
 
-def can_moderate(user) -> bool:
-    """Holds forum.moderate (directly, through a group, or as a superuser), as
-    user.has_perm would say, in one small query instead of loading all of the user's and
-    their groups' permissions (two queries); the answer is kept on the user object,
-    which lives as long as the request (or came with it: aposbook/backends.py)."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    cached = getattr(user, "_aposbook_can_moderate", None)
-    if cached is None and getattr(user, "standing_moderates", None) is not None:
-        cached = user.is_superuser or user.standing_moderates
-    if cached is None:
-        app_label, codename = MODERATE_PERMISSION.split(".")
-        cached = user.is_superuser or (
-            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-            .filter(Q(user=user) | Q(group__user=user))
-            .exists()
-        )
-        user._aposbook_can_moderate = cached
-    return cached
+def can_moderate(user: Any) -> bool:
+    """A signed-in moderator (what a moderator is: aposbook.models.moderates)."""
+    return bool(user.is_authenticated and user.is_moderator)
 
 
 def has_two_factor(user) -> bool:

@@ -22,13 +22,8 @@ from forum.models import (
     CommentStatus,
     SourceType,
 )
-from forum.moderation import (
-    Screening,
-    hold_edited_comment,
-    reopen_after_edit,
-    screen_comment,
-    screen_edit,
-)
+from forum.moderation.reports import hold_edited_comment, reopen_after_edit
+from forum.moderation.screening import Screening, screen_comment, screen_edit
 from forum.permissions import posting_refusal, sanction_refusal
 from forum.rendering import RENDERER_VERSION, render_comment
 from forum.tasks import notify_reply

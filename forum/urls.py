@@ -1,6 +1,7 @@
 from django.urls import path
 
-from forum import moderation_urls, views
+from forum import views
+from forum.moderation import urls as moderation_urls
 
 app_name = "forum"
 

@@ -4,8 +4,9 @@ the discussion replaces it at once, and signed-in readers never get it."""
 import pytest
 from django.contrib.auth.models import Permission
 
-from forum import moderation, services
+from forum import services
 from forum.models import CommentStatus, ReportReason
+from forum.moderation import decisions
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 
@@ -101,12 +102,12 @@ def test_moderator_approval_and_removal_show_on_the_next_anonymous_request(
     _anonymous(client, page)
     _changed(
         django_capture_on_commit_callbacks,
-        lambda: moderation.approve_comment(comment_id=held.pk, moderator=moderator),
+        lambda: decisions.approve_comment(comment_id=held.pk, moderator=moderator),
     )
     assert b"Held for review." in _anonymous(client, page).content
     _changed(
         django_capture_on_commit_callbacks,
-        lambda: moderation.remove_comment(
+        lambda: decisions.remove_comment(
             comment_id=held.pk, moderator=moderator, reason=ReportReason.OFF_TOPIC
         ),
     )

@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from forum.cache import bump_discussion_version
 from forum.models import Sanction
-from forum.moderation import remove_comment, submit_appeal
+from forum.moderation.appeals import submit_appeal
+from forum.moderation.decisions import remove_comment
 from tests.factories import UserFactory
 from tests.moderation.conftest import make_comment
 

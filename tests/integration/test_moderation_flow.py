@@ -4,17 +4,16 @@ import pytest
 
 from aposbook.accounts import delete_account
 from forum.models import Comment, CommentStatus, Report, WatchedWord
-from forum.moderation import (
-    ActionRefused,
+from forum.moderation.appeals import decide_appeal, submit_appeal
+from forum.moderation.decisions import (
     approve_comment,
-    decide_appeal,
     dismiss_reports,
-    queue_comments,
     remove_comment,
-    report_comment,
     restore_comment,
-    submit_appeal,
 )
+from forum.moderation.errors import ActionRefused
+from forum.moderation.queue import queue_comments
+from forum.moderation.reports import report_comment
 from forum.services import delete_comment, edit_comment, post_comment
 from tests.moderation.conftest import make_comment
 

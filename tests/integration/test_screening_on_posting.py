@@ -12,14 +12,9 @@ from forum.models import (
     ModerationAction,
     WatchedWord,
 )
-from forum.moderation import (
-    HOLD_DOSING,
-    HOLD_EDITED,
-    HOLD_NEW_MEMBER,
-    HOLD_WATCHED_WORD,
-    dismiss_reports,
-    report_comment,
-)
+from forum.moderation.decisions import dismiss_reports
+from forum.moderation.reports import report_comment
+from forum.moderation.screening import HOLD_DOSING, HOLD_EDITED, HOLD_NEW_MEMBER, HOLD_WATCHED_WORD
 from forum.services import EditRefused, PostingRefused, edit_comment, post_comment
 from tests.integration.conftest import create_url, post_data
 from tests.moderation.conftest import make_comment

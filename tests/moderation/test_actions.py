@@ -4,7 +4,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from forum import moderation, permissions
+from forum import permissions
 from forum.models import (
     Appeal,
     Comment,
@@ -15,7 +15,8 @@ from forum.models import (
     ReportReason,
     Sanction,
 )
-from forum.moderation import ActionRefused, AppealRefused
+from forum.moderation import appeals, decisions, queue, reports, sanctions
+from forum.moderation.errors import ActionRefused, AppealRefused
 from tests.factories import UserFactory
 from tests.moderation.conftest import make_comment
 
@@ -27,9 +28,7 @@ Kind = ModerationAction.Kind
 def reported(comment):
     reporters = [UserFactory(username=f"reporter{n}") for n in range(2)]
     for reporter in reporters:
-        moderation.report_comment(
-            comment=comment, reporter=reporter, reason=ReportReason.HARASSMENT
-        )
+        reports.report_comment(comment=comment, reporter=reporter, reason=ReportReason.HARASSMENT)
     return comment
 
 
@@ -40,14 +39,14 @@ def pending(article, author):
 
 def version(comment):
     return (
-        moderation.queue_page(moderator=UserFactory(username="viewer"), page_number=1)
+        queue.queue_page(moderator=UserFactory(username="viewer"), page_number=1)
         .object_list[0]
         .version
     )
 
 
 def test_approve_publishes_and_logs(pending, moderator):
-    moderation.approve_comment(comment_id=pending.pk, moderator=moderator)
+    decisions.approve_comment(comment_id=pending.pk, moderator=moderator)
     pending.refresh_from_db()
     assert pending.status == CommentStatus.PUBLISHED
     assert ModerationAction.objects.get().kind == Kind.APPROVE
@@ -57,7 +56,7 @@ def test_remove_tells_author_and_reporters(
     reported, moderator, author, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.remove_comment(
+        decisions.remove_comment(
             comment_id=reported.pk,
             moderator=moderator,
             reason=ReportReason.HARASSMENT,
@@ -83,25 +82,25 @@ def test_dismiss_tells_reporters_no_action_was_needed(
     reported, moderator, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.dismiss_reports(comment_id=reported.pk, moderator=moderator)
+        decisions.dismiss_reports(comment_id=reported.pk, moderator=moderator)
     assert set(Report.objects.values_list("resolution", flat=True)) == {"dismissed"}
     assert len(mailoutbox) == 2
     assert all("no action was needed" in mail.body for mail in mailoutbox)
-    assert reported not in moderation.queue_comments()
+    assert reported not in queue.queue_comments()
 
 
 def test_dismissing_reports_on_a_hidden_comment_publishes_it(reported, moderator):
-    moderation.hide_comment(comment_id=reported.pk, moderator=moderator)
-    moderation.dismiss_reports(comment_id=reported.pk, moderator=moderator)
+    decisions.hide_comment(comment_id=reported.pk, moderator=moderator)
+    decisions.dismiss_reports(comment_id=reported.pk, moderator=moderator)
     reported.refresh_from_db()
     assert reported.status == CommentStatus.PUBLISHED
 
 
 def test_hide_and_restore(comment, moderator):
-    moderation.hide_comment(comment_id=comment.pk, moderator=moderator, reason="Checking a claim")
+    decisions.hide_comment(comment_id=comment.pk, moderator=moderator, reason="Checking a claim")
     comment.refresh_from_db()
     assert comment.status == CommentStatus.HIDDEN
-    moderation.restore_comment(comment_id=comment.pk, moderator=moderator)
+    decisions.restore_comment(comment_id=comment.pk, moderator=moderator)
     comment.refresh_from_db()
     assert comment.status == CommentStatus.PUBLISHED
     assert list(ModerationAction.objects.values_list("kind", flat=True)) == [
@@ -112,7 +111,7 @@ def test_hide_and_restore(comment, moderator):
 
 def test_remove_requires_a_reason_from_the_list(comment, moderator):
     with pytest.raises(ActionRefused, match="reason"):
-        moderation.remove_comment(comment_id=comment.pk, moderator=moderator, reason="rude")
+        decisions.remove_comment(comment_id=comment.pk, moderator=moderator, reason="rude")
     comment.refresh_from_db()
     assert comment.status == CommentStatus.PUBLISHED
     assert not ModerationAction.objects.exists()
@@ -122,9 +121,9 @@ def test_second_moderator_with_the_same_form_sees_who_handled_it(
     pending, moderator, second_moderator
 ):
     seen = version(pending)
-    moderation.approve_comment(comment_id=pending.pk, moderator=moderator, expected_version=seen)
+    decisions.approve_comment(comment_id=pending.pk, moderator=moderator, expected_version=seen)
     with pytest.raises(ActionRefused, match="Already handled by mod_maria"):
-        moderation.remove_comment(
+        decisions.remove_comment(
             comment_id=pending.pk,
             moderator=second_moderator,
             reason=ReportReason.OFF_TOPIC,
@@ -137,11 +136,11 @@ def test_second_moderator_with_the_same_form_sees_who_handled_it(
 
 def test_a_new_report_makes_an_open_form_stale(reported, moderator):
     seen = version(reported)
-    moderation.report_comment(
+    reports.report_comment(
         comment=reported, reporter=UserFactory(username="late"), reason=ReportReason.CRISIS
     )
     with pytest.raises(ActionRefused, match="changed since you opened it"):
-        moderation.dismiss_reports(
+        decisions.dismiss_reports(
             comment_id=reported.pk, moderator=moderator, expected_version=seen
         )
     assert Report.objects.filter(resolution="open").count() == 3
@@ -149,20 +148,20 @@ def test_a_new_report_makes_an_open_form_stale(reported, moderator):
 
 def test_forged_forms_change_nothing(pending, moderator):
     with pytest.raises(ActionRefused, match="no longer exists"):
-        moderation.approve_comment(comment_id=987654, moderator=moderator)
+        decisions.approve_comment(comment_id=987654, moderator=moderator)
     with pytest.raises(ActionRefused, match="cannot dismiss"):
-        moderation.dismiss_reports(comment_id=pending.pk, moderator=moderator)
+        decisions.dismiss_reports(comment_id=pending.pk, moderator=moderator)
     with pytest.raises(ActionRefused, match="cannot restore"):
-        moderation.restore_comment(comment_id=pending.pk, moderator=moderator)
+        decisions.restore_comment(comment_id=pending.pk, moderator=moderator)
     assert not ModerationAction.objects.exists()
 
 
 def test_bulk_approve_skips_stale_items_and_reports_them(article, author, moderator):
     items = [make_comment(article, author, f"c{n}", status="pending") for n in range(3)]
-    page = moderation.queue_page(moderator=moderator, page_number=1)
+    page = queue.queue_page(moderator=moderator, page_number=1)
     versions = {item.comment.pk: item.version for item in page.object_list}
-    moderation.remove_comment(comment_id=items[0].pk, moderator=moderator, reason="off_topic")
-    result = moderation.bulk_moderate(moderator=moderator, action="approve", items=versions)
+    decisions.remove_comment(comment_id=items[0].pk, moderator=moderator, reason="off_topic")
+    result = decisions.bulk_moderate(moderator=moderator, action="approve", items=versions)
     assert result.done == 2
     assert len(result.refused) == 1
     assert "Already handled by mod_maria" in result.refused[0]
@@ -172,7 +171,7 @@ def test_bulk_approve_skips_stale_items_and_reports_them(article, author, modera
 
 def test_bulk_remove(article, author, moderator):
     items = [make_comment(article, author, f"c{n}", status="pending") for n in range(2)]
-    result = moderation.bulk_moderate(
+    result = decisions.bulk_moderate(
         moderator=moderator,
         action="remove",
         items={item.pk: None for item in items},
@@ -184,31 +183,31 @@ def test_bulk_remove(article, author, moderator):
 
 @pytest.fixture
 def removed(comment, moderator):
-    moderation.remove_comment(comment_id=comment.pk, moderator=moderator, reason="off_topic")
+    decisions.remove_comment(comment_id=comment.pk, moderator=moderator, reason="off_topic")
     comment.refresh_from_db()
     return comment
 
 
 def test_author_appeals_once(removed, author, member):
     with pytest.raises(AppealRefused, match="Only the author"):
-        moderation.submit_appeal(comment=removed, author=member, message="Please")
+        appeals.submit_appeal(comment=removed, author=member, message="Please")
     with pytest.raises(AppealRefused, match="say why"):
-        moderation.submit_appeal(comment=removed, author=author, message="  ")
-    moderation.submit_appeal(comment=removed, author=author, message="It was on topic.")
+        appeals.submit_appeal(comment=removed, author=author, message="  ")
+    appeals.submit_appeal(comment=removed, author=author, message="It was on topic.")
     with pytest.raises(AppealRefused, match="already appealed"):
-        moderation.submit_appeal(comment=removed, author=author, message="Again")
+        appeals.submit_appeal(comment=removed, author=author, message="Again")
     assert Appeal.objects.count() == 1
-    assert removed in moderation.queue_comments(state="appeal")
+    assert removed in queue.queue_comments(state="appeal")
 
 
 def test_appeal_is_decided_by_another_moderator_when_there_is_one(
     removed, author, moderator, second_moderator, mailoutbox, django_capture_on_commit_callbacks
 ):
-    moderation.submit_appeal(comment=removed, author=author, message="It was on topic.")
+    appeals.submit_appeal(comment=removed, author=author, message="It was on topic.")
     with pytest.raises(ActionRefused, match="another moderator decides"):
-        moderation.decide_appeal(comment_id=removed.pk, moderator=moderator, overturn=True)
+        appeals.decide_appeal(comment_id=removed.pk, moderator=moderator, overturn=True)
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.decide_appeal(
+        appeals.decide_appeal(
             comment_id=removed.pk, moderator=second_moderator, overturn=True, message="Fair."
         )
     removed.refresh_from_db()
@@ -221,8 +220,8 @@ def test_appeal_is_decided_by_another_moderator_when_there_is_one(
 
 
 def test_a_lone_moderator_may_decide_their_own_removal_appeal(removed, author, moderator):
-    moderation.submit_appeal(comment=removed, author=author, message="Please look again.")
-    moderation.decide_appeal(comment_id=removed.pk, moderator=moderator, overturn=False)
+    appeals.submit_appeal(comment=removed, author=author, message="Please look again.")
+    appeals.decide_appeal(comment_id=removed.pk, moderator=moderator, overturn=False)
     removed.refresh_from_db()
     assert removed.status == CommentStatus.REMOVED
     assert Appeal.objects.get().status == Appeal.Status.UPHELD
@@ -230,7 +229,7 @@ def test_a_lone_moderator_may_decide_their_own_removal_appeal(removed, author, m
 
 def test_suspension_and_lift(author, moderator, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        sanction = moderation.suspend_member(
+        sanction = sanctions.suspend_member(
             member=author, moderator=moderator, days=7, reason="Repeated insults."
         )
     assert permissions.active_sanction(author) == sanction
@@ -240,16 +239,16 @@ def test_suspension_and_lift(author, moderator, mailoutbox, django_capture_on_co
     notice = render_to_string("moderation/_sanction_notice.html", {"sanction": sanction})
     assert "Your account is suspended until" in notice
     assert "Repeated insults." in notice
-    moderation.lift_sanction(sanction_id=sanction.pk, moderator=moderator)
+    sanctions.lift_sanction(sanction_id=sanction.pk, moderator=moderator)
     assert permissions.active_sanction(author) is None
     with pytest.raises(ActionRefused, match="already lifted"):
-        moderation.lift_sanction(sanction_id=sanction.pk, moderator=moderator)
+        sanctions.lift_sanction(sanction_id=sanction.pk, moderator=moderator)
     kinds = list(ModerationAction.objects.values_list("kind", flat=True))
     assert kinds == [Kind.LIFT, Kind.SUSPEND]
 
 
 def test_expired_suspension_is_not_active(author, moderator):
-    sanction = moderation.suspend_member(member=author, moderator=moderator, days=1, reason="x")
+    sanction = sanctions.suspend_member(member=author, moderator=moderator, days=1, reason="x")
     Sanction.objects.filter(pk=sanction.pk).update(ends_at=timezone.now())
     assert permissions.active_sanction(author) is None
 
@@ -258,11 +257,11 @@ def test_ban_removing_all_comments_needs_a_removal_reason(article, author, moder
     for text in ["one", "two"]:
         make_comment(article, author, text)
     with pytest.raises(ActionRefused, match="reason shown on the removed"):
-        moderation.ban_member(
+        sanctions.ban_member(
             member=author, moderator=moderator, reason="Spam account", remove_comments=True
         )
     assert not Sanction.objects.exists()
-    moderation.ban_member(
+    sanctions.ban_member(
         member=author,
         moderator=moderator,
         reason="Spam account",
@@ -279,15 +278,15 @@ def test_ban_removing_all_comments_needs_a_removal_reason(article, author, moder
 
 def test_moderators_cannot_sanction_themselves(moderator):
     with pytest.raises(ActionRefused, match="yourself"):
-        moderation.ban_member(member=moderator, moderator=moderator, reason="oops")
+        sanctions.ban_member(member=moderator, moderator=moderator, reason="oops")
 
 
 def test_note_on_member(author, moderator):
-    moderation.add_member_note(member=author, moderator=moderator, text="Warned in October.")
+    sanctions.add_member_note(member=author, moderator=moderator, text="Warned in October.")
     assert MemberNote.objects.get().text == "Warned in October."
     assert ModerationAction.objects.get().kind == Kind.NOTE
     with pytest.raises(ActionRefused, match="empty"):
-        moderation.add_member_note(member=author, moderator=moderator, text=" ")
+        sanctions.add_member_note(member=author, moderator=moderator, text=" ")
 
 
 def test_removal_notice_partial_shows_reason_message_and_appeal_link(removed):

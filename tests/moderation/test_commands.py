@@ -8,8 +8,9 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from forum import moderation, permissions
+from forum import permissions
 from forum.models import CommentStatus, ReportReason
+from forum.moderation import alerts, decisions, reports
 from tests.factories import UserFactory
 from tests.moderation.conftest import make_comment
 
@@ -55,49 +56,49 @@ def test_stale_queue_alerts_moderators_once_per_wait(
         pending = make_comment(article, author, "waiting", status=CommentStatus.PENDING)
         fresh_report_target = make_comment(article, author, "fine")
     with time_machine.travel(start + datetime.timedelta(hours=11), tick=False):
-        moderation.report_comment(
+        reports.report_comment(
             comment=fresh_report_target, reporter=member, reason=ReportReason.OFF_TOPIC
         )
         mailoutbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
-            assert moderation.notify_stale_queue() == 0
+            assert alerts.notify_stale_queue() == 0
     assert mailoutbox == []
     with (
         time_machine.travel(start + datetime.timedelta(hours=13), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
         call_command("notify_stale_queue")
-        assert moderation.notify_stale_queue() == 0  # a second run repeats nothing
+        assert alerts.notify_stale_queue() == 0  # a second run repeats nothing
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [moderator.email]
     assert "1 moderation item waiting over 12 hours" in mailoutbox[0].subject
     with time_machine.travel(start + datetime.timedelta(hours=24), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            assert moderation.notify_stale_queue() == 1  # the reported comment now
+            assert alerts.notify_stale_queue() == 1  # the reported comment now
         # Approved, then hidden again later: a new wait, alerted again once it is stale.
-        moderation.approve_comment(comment_id=pending.pk, moderator=moderator)
-        moderation.hide_comment(comment_id=pending.pk, moderator=moderator)
+        decisions.approve_comment(comment_id=pending.pk, moderator=moderator)
+        decisions.hide_comment(comment_id=pending.pk, moderator=moderator)
     assert len(mailoutbox) == 2
     with (
         time_machine.travel(start + datetime.timedelta(hours=37), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert moderation.notify_stale_queue() == 1
+        assert alerts.notify_stale_queue() == 1
     assert len(mailoutbox) == 3
 
 
 def test_make_moderator_replaces_the_queue_version_after_the_change(transactional_db, monkeypatch):
     """Who else moderates decides who may decide an appeal, which queue pages show. Out
     of a transaction (as the command runs) on_commit work runs at once: after the change."""
+    from aposbook.models import User
     from forum import cache as forum_cache
-    from forum.moderation import moderators
 
     UserFactory(username="helper")
     seen = []
     monkeypatch.setattr(
         forum_cache,
         "bump_queue_version",
-        lambda: seen.append(moderators().filter(username="helper").exists()),
+        lambda: seen.append(User.objects.moderators().filter(username="helper").exists()),
     )
     call_command("make_moderator", "helper")
     call_command("make_moderator", "helper", "--remove")

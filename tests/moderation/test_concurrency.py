@@ -9,8 +9,8 @@ import threading
 import pytest
 from django.db import connection
 
-from forum import moderation
 from forum.models import CommentStatus, ModerationAction, Report, ReportReason
+from forum.moderation import decisions, errors, queue, reports
 from tests.factories import UserFactory
 from tests.moderation.conftest import make_comment, make_moderator
 
@@ -45,7 +45,7 @@ def test_twenty_members_reporting_at_once_hide_the_comment_once(article, setting
     reporters = [UserFactory(username=f"reporter{n}") for n in range(20)]
     outcomes = run_together(
         [
-            lambda reporter=reporter: moderation.report_comment(
+            lambda reporter=reporter: reports.report_comment(
                 comment=comment, reporter=reporter, reason=ReportReason.MEDICAL_HARM
             )
             for reporter in reporters
@@ -56,20 +56,20 @@ def test_twenty_members_reporting_at_once_hide_the_comment_once(article, setting
     assert ModerationAction.objects.filter(kind="auto_hide", comment=comment).count() == 1
     comment.refresh_from_db()
     assert comment.status == CommentStatus.HIDDEN
-    item = moderation.queue_comments().get(pk=comment.pk)
+    item = queue.queue_comments().get(pk=comment.pk)
     assert (item.reporters, item.open_reports) == (20, 20)
 
 
 def test_two_moderators_acting_at_once_make_one_decision(article):
     comment = make_comment(article, UserFactory(username="writer"), "New.", status="pending")
     first, second = make_moderator("mod_a"), make_moderator("mod_b")
-    seen = moderation.queue_page(moderator=first, page_number=1).object_list[0].version
+    seen = queue.queue_page(moderator=first, page_number=1).object_list[0].version
     outcomes = run_together(
         [
-            lambda: moderation.approve_comment(
+            lambda: decisions.approve_comment(
                 comment_id=comment.pk, moderator=first, expected_version=seen
             ),
-            lambda: moderation.remove_comment(
+            lambda: decisions.remove_comment(
                 comment_id=comment.pk,
                 moderator=second,
                 reason=ReportReason.OFF_TOPIC,
@@ -77,7 +77,7 @@ def test_two_moderators_acting_at_once_make_one_decision(article):
             ),
         ]
     )
-    refusals = [o for o in outcomes if isinstance(o, moderation.ActionRefused)]
+    refusals = [o for o in outcomes if isinstance(o, errors.ActionRefused)]
     assert len(refusals) == 1, outcomes
     assert "Already handled by" in str(refusals[0])
     assert ModerationAction.objects.filter(comment=comment).count() == 1

@@ -7,7 +7,6 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import moderation
 from forum.admin import ModerationActionAdmin
 from forum.cache import bump_queue_version
 from forum.models import (
@@ -18,6 +17,7 @@ from forum.models import (
     ReportReason,
     WatchedWord,
 )
+from forum.moderation import decisions, queue, reports, sanctions
 from forum.rendering import render_comment
 from tests.factories import ArticleFactory, UserFactory
 from tests.html_safety import assert_inert
@@ -29,7 +29,7 @@ QUEUE = "/moderation/"
 
 def report(comment, reason, count=1):
     for _ in range(count):
-        moderation.report_comment(comment=comment, reporter=UserFactory(), reason=reason)
+        reports.report_comment(comment=comment, reporter=UserFactory(), reason=reason)
 
 
 def test_queue_orders_by_severity_then_reporters_then_age(article, author, moderator, settings):
@@ -52,7 +52,7 @@ def test_queue_orders_by_severity_then_reporters_then_age(article, author, moder
     Comment.objects.filter(pk=old_pending.pk).update(
         created_at=timezone.now() - datetime.timedelta(days=3)
     )
-    assert list(moderation.queue_comments()) == [
+    assert list(queue.queue_comments()) == [
         crisis,
         private,
         dosing,
@@ -69,11 +69,11 @@ def test_queue_filters(article, author, moderator):
     hidden = make_comment(other_article, author, "hidden", status=CommentStatus.HIDDEN)
     reported = make_comment(article, author, "reported")
     report(reported, ReportReason.INAUTHENTIC)
-    assert list(moderation.queue_comments(state="pending")) == [pending]
-    assert list(moderation.queue_comments(state="hidden")) == [hidden]
-    assert list(moderation.queue_comments(state="reported")) == [reported]
-    assert list(moderation.queue_comments(reason="inauthentic")) == [reported]
-    assert set(moderation.queue_comments(article_id=article.pk)) == {pending, reported}
+    assert list(queue.queue_comments(state="pending")) == [pending]
+    assert list(queue.queue_comments(state="hidden")) == [hidden]
+    assert list(queue.queue_comments(state="reported")) == [reported]
+    assert list(queue.queue_comments(reason="inauthentic")) == [reported]
+    assert set(queue.queue_comments(article_id=article.pk)) == {pending, reported}
 
 
 def test_queue_page_shows_context_reports_history_and_escapes_everything(
@@ -94,7 +94,7 @@ def test_queue_page_shows_context_reports_history_and_escapes_everything(
         matched_rule="Watched word: <b>cure</b>",
         matched_text="<b>cure</b>",
     )
-    moderation.add_member_note(member=author, moderator=moderator, text="Warned <i>once</i>.")
+    sanctions.add_member_note(member=author, moderator=moderator, text="Warned <i>once</i>.")
     response = mod_client.get(QUEUE)
     html = response.content.decode()
     assert response.status_code == 200
@@ -112,7 +112,7 @@ def test_queue_page_shows_context_reports_history_and_escapes_everything(
 
 
 def test_queue_shows_the_difference_since_the_report(mod_client, comment, member):
-    moderation.report_comment(comment=comment, reporter=member, reason=ReportReason.HARASSMENT)
+    reports.report_comment(comment=comment, reporter=member, reason=ReportReason.HARASSMENT)
     Comment.objects.filter(pk=comment.pk).update(
         body_source="Magnesium helped my <em>sleep</em> a lot."
     )
@@ -158,21 +158,21 @@ def test_queue_renders_with_the_same_few_queries_with_10_or_5000_items(
 ):
     authors = [UserFactory(username=f"author{n}") for n in range(2)]
     reporters = [UserFactory(username=f"rep{n}") for n in range(2)]
-    moderation.add_member_note(member=authors[0], moderator=moderator, text="note")
-    moderation.suspend_member(member=authors[1], moderator=moderator, days=1, reason="x")
+    sanctions.add_member_note(member=authors[0], moderator=moderator, text="note")
+    sanctions.suspend_member(member=authors[1], moderator=moderator, days=1, reason="x")
     mod_client.get(QUEUE)  # the session's first request also records it (usersessions)
     _fill_queue(10, article, authors[0], reporters)
     small = _queries_for_queue(mod_client, django_assert_max_num_queries)
     _fill_queue(4990, article, authors[1], reporters)
-    assert moderation.queue_comments().count() == 5000
+    assert queue.queue_comments().count() == 5000
     large = _queries_for_queue(mod_client, django_assert_max_num_queries)
     assert small == large
 
 
 def test_log_lists_and_filters_actions(mod_client, comment, moderator, second_moderator):
-    moderation.hide_comment(comment_id=comment.pk, moderator=moderator)
-    moderation.restore_comment(comment_id=comment.pk, moderator=second_moderator)
-    moderation.add_member_note(member=comment.author, moderator=moderator, text="Kind member.")
+    decisions.hide_comment(comment_id=comment.pk, moderator=moderator)
+    decisions.restore_comment(comment_id=comment.pk, moderator=second_moderator)
+    sanctions.add_member_note(member=comment.author, moderator=moderator, text="Kind member.")
     html = mod_client.get("/moderation/log/").content.decode()
     assert html.count('class="mod-log__row"') == 3
     html = mod_client.get("/moderation/log/?moderator=mod_omar").content.decode()
@@ -187,7 +187,7 @@ def test_log_lists_and_filters_actions(mod_client, comment, moderator, second_mo
 
 
 def test_log_rows_cannot_be_added_changed_or_deleted_in_the_admin(comment, staff, admin_client):
-    moderation.hide_comment(comment_id=comment.pk, moderator=staff)
+    decisions.hide_comment(comment_id=comment.pk, moderator=staff)
     action = ModerationAction.objects.get()
     model_admin = ModerationActionAdmin(ModerationAction, site)
     request = RequestFactory().get("/admin/")
@@ -237,7 +237,7 @@ def test_action_with_bad_input_shows_the_form_again_with_the_text(mod_client, co
 
 
 def test_stale_form_in_the_browser_gets_a_clear_message(mod_client, comment, second_moderator):
-    moderation.hide_comment(comment_id=comment.pk, moderator=second_moderator)
+    decisions.hide_comment(comment_id=comment.pk, moderator=second_moderator)
     response = mod_client.post(
         f"/moderation/comments/{comment.pk}/hide/", {"version": "stale"}, follow=True
     )
@@ -283,7 +283,7 @@ def test_bulk_view_needs_a_selection_and_a_removal_reason(mod_client, article, a
 
 
 def test_appeal_page_shows_the_reason_and_takes_one_appeal(client, comment, author, moderator):
-    moderation.remove_comment(
+    decisions.remove_comment(
         comment_id=comment.pk, moderator=moderator, reason="medical_harm", message="Cite a source."
     )
     client.force_login(author)
@@ -302,6 +302,6 @@ def test_appeal_page_shows_the_reason_and_takes_one_appeal(client, comment, auth
 
 
 def test_only_the_author_can_open_the_appeal_page(client, comment, member, moderator):
-    moderation.remove_comment(comment_id=comment.pk, moderator=moderator, reason="off_topic")
+    decisions.remove_comment(comment_id=comment.pk, moderator=moderator, reason="off_topic")
     client.force_login(member)
     assert client.get(f"/comments/{comment.pk}/appeal/").status_code == 404

@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils.safestring import SafeString
 
 from aposbook.accounts import delete_account
-from forum import moderation
 from forum.cache import bump_queue_version, queue_page_key, queue_version
 from forum.models import Comment, CommentStatus, Report, ReportReason
+from forum.moderation import appeals, decisions, queue, reports, sanctions
 from forum.rendering import with_csrf_token
 from forum.services import post_comment
 from tests.factories import UserFactory
@@ -45,7 +45,7 @@ def cached_entry(moderator, query_string: str = "") -> dict:
 
 @pytest.fixture
 def reported(comment, member):
-    moderation.report_comment(comment=comment, reporter=member, reason=ReportReason.HARASSMENT)
+    reports.report_comment(comment=comment, reporter=member, reason=ReportReason.HARASSMENT)
     bump_queue_version()  # outside a test transaction, the commit would have done this
     return comment
 
@@ -93,7 +93,7 @@ def test_an_entry_of_another_shape_is_rendered_over_not_served(mod_client, repor
 def test_a_new_report_shows_at_once(mod_client, comment, member, commit):
     assert item_of(queue_html(mod_client), comment) == ""
     with commit():
-        moderation.report_comment(comment=comment, reporter=member, reason=ReportReason.CRISIS)
+        reports.report_comment(comment=comment, reporter=member, reason=ReportReason.CRISIS)
     assert ReportReason.CRISIS.label in item_of(queue_html(mod_client), comment)
 
 
@@ -123,13 +123,13 @@ def test_a_removal_takes_the_item_away_at_once(mod_client, reported, commit):
 
 
 def test_an_appeal_shows_at_once(mod_client, comment, author, second_moderator, commit):
-    moderation.remove_comment(
+    decisions.remove_comment(
         comment_id=comment.pk, moderator=second_moderator, reason=ReportReason.OFF_TOPIC
     )
     bump_queue_version()
     assert item_of(queue_html(mod_client), comment) == ""
     with commit():
-        moderation.submit_appeal(comment=comment, author=author, message="It was on topic.")
+        appeals.submit_appeal(comment=comment, author=author, message="It was on topic.")
     item = item_of(queue_html(mod_client), comment)
     assert "Appeal (open)" in item
     assert "It was on topic." in item
@@ -138,19 +138,19 @@ def test_an_appeal_shows_at_once(mod_client, comment, author, second_moderator, 
 def test_a_sanction_and_its_lifting_show_at_once(mod_client, reported, author, moderator, commit):
     assert "Suspension" not in item_of(queue_html(mod_client), reported)
     with commit():
-        sanction = moderation.suspend_member(
+        sanction = sanctions.suspend_member(
             member=author, moderator=moderator, days=3, reason="Cooling off."
         )
     assert "Cooling off." in item_of(queue_html(mod_client), reported)
     with commit():
-        moderation.lift_sanction(sanction_id=sanction.pk, moderator=moderator)
+        sanctions.lift_sanction(sanction_id=sanction.pk, moderator=moderator)
     assert "Cooling off." not in item_of(queue_html(mod_client), reported)
 
 
 def test_a_note_shows_at_once(mod_client, reported, author, moderator, commit):
     queue_html(mod_client)
     with commit():
-        moderation.add_member_note(member=author, moderator=moderator, text="Asked to cite.")
+        sanctions.add_member_note(member=author, moderator=moderator, text="Asked to cite.")
     assert "Asked to cite." in item_of(queue_html(mod_client), reported)
 
 
@@ -178,7 +178,7 @@ def test_a_published_post_leaves_the_queue_page_standing(article, settings, comm
 def test_dismissing_reports_takes_the_item_away_at_once(mod_client, reported, moderator, commit):
     queue_html(mod_client)
     with commit():
-        moderation.dismiss_reports(comment_id=reported.pk, moderator=moderator)
+        decisions.dismiss_reports(comment_id=reported.pk, moderator=moderator)
     assert item_of(queue_html(mod_client), reported) == ""
 
 
@@ -195,7 +195,7 @@ def test_an_actions_message_shows_once_and_is_never_cached(
     mod_client, reported, moderator, second_moderator, commit
 ):
     queue_html(mod_client)
-    moderation.hide_comment(comment_id=reported.pk, moderator=second_moderator)
+    decisions.hide_comment(comment_id=reported.pk, moderator=second_moderator)
     # A stale form: refused, the queue unchanged, so the page is in the cache already.
     response = mod_client.post(
         f"/moderation/comments/{reported.pk}/dismiss/", {"version": "stale"}, follow=True
@@ -219,10 +219,10 @@ def test_an_actions_message_shows_once_and_is_never_cached(
 
 
 def test_each_moderator_gets_their_own_page(client, comment, author, moderator, second_moderator):
-    moderation.remove_comment(
+    decisions.remove_comment(
         comment_id=comment.pk, moderator=moderator, reason=ReportReason.OFF_TOPIC
     )
-    moderation.submit_appeal(comment=comment, author=author, message="Please look again.")
+    appeals.submit_appeal(comment=comment, author=author, message="Please look again.")
     bump_queue_version()
     other = Client()
     client.force_login(moderator)
@@ -341,7 +341,7 @@ def test_a_warm_queue_request_runs_the_same_few_queries_at_10_and_60_items(
     cold_small = _queries(mod_client, django_assert_max_num_queries)
     warm_small = _queries(mod_client, django_assert_max_num_queries)
     _fill(50, article, author, member)
-    assert moderation.queue_comments().count() == 60
+    assert queue.queue_comments().count() == 60
     cold_large = _queries(mod_client, django_assert_max_num_queries)
     warm_large = _queries(mod_client, django_assert_max_num_queries)
     assert warm_small == warm_large

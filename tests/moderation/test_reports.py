@@ -3,9 +3,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from forum import moderation
 from forum.models import Comment, CommentStatus, ModerationAction, Report, ReportReason
-from forum.moderation import ReportRefused, report_comment
+from forum.moderation import decisions, queue, reports, sanctions
+from forum.moderation.errors import ReportRefused
+from forum.moderation.reports import report_comment
 from tests.factories import UserFactory
 from tests.moderation.conftest import make_comment
 
@@ -36,7 +37,7 @@ def test_refused_reports_change_nothing(comment, author, moderator, setup, messa
     if setup == "twice":
         report_comment(comment=comment, reporter=reporter, reason=ReportReason.HARASSMENT)
     if setup == "suspended":
-        moderation.suspend_member(member=reporter, moderator=moderator, days=3, reason="Insults")
+        sanctions.suspend_member(member=reporter, moderator=moderator, days=3, reason="Insults")
     before = Report.objects.count()
     with pytest.raises(ReportRefused, match=message):
         report_comment(comment=comment, reporter=reporter, reason=ReportReason.HARASSMENT)
@@ -143,7 +144,7 @@ def test_members_who_may_not_report_are_told_before_the_form(client, comment, mo
         username="someone", verified=who != "unverified"
     )
     if who == "suspended":
-        moderation.suspend_member(member=user, moderator=moderator, days=2, reason="Insults")
+        sanctions.suspend_member(member=user, moderator=moderator, days=2, reason="Insults")
     client.force_login(user)
     response = client.get(reverse("forum:comment-report", args=[comment.pk]), follow=True)
     html = response.content.decode()
@@ -164,20 +165,20 @@ def test_only_published_comments_can_be_reported(client, member, article, author
 
 def test_edit_after_decided_report_sends_comment_back_to_the_queue(comment, member, moderator):
     report_comment(comment=comment, reporter=member, reason=ReportReason.HARASSMENT)
-    moderation.dismiss_reports(comment_id=comment.pk, moderator=moderator)
-    assert moderation.reopen_after_edit(comment=comment) is False  # same text: nothing to do
+    decisions.dismiss_reports(comment_id=comment.pk, moderator=moderator)
+    assert reports.reopen_after_edit(comment=comment) is False  # same text: nothing to do
     Comment.objects.filter(pk=comment.pk).update(body_source="Now an insult.")
-    assert moderation.reopen_after_edit(comment=comment) is True
+    assert reports.reopen_after_edit(comment=comment) is True
     comment.refresh_from_db()
     assert (comment.status, comment.hold_reason) == (CommentStatus.PENDING, "edited_after_report")
     assert ModerationAction.objects.filter(kind="hold", moderator=None, comment=comment).exists()
-    assert comment in moderation.queue_comments()
+    assert comment in queue.queue_comments()
 
 
 def test_edit_with_open_reports_stays_in_queue_and_is_not_held(comment, member):
     report_comment(comment=comment, reporter=member, reason=ReportReason.HARASSMENT)
     Comment.objects.filter(pk=comment.pk).update(body_source="Changed.")
-    assert moderation.reopen_after_edit(comment=comment) is False
+    assert reports.reopen_after_edit(comment=comment) is False
     comment.refresh_from_db()
     assert comment.status == CommentStatus.PUBLISHED
-    assert comment in moderation.queue_comments()
+    assert comment in queue.queue_comments()

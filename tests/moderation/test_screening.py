@@ -1,7 +1,7 @@
 import pytest
 
 from forum.models import CommentStatus, WatchedWord
-from forum.moderation import (
+from forum.moderation.screening import (
     HOLD_ARTICLE,
     HOLD_CATEGORY,
     HOLD_DOSING,

@@ -1,8 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from aposbook.models import moderators_group
 from forum.cache import queue_changed
-from forum.moderation import moderators_group
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from forum.moderation import notify_stale_queue
+from forum.moderation.alerts import notify_stale_queue
 
 
 class Command(BaseCommand):

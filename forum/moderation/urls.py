@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from forum import moderation_views as views
+from forum.moderation import views
 
 urlpatterns = [
     path("moderation/", views.queue, name="moderation-queue"),

@@ -1,4 +1,4 @@
-"""Moderation pages: thin views over forum/moderation.py."""
+"""Moderation pages: thin views over the forum/moderation/ services and queue."""
 
 import secrets
 from functools import wraps
@@ -21,10 +21,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
-from forum import moderation, permissions
+from forum import permissions
 from forum.cache import cached_queue_page, queue_page_key, store_queue_page
 from forum.models import Comment, CommentStatus, ModerationAction, ReportReason
-from forum.moderation_forms import (
+from forum.moderation import appeals, decisions, errors, reports, sanctions
+from forum.moderation import queue as waiting
+from forum.moderation.forms import (
     AppealDecisionForm,
     AppealForm,
     BanForm,
@@ -75,7 +77,7 @@ def _run(request: HttpRequest, call, done: str) -> HttpResponse:
     try:
         call()
         messages.success(request, done)
-    except moderation.ActionRefused as refusal:
+    except errors.ActionRefused as refusal:
         messages.error(request, str(refusal))
     return _back(request)
 
@@ -148,16 +150,16 @@ def _queue_context(request: HttpRequest, csrf_placeholder: str) -> dict:
     filters = {
         "reason": _choice(request.GET.get("reason", ""), ReportReason.values),
         "article_id": _int(request.GET.get("article", "")),
-        "state": _choice(request.GET.get("state", ""), moderation.QUEUE_STATES),
+        "state": _choice(request.GET.get("state", ""), waiting.QUEUE_STATES),
     }
-    page = moderation.queue_page(
+    page = waiting.queue_page(
         moderator=request.user, page_number=request.GET.get("page"), **filters
     )
     return {
         "page": page,
         "filters": filters,
         "reasons": ReportReason.choices,
-        "states": moderation.QUEUE_STATES.items(),
+        "states": waiting.QUEUE_STATES.items(),
         "articles": Article.objects.only("pk", "title").order_by("title"),
         "bulk_form": BulkForm(),
         # Every item's forms share one CSRF token, the return address and the choices:
@@ -173,12 +175,12 @@ def _queue_context(request: HttpRequest, csrf_placeholder: str) -> dict:
 
 
 ACTIONS = {
-    "approve": (VersionedForm, "Approve", moderation.approve_comment),
-    "hide": (VersionedForm, "Hide", moderation.hide_comment),
-    "dismiss": (VersionedForm, "Dismiss reports", moderation.dismiss_reports),
-    "restore": (VersionedForm, "Restore", moderation.restore_comment),
-    "remove": (RemoveForm, "Remove", moderation.remove_comment),
-    "decide_appeal": (AppealDecisionForm, "Decide the appeal", moderation.decide_appeal),
+    "approve": (VersionedForm, "Approve", decisions.approve_comment),
+    "hide": (VersionedForm, "Hide", decisions.hide_comment),
+    "dismiss": (VersionedForm, "Dismiss reports", decisions.dismiss_reports),
+    "restore": (VersionedForm, "Restore", decisions.restore_comment),
+    "remove": (RemoveForm, "Remove", decisions.remove_comment),
+    "decide_appeal": (AppealDecisionForm, "Decide the appeal", appeals.decide_appeal),
 }
 DONE = {
     "approve": "Approved: the comment is published.",
@@ -243,7 +245,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
         if not items:
             form.add_error(None, "Select at least one item.")
         return _refused_form(request, title="Act on the selected items", form=form)
-    result = moderation.bulk_moderate(
+    result = decisions.bulk_moderate(
         moderator=request.user,
         action=form.cleaned_data["action"],
         items=items,
@@ -257,9 +259,9 @@ def bulk(request: HttpRequest) -> HttpResponse:
 
 
 MEMBER_ACTIONS = {
-    "suspend": (SuspendForm, "Suspend", moderation.suspend_member, "Member suspended."),
-    "ban": (BanForm, "Ban", moderation.ban_member, "Member banned."),
-    "note": (NoteForm, "Add a note", moderation.add_member_note, "Note added."),
+    "suspend": (SuspendForm, "Suspend", sanctions.suspend_member, "Member suspended."),
+    "ban": (BanForm, "Ban", sanctions.ban_member, "Member banned."),
+    "note": (NoteForm, "Add a note", sanctions.add_member_note, "Note added."),
 }
 
 
@@ -285,7 +287,7 @@ def member_action(request: HttpRequest, member_id: int, action: str) -> HttpResp
 def lift(request: HttpRequest, sanction_id: int) -> HttpResponse:
     return _run(
         request,
-        lambda: moderation.lift_sanction(sanction_id=sanction_id, moderator=request.user),
+        lambda: sanctions.lift_sanction(sanction_id=sanction_id, moderator=request.user),
         "Sanction lifted; the member is told.",
     )
 
@@ -300,11 +302,11 @@ def log(request: HttpRequest) -> HttpResponse:
         "article_id": _int(request.GET.get("article", "")),
         "kind": _choice(request.GET.get("kind", ""), kinds.values),
     }
-    page = Paginator(moderation.moderation_log(**filters), settings.FORUM_LOG_PER_PAGE).get_page(
+    page = Paginator(waiting.moderation_log(**filters), settings.FORUM_LOG_PER_PAGE).get_page(
         request.GET.get("page")
     )
     for action in page.object_list:
-        action.reason_label = moderation.reason_label(action.reason)
+        action.reason_label = waiting.reason_label(action.reason)
     return render(
         request,
         "moderation/log.html",
@@ -326,7 +328,7 @@ def _submitted(request: HttpRequest, form, call, done: str) -> bool:
         return False
     try:
         call()
-    except moderation.ModerationError as refusal:
+    except errors.ModerationError as refusal:
         form.add_error(None, str(refusal))
         return False
     messages.success(request, done)
@@ -351,9 +353,7 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     done = _submitted(
         request,
         form,
-        lambda: moderation.report_comment(
-            comment=comment, reporter=request.user, **form.cleaned_data
-        ),
+        lambda: reports.report_comment(comment=comment, reporter=request.user, **form.cleaned_data),
         "Thank you. A moderator will review this comment.",
     )
     if done:
@@ -374,10 +374,10 @@ def comment_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     done = _submitted(
         request,
         form,
-        lambda: moderation.submit_appeal(comment=comment, author=request.user, **form.cleaned_data),
+        lambda: appeals.submit_appeal(comment=comment, author=request.user, **form.cleaned_data),
         "Your appeal is with the moderators. We will email you.",
     )
     if done:
         return redirect("forum:comment-appeal", pk=pk)
-    context = {"form": form, "comment": comment, "appeal": moderation.appeal_of(comment)}
+    context = {"form": form, "comment": comment, "appeal": decisions.appeal_of(comment)}
     return render(request, "forum/appeal_form.html", context, status=_form_status(request))

@@ -1,0 +1,19 @@
+"""What moderation refuses: each text is the message shown to the person."""
+
+from __future__ import annotations
+
+
+class ModerationError(Exception):
+    """A refused request; the text is the message shown to the person."""
+
+
+class ReportRefused(ModerationError):
+    pass
+
+
+class AppealRefused(ModerationError):
+    pass
+
+
+class ActionRefused(ModerationError):
+    """Not allowed, or the form was stale: nothing was changed."""

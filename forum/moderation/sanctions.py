@@ -1,0 +1,108 @@
+"""Moderators' measures on members: suspensions, bans, lifting them, private notes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from forum.cache import queue_changed
+from forum.models import (
+    Comment,
+    CommentStatus,
+    MemberNote,
+    ModerationAction,
+    ReportReason,
+    Sanction,
+)
+from forum.moderation.audit import log_action
+from forum.moderation.decisions import remove_text
+from forum.moderation.emails import email_people
+from forum.moderation.errors import ActionRefused
+
+Kind = ModerationAction.Kind
+
+
+def _refuse_self(member, moderator) -> None:
+    if member.pk == moderator.pk:
+        raise ActionRefused("You cannot sanction yourself. Nothing was changed.")
+
+
+@transaction.atomic
+def suspend_member(
+    *, member, moderator, days: int, reason: str, comment: Comment | None = None
+) -> Sanction:
+    _refuse_self(member, moderator)
+    reason = reason.strip()
+    if not reason or days < 1:
+        raise ActionRefused("A suspension needs a reason and at least one day.")
+    sanction = Sanction.objects.create(
+        member=member,
+        kind=Sanction.Kind.SUSPENSION,
+        reason=reason,
+        ends_at=timezone.now() + timedelta(days=days),
+        created_by=moderator,
+    )
+    log_action(
+        Kind.SUSPEND, moderator=moderator, member=member, comment=comment, reason=reason[:200]
+    )
+    queue_changed()  # the author's history on their items lists running sanctions
+    email_people([member], "sanction", {"sanction": sanction})
+    return sanction
+
+
+@transaction.atomic
+def ban_member(
+    *,
+    member,
+    moderator,
+    reason: str,
+    remove_comments: bool = False,
+    removal_reason: str = "",
+    comment: Comment | None = None,
+) -> Sanction:
+    _refuse_self(member, moderator)
+    reason = reason.strip()
+    if not reason:
+        raise ActionRefused("A ban needs a reason the member will read.")
+    if remove_comments and removal_reason not in ReportReason.values:
+        raise ActionRefused("Choose the reason shown on the removed comments.")
+    sanction = Sanction.objects.create(
+        member=member, kind=Sanction.Kind.BAN, reason=reason, created_by=moderator
+    )
+    log_action(Kind.BAN, moderator=moderator, member=member, comment=comment, reason=reason[:200])
+    queue_changed()
+    removed = 0
+    if remove_comments:
+        live = [CommentStatus.PUBLISHED, CommentStatus.PENDING, CommentStatus.HIDDEN]
+        for each in Comment.objects.select_for_update().filter(author=member, status__in=live):
+            remove_text(each, moderator, removal_reason, "")
+            log_action(Kind.REMOVE, moderator=moderator, comment=each, reason=removal_reason)
+            removed += 1
+    email_people([member], "sanction", {"sanction": sanction, "removed": removed})
+    return sanction
+
+
+@transaction.atomic
+def lift_sanction(*, sanction_id: int, moderator) -> Sanction:
+    sanction = Sanction.objects.select_for_update().filter(pk=sanction_id).first()
+    if sanction is None or sanction.lifted_at is not None:
+        raise ActionRefused("This sanction was already lifted. Nothing was changed.")
+    sanction.lifted_at = timezone.now()
+    sanction.save(update_fields=["lifted_at"])
+    log_action(Kind.LIFT, moderator=moderator, member=sanction.member)
+    queue_changed()
+    email_people([sanction.member], "sanction_lifted", {"sanction": sanction})
+    return sanction
+
+
+@transaction.atomic
+def add_member_note(*, member, moderator, text: str) -> MemberNote:
+    text = text.strip()
+    if not text:
+        raise ActionRefused("The note is empty.")
+    note = MemberNote.objects.create(member=member, author=moderator, text=text)
+    log_action(Kind.NOTE, moderator=moderator, member=member, message=text)
+    queue_changed()  # the author's history on their items shows notes
+    return note
