@@ -41,6 +41,8 @@ reliability: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m mypy
+	$(BIN)/lint-imports --no-cache
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: setup

@@ -1,5 +1,6 @@
 """Admin: the audit log is read-only for everyone; moderators manage watched words."""
 
+from typing import Any
 import re
 
 from django import forms
@@ -35,8 +36,9 @@ class WatchedWordForm(forms.ModelForm):
         model = WatchedWord
         fields = ["pattern", "is_regex", "action", "note"]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("is_regex") and data.get("pattern"):
             try:
                 re.compile(data["pattern"])

@@ -86,7 +86,7 @@ class CommentQuerySet(models.QuerySet):
         at least: a removed or deleted comment shows only while its thread has replies."""
         visible = Comment.objects.visible_to(user)
         with_replies = Exists(visible.filter(root=OuterRef("pk")))
-        shown = Q(pk__in=visible.filter(article=article, depth=0).values("pk")) | with_replies
+        shown: Q = Q(pk__in=visible.filter(article=article, depth=0).values("pk")) | Q(with_replies)
         if user.is_authenticated:
             # Its author still sees where a removed comment was: the reason, the appeal.
             shown |= Q(author=user, status=CommentStatus.REMOVED)
@@ -178,17 +178,17 @@ class Comment(models.Model):
         return reverse("forum:comment", kwargs={"pk": self.pk})
 
     @property
-    def trusted_body_html(self):
+    def trusted_body_html(self) -> str:
         return trusted(self.body_html)
 
     @property
     def author_name(self) -> str:
-        return self.author.username if self.author_id else "deleted member"
+        return self.author.username if self.author is not None else "deleted member"
 
     @property
     def author_url(self) -> str:
         # A plain path: the members app owns the URL name; the path is the contract.
-        return f"/members/{self.author.username}/" if self.author_id else ""
+        return f"/members/{self.author.username}/" if self.author is not None else ""
 
     @property
     def is_gone(self) -> bool:

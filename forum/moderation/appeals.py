@@ -27,7 +27,7 @@ Kind = ModerationAction.Kind
 
 
 @transaction.atomic
-def submit_appeal(*, comment: Comment, author, message: str) -> Appeal:
+def submit_appeal(*, comment: Comment, author: User, message: str) -> Appeal:
     message = message.strip()
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.author_id != author.pk:
@@ -45,7 +45,7 @@ def submit_appeal(*, comment: Comment, author, message: str) -> Appeal:
     return appeal
 
 
-def remover_of(comment_id: int):
+def remover_of(comment_id: int) -> int | None:
     action = (
         ModerationAction.objects.filter(comment_id=comment_id, kind=Kind.REMOVE)
         .exclude(moderator=None)
@@ -54,7 +54,7 @@ def remover_of(comment_id: int):
     return action.moderator_id if action else None
 
 
-def may_decide_appeal(*, moderator, remover_id: int | None, others_exist: bool) -> bool:
+def may_decide_appeal(*, moderator: User, remover_id: int | None, others_exist: bool) -> bool:
     """A different moderator than the one who removed it, when there is one."""
     return remover_id != moderator.pk or not others_exist
 
@@ -63,7 +63,7 @@ def may_decide_appeal(*, moderator, remover_id: int | None, others_exist: bool) 
 def decide_appeal(
     *,
     comment_id: int,
-    moderator,
+    moderator: User,
     overturn: bool,
     message: str = "",
     expected_version: str | None = None,

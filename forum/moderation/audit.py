@@ -3,10 +3,20 @@ transaction of the change it records."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from aposbook.models import User
 from forum.models import Comment, ModerationAction
 
 
-def log_action(kind: str, *, moderator, comment: Comment | None = None, member=None, **extra):
+def log_action(
+    kind: str,
+    *,
+    moderator: User | None,
+    comment: Comment | None = None,
+    member: User | None = None,
+    **extra: Any,
+) -> ModerationAction:
     return ModerationAction.objects.create(
         kind=kind,
         moderator=moderator,

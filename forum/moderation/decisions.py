@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from aposbook.models import User
 from forum.cache import discussion_changed, queue_changed
 from forum.models import (
     Appeal,
@@ -42,7 +43,12 @@ def set_status(comment: Comment, status: str, *fields: str) -> None:
 
 
 def version_of(
-    *, status: str, changed: datetime | None, edited: datetime | None, open_reports: int, appeal
+    *,
+    status: str,
+    changed: datetime | None,
+    edited: datetime | None,
+    open_reports: int,
+    appeal: Appeal | None,
 ) -> str:
     """A short token for the state a moderator saw; any change makes a new token."""
     state = f"{status}|{changed}|{edited}|{open_reports}|{appeal.status if appeal else '-'}"
@@ -57,13 +63,15 @@ def appeal_of(comment: Comment) -> Appeal | None:
 def allowed_actions(*, status: str, open_reports: int, appeal: Appeal | None) -> set[str]:
     """The decisions that make sense for a comment in this state (forms and services)."""
     open_appeal = appeal is not None and appeal.status == Appeal.Status.OPEN
-    return {
+    no_action: set[str] = set()
+    actions: dict[str, set[str]] = {
         CommentStatus.PENDING: {"approve", "remove"},
         CommentStatus.HIDDEN: {"restore", "remove"} | ({"dismiss"} if open_reports else set()),
         CommentStatus.PUBLISHED: {"hide", "remove"} | ({"dismiss"} if open_reports else set()),
         CommentStatus.REMOVED: {"decide_appeal"} if open_appeal else {"restore"},
-        CommentStatus.DELETED: {"dismiss"} if open_reports else set(),
-    }.get(status, set())
+        CommentStatus.DELETED: {"dismiss"} if open_reports else no_action,
+    }
+    return actions.get(status, no_action)
 
 
 def locked_comment(comment_id: int, *, action: str, expected_version: str | None) -> Comment:
@@ -86,7 +94,7 @@ def locked_comment(comment_id: int, *, action: str, expected_version: str | None
             .select_related("moderator")
             .first()
         )
-        if last is not None:
+        if last is not None and last.moderator is not None:
             raise ActionRefused(
                 f"Already handled by {last.moderator.username} "
                 f"({last.get_kind_display().lower()}). Nothing was changed."
@@ -104,7 +112,7 @@ def locked_comment(comment_id: int, *, action: str, expected_version: str | None
     return comment
 
 
-def resolve_reports(comment: Comment, moderator, *, actioned: bool) -> list[Report]:
+def resolve_reports(comment: Comment, moderator: User | None, *, actioned: bool) -> list[Report]:
     reports = list(
         Report.objects.filter(comment=comment, resolution=OPEN).select_related("reporter")
     )
@@ -152,7 +160,9 @@ def announce_if_first_published(comment: Comment) -> None:
 
 
 @transaction.atomic
-def approve_comment(*, comment_id: int, moderator, expected_version: str | None = None) -> Comment:
+def approve_comment(
+    *, comment_id: int, moderator: User, expected_version: str | None = None
+) -> Comment:
     comment = locked_comment(comment_id, action="approve", expected_version=expected_version)
     announce_if_first_published(comment)
     set_status(comment, CommentStatus.PUBLISHED)
@@ -163,7 +173,11 @@ def approve_comment(*, comment_id: int, moderator, expected_version: str | None 
 
 @transaction.atomic
 def hide_comment(
-    *, comment_id: int, moderator, reason: str = "", expected_version: str | None = None
+    *,
+    comment_id: int,
+    moderator: User | None,
+    reason: str = "",
+    expected_version: str | None = None,
 ) -> Comment:
     comment = locked_comment(comment_id, action="hide", expected_version=expected_version)
     set_status(comment, CommentStatus.HIDDEN)
@@ -171,7 +185,7 @@ def hide_comment(
     return comment
 
 
-def remove_text(comment: Comment, moderator, reason: str, message: str) -> None:
+def remove_text(comment: Comment, moderator: User | None, reason: str, message: str) -> None:
     comment.removal_reason = reason
     comment.moderator_message = message
     set_status(comment, CommentStatus.REMOVED, "removal_reason", "moderator_message")
@@ -182,7 +196,7 @@ def remove_text(comment: Comment, moderator, reason: str, message: str) -> None:
 def remove_comment(
     *,
     comment_id: int,
-    moderator,
+    moderator: User,
     reason: str,
     message: str = "",
     expected_version: str | None = None,
@@ -202,7 +216,9 @@ def remove_comment(
 
 
 @transaction.atomic
-def dismiss_reports(*, comment_id: int, moderator, expected_version: str | None = None) -> Comment:
+def dismiss_reports(
+    *, comment_id: int, moderator: User, expected_version: str | None = None
+) -> Comment:
     comment = locked_comment(comment_id, action="dismiss", expected_version=expected_version)
     if comment.status == CommentStatus.HIDDEN:
         set_status(comment, CommentStatus.PUBLISHED)
@@ -212,7 +228,9 @@ def dismiss_reports(*, comment_id: int, moderator, expected_version: str | None 
 
 
 @transaction.atomic
-def restore_comment(*, comment_id: int, moderator, expected_version: str | None = None) -> Comment:
+def restore_comment(
+    *, comment_id: int, moderator: User, expected_version: str | None = None
+) -> Comment:
     comment = locked_comment(comment_id, action="restore", expected_version=expected_version)
     refuse_restoring_nothing(comment)
     announce_if_first_published(comment)
@@ -231,7 +249,7 @@ class BulkResult:
 
 
 def bulk_moderate(
-    *, moderator, action: str, items: dict[int, str], reason: str = "", message: str = ""
+    *, moderator: User, action: str, items: dict[int, str], reason: str = "", message: str = ""
 ) -> BulkResult:
     """Approve or remove several items; each is its own transaction, so one stale item
     is reported and skipped without undoing the others."""

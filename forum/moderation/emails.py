@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from aposbook.models import User
 from aposbook.tasks import send_email
 from forum.models import (
     Report,
 )
 
 
-def email_people(recipients, template: str, context: dict) -> None:
+def email_people(recipients: Iterable[User | None], template: str, context: dict) -> None:
     """Render now, send from the task worker once the transaction has committed."""
     addresses = sorted({user.email for user in recipients if user and user.email})
     if not addresses:

@@ -1,11 +1,13 @@
 """Forms for reporting, appealing and moderating: they validate input, services decide."""
 
+from typing import Any
+
 from django import forms
 
 from forum.models import ReportReason
 
 # One line each, shown under the reason in the report form.
-REASON_HELP = {
+REASON_HELP: dict[str, str] = {
     ReportReason.CRISIS: "Someone may be in danger or thinking about harming themselves.",
     ReportReason.PRIVATE_INFO: "Names, contacts or health details of someone else, "
     "shared without their consent.",
@@ -52,13 +54,14 @@ class ReportForm(forms.Form):
         label="Anything the moderators should know? (optional, required for “Other”)",
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("reason") == ReportReason.OTHER and not data.get("note", "").strip():
             self.add_error("note", "Please say what is wrong when you choose “Other”.")
         return data
 
-    def reasons(self):
+    def reasons(self) -> list[tuple[str, str, str, bool]]:
         """(value, label, help, checked) for the template's radio list with descriptions."""
         current = self["reason"].value()
         return [
@@ -113,8 +116,9 @@ class BanForm(forms.Form):
         label="Reason shown on the removed comments",
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("remove_comments") and not data.get("removal_reason"):
             self.add_error("removal_reason", "Choose the reason shown on the removed comments.")
         return data
@@ -135,8 +139,9 @@ class BulkForm(forms.Form):
         required=False, choices=[("", "Reason for removal"), *ReportReason.choices]
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("action") == "remove" and not data.get("reason"):
             self.add_error("reason", "Choose the reason for removing the selected comments.")
         return data

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from aposbook.models import User
 from forum.cache import queue_changed
 from forum.models import (
     Comment,
@@ -24,14 +25,14 @@ from forum.moderation.errors import ActionRefused
 Kind = ModerationAction.Kind
 
 
-def _refuse_self(member, moderator) -> None:
+def _refuse_self(member: User, moderator: User) -> None:
     if member.pk == moderator.pk:
         raise ActionRefused("You cannot sanction yourself. Nothing was changed.")
 
 
 @transaction.atomic
 def suspend_member(
-    *, member, moderator, days: int, reason: str, comment: Comment | None = None
+    *, member: User, moderator: User, days: int, reason: str, comment: Comment | None = None
 ) -> Sanction:
     _refuse_self(member, moderator)
     reason = reason.strip()
@@ -55,8 +56,8 @@ def suspend_member(
 @transaction.atomic
 def ban_member(
     *,
-    member,
-    moderator,
+    member: User,
+    moderator: User,
     reason: str,
     remove_comments: bool = False,
     removal_reason: str = "",
@@ -85,7 +86,7 @@ def ban_member(
 
 
 @transaction.atomic
-def lift_sanction(*, sanction_id: int, moderator) -> Sanction:
+def lift_sanction(*, sanction_id: int, moderator: User) -> Sanction:
     sanction = Sanction.objects.select_for_update().filter(pk=sanction_id).first()
     if sanction is None or sanction.lifted_at is not None:
         raise ActionRefused("This sanction was already lifted. Nothing was changed.")
@@ -98,7 +99,7 @@ def lift_sanction(*, sanction_id: int, moderator) -> Sanction:
 
 
 @transaction.atomic
-def add_member_note(*, member, moderator, text: str) -> MemberNote:
+def add_member_note(*, member: User, moderator: User, text: str) -> MemberNote:
     text = text.strip()
     if not text:
         raise ActionRefused("The note is empty.")
