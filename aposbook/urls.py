@@ -9,7 +9,7 @@ from articles.sitemaps import SITEMAPS
 
 # Staff sign in through allauth, so rate limits and two-factor authentication apply
 # to the admin too (allauth's documented approach).
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.home, name="home"),
