@@ -441,7 +441,8 @@ def discussion_context(request, article: Article) -> dict:
         request.user,
         may_post=refusal is None,
         may_report=may_report,
-        may_edit=not (refusal and refusal.sanction),
+        # Who may not post here may not edit here either (services.edit_refusal).
+        may_edit=refusal is None,
         page=request.GET.get("page"),
         sort=sort_param(request.GET.get("sort")),
         kind=kind_param(request.GET.get("type")),

@@ -102,10 +102,11 @@ def can_post(user, article: Article) -> bool:
     return posting_refusal(user, article) is None
 
 
-def can_edit(user, comment: Comment) -> bool:
-    """Own comment, inside the edit window, and no ban or suspension running. (The
-    discussion page asks about sanctions once and uses comment.editable_by per comment.)"""
-    return comment.editable_by(user) and sanction_refusal(user) is None
+def can_edit(user: Any, comment: Comment) -> bool:
+    """Own comment, inside the edit window, and the member may still post there (as
+    services.edit_refusal decides). The discussion page asks posting_refusal once and
+    comment.editable_by per comment."""
+    return comment.editable_by(user) and posting_refusal(user, comment.article) is None
 
 
 def can_delete(user, comment: Comment) -> bool:
