@@ -13,16 +13,18 @@ members mostly get the whole page from forum/member_page.py, built on this modul
 """
 
 from dataclasses import dataclass, field
+from itertools import chain
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import BooleanField, Q, Value
 from django.template.loader import render_to_string
 
 from articles.models import Article
 from forum import cache, permissions
-from forum.models import Appeal, Comment, CommentKind, CommentStatus, still_editable
+from forum.models import Appeal, Comment, CommentKind, CommentStatus, Report, still_editable
 
 SORTS = {"oldest": ("created_at", "pk"), "newest": ("-created_at", "-pk")}
 
@@ -38,6 +40,7 @@ class Node:
     can_edit: bool = False
     can_delete: bool = False
     can_report: bool = False
+    reported: bool = False  # the reader's report on it is open: "You reported this"
     awaiting_review: bool = False
     is_own: bool = False
     removal_notice: bool = False  # the author's own removed comment: reason and appeal
@@ -72,13 +75,14 @@ def placeholder_text(comment: Comment) -> str:
 def _node(
     comment: Comment,
     by_parent: dict[int, list[Comment]],
-    user,
+    user: Any,
     may_post: bool,
     may_report: bool,
     may_edit: bool,
-) -> Node:
+    reported: frozenset[int] = frozenset(),
+) -> Node | None:
     children = [
-        _node(child, by_parent, user, may_post, may_report, may_edit)
+        _node(child, by_parent, user, may_post, may_report, may_edit, reported)
         for child in by_parent.get(comment.pk, [])
     ]
     node = Node(comment=comment, children=[child for child in children if child])
@@ -87,11 +91,17 @@ def _node(
     if comment.readable_by(user):
         published = comment.status == CommentStatus.PUBLISHED
         node.can_reply = may_post and published
-        # may_edit (no running sanction) was asked once for the page.
+        # may_edit (they may post here, as services.edit_refusal asks) was asked once
+        # for the page.
         node.can_edit = may_edit and comment.editable_by(user)
         node.can_delete = permissions.can_delete(user, comment)
-        # may_report was asked once for the page; here only whose comment it is.
-        node.can_report = may_report and published and not own
+        # may_report (the member's half of the rule) was asked once for the page; here
+        # the comment's half, from the same module as the report view and service.
+        if may_report:
+            node.reported = comment.pk in reported
+            node.can_report = not permissions.comment_report_refusal(
+                user, comment, already_reported=node.reported
+            )
         node.awaiting_review = not published
     elif own and comment.status == CommentStatus.REMOVED:
         node.placeholder = placeholder_text(comment)
@@ -178,6 +188,13 @@ class OwnComments:
     # (created_at, pk) of the reader's top-level comments nobody else sees: where
     # their threads fall among everyone's (forum/member_page.py).
     extra_roots: tuple = ()
+    # Per thread, the others' comments in it the reader has an open report on: those
+    # threads are rendered for them ("You reported this"), and it is part of the key.
+    reported: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+    @property
+    def reported_ids(self) -> frozenset[int]:
+        return frozenset(chain.from_iterable(self.reported.values()))
 
 
 def own_comments(article_id: int, user) -> OwnComments | None:
@@ -188,16 +205,38 @@ def own_comments(article_id: int, user) -> OwnComments | None:
         return None
     # By author alone (their index; a member has few comments), the article in Python:
     # the article's index would scan its whole discussion.
-    own = Comment.objects.filter(author=user).values_list(
-        "pk", "root_id", "status", "article_id", "created_at"
+    fields = ("pk", "root_id", "status", "article_id", "created_at", "mine")
+    mine = Value(True, output_field=BooleanField())
+    theirs = Value(False, output_field=BooleanField())
+    # Their open reports on this article come in the same query (by reporter: few rows).
+    own = (
+        Comment.objects.filter(author=user)
+        .annotate(mine=mine)
+        .order_by()
+        .values_list(*fields)
+        .union(
+            Comment.objects.filter(
+                article_id=article_id,
+                reports__reporter=user,
+                reports__resolution=Report.Resolution.OPEN,
+            )
+            .annotate(mine=theirs)
+            .order_by()
+            .values_list(*fields),
+            all=True,
+        )
     )
     only_theirs_statuses = {CommentStatus.PENDING, CommentStatus.HIDDEN, CommentStatus.REMOVED}
     threads, only_theirs, extra_roots = set(), False, []
     editable: dict[int, list[int]] = {}
-    for pk, root_id, status, on_article, created_at in own:
+    reported: dict[int, list[int]] = {}
+    for pk, root_id, status, on_article, created_at, is_own in own:
         if on_article != article_id:
             continue
         threads.add(root_id or pk)
+        if not is_own:
+            reported.setdefault(root_id or pk, []).append(pk)
+            continue
         if status in only_theirs_statuses:
             only_theirs = True
             if root_id is None:
@@ -209,6 +248,7 @@ def own_comments(article_id: int, user) -> OwnComments | None:
         only_theirs=only_theirs,
         editable={root: tuple(sorted(pks)) for root, pks in editable.items()},
         extra_roots=tuple(sorted(extra_roots)),
+        reported={root: tuple(sorted(pks)) for root, pks in reported.items()},
     )
 
 
@@ -285,7 +325,7 @@ def own_threads_html(
         root: cache.own_thread_key(
             version=version,
             root_id=root,
-            viewer=viewer,
+            viewer=viewer + "".join(f"-r{pk}" for pk in own.reported.get(root, ())),
             reader_id=user.pk,
             editable=own.editable.get(root, ()),
         )
@@ -301,6 +341,7 @@ def own_threads_html(
             may_post=may_post,
             may_report=may_report,
             may_edit=may_edit,
+            reported=own.reported_ids,
         )
         rendered = {
             node.comment.pk: render_to_string("forum/_comment.html", {"node": node})
@@ -325,7 +366,13 @@ def _viewer(*, may_post: bool, may_report: bool) -> str:
 
 
 def _build_threads(
-    roots, user, *, may_post: bool, may_report: bool = False, may_edit: bool = True
+    roots: Any,
+    user: Any,
+    *,
+    may_post: bool,
+    may_report: bool = False,
+    may_edit: bool = True,
+    reported: frozenset[int] = frozenset(),
 ) -> list[Node]:
     roots = list(roots)
     by_parent: dict[int, list[Comment]] = {}
@@ -334,7 +381,7 @@ def _build_threads(
     return [
         thread
         for root in roots
-        if (thread := _node(root, by_parent, user, may_post, may_report, may_edit))
+        if (thread := _node(root, by_parent, user, may_post, may_report, may_edit, reported))
     ]
 
 
@@ -441,7 +488,8 @@ def discussion_context(request, article: Article) -> dict:
         request.user,
         may_post=refusal is None,
         may_report=may_report,
-        may_edit=not (refusal and refusal.sanction),
+        # Who may not post here may not edit here either (services.edit_refusal).
+        may_edit=refusal is None,
         page=request.GET.get("page"),
         sort=sort_param(request.GET.get("sort")),
         kind=kind_param(request.GET.get("type")),

@@ -183,7 +183,7 @@ def build(
         "pagination": pagination,
         "sort": sort,
         "kind": kind,
-        "rights": {"may_post": may_post, "may_report": may_report, "may_edit": True},
+        "rights": {"may_post": may_post, "may_report": may_report, "may_edit": may_post},
     }
     cache.set_snapshot(key, stencil)
     return _fill(request, stencil, article_id=article.pk, version=version)

@@ -13,7 +13,7 @@ from django.utils import dateformat, timezone
 
 from aposbook.accounts import has_verified_email
 from articles.models import Article
-from forum.models import Comment, CommentStatus, Sanction
+from forum.models import Comment, CommentStatus, Report, Sanction
 
 
 @dataclass(frozen=True)
@@ -102,20 +102,33 @@ def can_post(user, article: Article) -> bool:
     return posting_refusal(user, article) is None
 
 
-def can_edit(user, comment: Comment) -> bool:
-    """Own comment, inside the edit window, and no ban or suspension running. (The
-    discussion page asks about sanctions once and uses comment.editable_by per comment.)"""
-    return comment.editable_by(user) and sanction_refusal(user) is None
+def can_edit(user: Any, comment: Comment) -> bool:
+    """Own comment, inside the edit window, and the member may still post there (as
+    services.edit_refusal decides). The discussion page asks posting_refusal once and
+    comment.editable_by per comment."""
+    return comment.editable_by(user) and posting_refusal(user, comment.article) is None
 
 
 def can_delete(user, comment: Comment) -> bool:
     return comment.deletable_by(user)
 
 
-def report_refusal(user, comment: Comment) -> str:
-    """Why this member may not report this comment at all, or '' when they may."""
-    if comment.author_id == user.pk:
-        return "You cannot report your own comment."
+# Who may report which comment: one rule in two halves, so a page asks the member's
+# half once and the comment's half per comment (no query), and the report view and
+# report_comment ask both (report_refusal) with the same words.
+REPORT_SIGN_IN = "Sign in to report comments."
+REPORT_OWN = "You cannot report your own comment."
+REPORT_TWICE = "You have already reported this comment."
+REPORT_WAITING = "This comment is already with the moderators."
+REPORT_GONE = "This comment has been taken down, so there is nothing left to report."
+
+
+def reporter_refusal(user: Any) -> str:
+    """Why this member may not report any comment now, or '' when they may."""
+    if not user.is_authenticated:
+        return REPORT_SIGN_IN
+    if not user.is_active:
+        return "Your account is not active."
     if not has_verified_email(user):
         return "Please verify your email address before reporting comments."
     if active_sanction(user):
@@ -123,20 +136,38 @@ def report_refusal(user, comment: Comment) -> str:
     return ""
 
 
-def may_report(user) -> bool:
-    """May this member report other members' comments at all (verified, not sanctioned)?
-    Asked once per page; the page then compares author ids per comment."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and has_verified_email(user)
-        and active_sanction(user) is None
-    )
+def comment_report_refusal(user: Any, comment: Comment, *, already_reported: bool) -> str:
+    """Why this (signed-in, allowed) member may not report this comment, or ''.
+
+    A hidden comment still takes reports, from any member allowed to report: whoever
+    had the page open before reports hid it saw it, and their reason (a crisis above
+    all) must reach the moderators with the item. Pending comments are in the queue
+    already; removed and deleted ones are gone from the discussion."""
+    if comment.author_id is not None and comment.author_id == user.pk:
+        return REPORT_OWN
+    if already_reported:
+        return REPORT_TWICE
+    if comment.status == CommentStatus.PENDING:
+        return REPORT_WAITING
+    if comment.status not in (CommentStatus.PUBLISHED, CommentStatus.HIDDEN):
+        return REPORT_GONE
+    return ""
 
 
-def can_report(user, comment: Comment) -> bool:
-    return bool(
-        comment.author_id != user.pk
-        and comment.status == CommentStatus.PUBLISHED
-        and may_report(user)
-    )
+def has_open_report(user: Any, comment: Comment) -> bool:
+    return Report.objects.filter(
+        comment_id=comment.pk, reporter_id=user.pk, resolution=Report.Resolution.OPEN
+    ).exists()
+
+
+def report_refusal(user: Any, comment: Comment) -> str:
+    """Why this member may not report this comment, or '' when they may: the one
+    answer the report page, report_comment and (in its two halves) the discussion give."""
+    if refusal := reporter_refusal(user):
+        return refusal
+    return comment_report_refusal(user, comment, already_reported=has_open_report(user, comment))
+
+
+def may_report(user: Any) -> bool:
+    """The member's half, for a page to ask once."""
+    return not reporter_refusal(user)

@@ -1,15 +1,56 @@
-"""Posting limits per member, counted on the shared cache (django-ratelimit windows)."""
+"""The posting limit: how many comments a member may store in a stretch of time.
+
+It counts the member's stored comments (published or held, whatever became of them
+since), so an attempt that was refused, prompted or deduplicated never uses up a post;
+and it reads the database every server shares, so no counter can drift from the rows.
+"""
+
+import math
+import re
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.http import HttpRequest
-from django_ratelimit.core import get_usage
+from django.utils import timezone
+
+from aposbook.models import User
+from forum.models import Comment
+
+_RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
+_PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def seconds_until_allowed(request: HttpRequest) -> int:
-    """Count this posting attempt; 0 when allowed, else seconds until the window resets."""
+def split_rate(rate: str) -> tuple[int, int]:
+    """(comments, seconds) from django-ratelimit's notation: "5/m", "40/h", "10/5m"."""
+    match = _RATE.match(rate.strip())
+    if match is None:
+        raise ValueError(f"FORUM_POST_RATE: cannot read {rate!r} (like 5/m or 40/h)")
+    count, multiple, period = match.groups()
+    return int(count), _PERIOD_SECONDS[period] * int(multiple or 1)
+
+
+def seconds_until_allowed(author: User, *, now: datetime | None = None) -> int:
+    """0 when the member may store another comment now, else the seconds until the
+    oldest comment that fills a limit falls out of its window."""
+    rates = [split_rate(rate) for rate in settings.FORUM_POST_RATE]
+    if not rates:
+        return 0
+    now = now or timezone.now()
+    longest = max(seconds for _, seconds in rates)
+    # One query: the member's latest comments within the longest window, newest first.
+    recent = list(
+        Comment.objects.filter(author=author, created_at__gt=now - timedelta(seconds=longest))
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[: max(count for count, _ in rates)]
+    )
     wait = 0
-    for rate in settings.FORUM_POST_RATE:
-        usage = get_usage(request, group="forum.post", key="user", rate=rate, increment=True)
-        if usage and usage["should_limit"]:
-            wait = max(wait, usage["time_left"], 1)
+    for count, seconds in rates:
+        window = timedelta(seconds=seconds)
+        inside = [created for created in recent if created > now - window]
+        if count == 0 or len(inside) >= count:
+            frees_at = inside[count - 1] + window if count else now + window
+            wait = max(wait, math.ceil((frees_at - now).total_seconds()), 1)
     return wait
+
+
+def too_fast_message(wait: int) -> str:
+    return f"You are posting too fast. Try again in {wait} seconds."

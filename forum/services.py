@@ -8,6 +8,7 @@ CommentRefused subclass with a message for the member and the HTTP status to ans
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -24,9 +25,11 @@ from forum.models import (
 )
 from forum.moderation.reports import hold_edited_comment, reopen_after_edit
 from forum.moderation.screening import Screening, screen_comment, screen_edit
-from forum.permissions import posting_refusal, sanction_refusal
+from forum.permissions import posting_refusal
+from forum.ratelimit import seconds_until_allowed, too_fast_message
 from forum.rendering import RENDERER_VERSION, render_comment
 from forum.tasks import notify_reply
+from forum.validation import check_comment, message_of
 
 GONE_MESSAGE = "This comment has been taken down, so it can no longer be edited."
 PARENT_GONE = (
@@ -37,7 +40,7 @@ MAX_DEPTH = 2  # three levels: a top-level comment, replies, replies to replies
 
 
 class CommentRefused(Exception):
-    def __init__(self, message: str, *, status: int = 403, code: str = "refused"):
+    def __init__(self, message: str, *, status: int = 403, code: str = "refused") -> None:
         super().__init__(message)
         self.message, self.status, self.code = message, status, code
 
@@ -60,6 +63,25 @@ def _refuse_if_screened_out(screening: Screening, refused: type[CommentRefused])
     composer to offer the "post it anyway" checkbox)."""
     if screening.action in ("refuse", "confirm_dosing"):
         raise refused(screening.message, status=400, code=screening.action)
+
+
+def _checked_text(
+    refused: type[CommentRefused], *, body: str, kind: str, source_type: str, source: str
+) -> str:
+    """The body as stored, or the composer's own message for what it would refuse."""
+    try:
+        return check_comment(body=body, kind=kind, source_type=source_type, source=source)
+    except ValidationError as error:
+        raise refused(message_of(error), status=400, code=error.code or "invalid") from None
+
+
+def _refuse_if_too_fast(author: User) -> None:
+    """Asked last, just before storing: only stored comments count, and a member who
+    is told to wait has nothing left to fix in their text."""
+    # Their posts take turns, so two at once cannot both take the last place.
+    list(User.objects.select_for_update().filter(pk=author.pk).values_list("pk"))
+    if wait := seconds_until_allowed(author):
+        raise PostingRefused(too_fast_message(wait), status=429, code="too_fast")
 
 
 def matching_reference(*, article: Article, source_type: str, source: str) -> Reference | None:
@@ -97,13 +119,16 @@ def post_comment(
     dosing_confirmed: bool = False,
 ) -> Comment:
     """Publish (or hold) a comment as screening decides. The same form token twice returns
-    the first comment."""
+    the first comment (whatever the posting limit says: it was stored already)."""
     if refusal := posting_refusal(author, article):
         raise PostingRefused(refusal.message, status=refusal.status, code=refusal.code)
     if form_token is not None:
         existing = Comment.objects.filter(author=author, form_token=form_token).first()
         if existing is not None:
             return existing
+    body = _checked_text(
+        PostingRefused, body=body, kind=kind, source_type=source_type, source=source
+    )
     in_reply_to = None
     if parent is not None:
         parent = Comment.objects.select_for_update().get(pk=parent.pk)
@@ -118,6 +143,7 @@ def post_comment(
         cites_source=bool(source),
     )
     _refuse_if_screened_out(screening, PostingRefused)
+    _refuse_if_too_fast(author)
     comment = Comment(
         article=article,
         author=author,
@@ -158,6 +184,26 @@ def _is_author(comment: Comment, user: User) -> bool:
     return bool(user.is_authenticated and comment.author_id == user.pk)
 
 
+def edit_refusal(comment: Comment, editor: User) -> EditRefused | None:
+    """Why this member may not edit this comment now, or None; the edit page asks it
+    before showing the form, edit_comment again under the row lock."""
+    if not _is_author(comment, editor):
+        return EditRefused("You can only edit your own comments.", code="not_author")
+    if comment.status not in EDITABLE_STATUSES:
+        return EditRefused(GONE_MESSAGE, code="gone")
+    # Whoever may not post here may not change what they posted either: a closed
+    # discussion, a ban or suspension, an address no longer verified.
+    if refusal := posting_refusal(editor, comment.article):
+        return EditRefused(refusal.message, status=refusal.status, code=refusal.code)
+    if not comment.editable_by(editor):
+        return EditRefused(
+            f"Comments can be edited for {settings.FORUM_EDIT_WINDOW_MINUTES} minutes after "
+            "posting, and that time has passed for this one.",
+            code="window_closed",
+        )
+    return None
+
+
 @transaction.atomic
 def edit_comment(
     *,
@@ -174,18 +220,9 @@ def edit_comment(
     comment = (
         Comment.objects.select_for_update(of=("self",)).select_related("article").get(pk=comment.pk)
     )
-    if not _is_author(comment, editor):
-        raise EditRefused("You can only edit your own comments.", code="not_author")
-    if comment.status not in EDITABLE_STATUSES:
-        raise EditRefused(GONE_MESSAGE, code="gone")
-    if refusal := sanction_refusal(editor):
-        raise EditRefused(refusal.message, status=refusal.status, code=refusal.code)
-    if not comment.editable_by(editor):
-        raise EditRefused(
-            f"Comments can be edited for {settings.FORUM_EDIT_WINDOW_MINUTES} minutes after "
-            "posting, and that time has passed for this one.",
-            code="window_closed",
-        )
+    if refusal := edit_refusal(comment, editor):
+        raise refusal
+    body = _checked_text(EditRefused, body=body, kind=kind, source_type=source_type, source=source)
     screening = screen_edit(
         body_source=body, dosing_confirmed=dosing_confirmed, cites_source=bool(source)
     )

@@ -11,16 +11,15 @@ from articles.models import Article
 from forum import permissions
 from forum.discussion import page_of
 from forum.forms import CommentForm
-from forum.models import EDITABLE_STATUSES, Comment, CommentStatus
-from forum.ratelimit import seconds_until_allowed
+from forum.models import Comment, CommentStatus
 from forum.rendering import render_comment, trusted
 from forum.services import (
-    GONE_MESSAGE,
     PARENT_GONE,
     CommentRefused,
     PostingRefused,
     delete_comment,
     edit_comment,
+    edit_refusal,
     matching_reference,
     post_comment,
     stop_reply_emails,
@@ -95,9 +94,6 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
         page["parent"] = _reply_parent(article, form.parent_id())
         if not form.is_valid() or "preview" in request.POST:
             return _composer_page(request, form, **page, status=200 if form.is_valid() else 400)
-        if wait := seconds_until_allowed(request):
-            error = f"You are posting too fast. Try again in {wait} seconds."
-            return _composer_page(request, form, **page, status=429, error=error)
         comment = post_comment(
             author=request.user, article=article, parent=page["parent"], **form.post_fields()
         )
@@ -119,16 +115,14 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("article", "author"), pk=pk)
-    if comment.author_id != request.user.pk:
-        return _refused(request, "You can only edit your own comments.")
     page = {"article": comment.article, "comment": comment}
+    refusal = edit_refusal(comment, request.user)
+    if refusal and (request.method == "GET" or refusal.code == "not_author"):
+        # Nothing to edit: an unbound form cannot carry the message anyway. On the page,
+        # a closed window comes with what the member can still do.
+        closed = refusal.code == "window_closed"
+        return _refused(request, EDIT_WINDOW_PASSED if closed else refusal.message)
     if request.method == "GET":
-        refused = "" if comment.editable_by(request.user) else EDIT_WINDOW_PASSED
-        refused = refused if comment.status in EDITABLE_STATUSES else GONE_MESSAGE
-        if not refused and (sanction := permissions.sanction_refusal(request.user)):
-            refused = sanction.message
-        if refused:  # nothing to edit: an unbound form cannot carry the message anyway
-            return _refused(request, refused)
         form = CommentForm(editing=True, initial=CommentForm.initial_for(comment))
         return _composer_page(request, form, **page)
     form = CommentForm(request.POST, editing=True)

@@ -3,10 +3,12 @@ is one."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from aposbook.models import User
+from forum import validation
 from forum.models import (
     Appeal,
     Comment,
@@ -28,14 +30,15 @@ Kind = ModerationAction.Kind
 
 @transaction.atomic
 def submit_appeal(*, comment: Comment, author: User, message: str) -> Appeal:
-    message = message.strip()
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.author_id != author.pk:
         raise AppealRefused("Only the author of a comment can appeal its removal.")
     if comment.status != CommentStatus.REMOVED:
         raise AppealRefused("Only a removed comment can be appealed.")
-    if not message:
-        raise AppealRefused("Please say why the comment should be restored.")
+    try:
+        message = validation.clean_appeal_message(message)
+    except ValidationError as error:
+        raise AppealRefused(validation.message_of(error)) from None
     if Appeal.objects.filter(comment=comment).exists():
         raise AppealRefused("You have already appealed this removal.")
     appeal = Appeal.objects.create(comment=comment, author=author, message=message)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from forum import validation
 from forum.models import ReportReason
 
 # One line each, shown under the reason in the report form.
@@ -45,11 +46,11 @@ class ReportForm(forms.Form):
     reason = forms.ChoiceField(
         choices=ReportReason.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Please choose a reason."},
+        error_messages={"required": validation.REASON_REQUIRED},
     )
     note = forms.CharField(
         required=False,
-        max_length=1000,
+        max_length=validation.NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Anything the moderators should know? (optional, required for “Other”)",
     )
@@ -58,7 +59,7 @@ class ReportForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         if data.get("reason") == ReportReason.OTHER and not data.get("note", "").strip():
-            self.add_error("note", "Please say what is wrong when you choose “Other”.")
+            self.add_error("note", validation.OTHER_NEEDS_NOTE)
         return data
 
     def reasons(self) -> list[tuple[str, str, str, bool]]:
@@ -72,10 +73,10 @@ class ReportForm(forms.Form):
 
 class AppealForm(forms.Form):
     message = forms.CharField(
-        max_length=1000,
+        max_length=validation.NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         label="Why should the comment be restored?",
-        error_messages={"required": "Please say why the comment should be restored."},
+        error_messages={"required": validation.APPEAL_REQUIRED},
     )
 
 

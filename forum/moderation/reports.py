@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from aposbook.models import User
-from forum import permissions
+from forum import permissions, validation
 from forum.cache import queue_changed
 from forum.models import (
     Comment,
@@ -27,22 +28,18 @@ Kind = ModerationAction.Kind
 
 
 @transaction.atomic
-def report_comment(*, comment: Comment, reporter, reason: str, note: str = "") -> Report:
-    if reason not in ReportReason.values:
-        raise ReportRefused("Please choose a reason from the list.")
-    note = note.strip()
-    if reason == ReportReason.OTHER and not note:
-        raise ReportRefused("Please say what is wrong when you choose “Other”.")
+def report_comment(*, comment: Comment, reporter: User, reason: str, note: str = "") -> Report:
+    """Store a member's report (the text as they saw it kept with it); enough distinct
+    reporters hide the comment. Who may report what: permissions.report_refusal."""
+    try:
+        note = validation.clean_report(reason=reason, note=note)
+    except ValidationError as error:
+        raise ReportRefused(validation.message_of(error)) from None
     # The row lock makes simultaneous reports count one after another: exactly one of
     # them crosses the threshold and hides the comment.
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    refusal = permissions.report_refusal(reporter, comment)
-    if refusal:
+    if refusal := permissions.report_refusal(reporter, comment):
         raise ReportRefused(refusal)
-    # Hidden comments still take reports: a member who opened the page before the hide
-    # adds their reason (and urgency) to the item the moderators will see.
-    if comment.status not in {CommentStatus.PUBLISHED, CommentStatus.HIDDEN}:
-        raise ReportRefused("This comment is already with the moderators.")
     try:
         with transaction.atomic():
             report = Report.objects.create(
@@ -53,7 +50,7 @@ def report_comment(*, comment: Comment, reporter, reason: str, note: str = "") -
                 snapshot=comment.body_source,
             )
     except IntegrityError:
-        raise ReportRefused("You have already reported this comment.") from None
+        raise ReportRefused(permissions.REPORT_TWICE) from None
     queue_changed()
     reporters = (
         Report.objects.filter(comment=comment, resolution=OPEN)

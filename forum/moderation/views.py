@@ -342,11 +342,16 @@ def _form_status(request: HttpRequest) -> int:
 @login_required
 def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(
-        Comment.objects.select_related("article", "author"), pk=pk, status=CommentStatus.PUBLISHED
+        Comment.objects.select_related("article", "author"),
+        pk=pk,
+        article__in=Article.objects.visible_to(request.user),
     )
+    if comment.status == CommentStatus.PENDING and not comment.readable_by(request.user):
+        raise Http404("No such comment.")
     back = comment.get_absolute_url()
-    refusal = permissions.report_refusal(request.user, comment)
-    if refusal:
+    # A POST goes to the service, which asks the same question and keeps the input on
+    # a refusal; a hidden comment still takes reports (permissions.comment_report_refusal).
+    if request.method != "POST" and (refusal := permissions.report_refusal(request.user, comment)):
         messages.info(request, refusal)
         return redirect(back)
     form = ReportForm(request.POST or None)
@@ -358,7 +363,9 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if done:
         return redirect(back)
+    # Hidden text is shown to those who may read it; others reported what they saw.
     context = {"form": form, "comment": comment, "back": back}
+    context["show_text"] = comment.readable_by(request.user)
     return render(request, "forum/report_form.html", context, status=_form_status(request))
 
 

@@ -33,10 +33,10 @@ def test_edit_delete_report_by_author_and_other_member(member, other_member, unv
     for reader in (other_member, anonymous):
         assert not permissions.can_edit(reader, comment)
         assert not permissions.can_delete(reader, comment)
-    assert permissions.can_report(other_member, comment)
-    assert not permissions.can_report(member, comment)  # not their own
-    assert not permissions.can_report(unverified_member, comment)
-    assert not permissions.can_report(anonymous, comment)
+    assert permissions.report_refusal(other_member, comment) == ""
+    assert permissions.report_refusal(member, comment) == permissions.REPORT_OWN
+    assert "verify your email" in permissions.report_refusal(unverified_member, comment)
+    assert permissions.report_refusal(anonymous, comment) == permissions.REPORT_SIGN_IN
 
 
 def test_edit_window_closes_but_delete_stays(member, settings):
