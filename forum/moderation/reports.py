@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from aposbook.models import User
 from forum import permissions
-from forum.cache import queue_changed
 from forum.models import (
     Comment,
     CommentStatus,
@@ -20,6 +19,7 @@ from forum.moderation.decisions import set_status
 from forum.moderation.emails import email_people
 from forum.moderation.errors import ReportRefused
 from forum.moderation.screening import HOLD_EDITED, HOLD_REASONS, Screening
+from forum.pagecache.invalidation import reports_changed
 
 OPEN = Report.Resolution.OPEN
 
@@ -54,7 +54,7 @@ def report_comment(*, comment: Comment, reporter, reason: str, note: str = "") -
             )
     except IntegrityError:
         raise ReportRefused("You have already reported this comment.") from None
-    queue_changed()
+    reports_changed(comment)
     reporters = (
         Report.objects.filter(comment=comment, resolution=OPEN)
         .values("reporter")

@@ -7,7 +7,6 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from forum.cache import queue_changed
 from forum.models import (
     Comment,
     CommentStatus,
@@ -20,6 +19,7 @@ from forum.moderation.audit import log_action
 from forum.moderation.decisions import remove_text
 from forum.moderation.emails import email_people
 from forum.moderation.errors import ActionRefused
+from forum.pagecache.invalidation import member_changed, queue_changed
 
 Kind = ModerationAction.Kind
 
@@ -47,7 +47,7 @@ def suspend_member(
     log_action(
         Kind.SUSPEND, moderator=moderator, member=member, comment=comment, reason=reason[:200]
     )
-    queue_changed()  # the author's history on their items lists running sanctions
+    member_changed(member)
     email_people([member], "sanction", {"sanction": sanction})
     return sanction
 
@@ -72,7 +72,7 @@ def ban_member(
         member=member, kind=Sanction.Kind.BAN, reason=reason, created_by=moderator
     )
     log_action(Kind.BAN, moderator=moderator, member=member, comment=comment, reason=reason[:200])
-    queue_changed()
+    member_changed(member)
     removed = 0
     if remove_comments:
         live = [CommentStatus.PUBLISHED, CommentStatus.PENDING, CommentStatus.HIDDEN]
@@ -92,7 +92,7 @@ def lift_sanction(*, sanction_id: int, moderator) -> Sanction:
     sanction.lifted_at = timezone.now()
     sanction.save(update_fields=["lifted_at"])
     log_action(Kind.LIFT, moderator=moderator, member=sanction.member)
-    queue_changed()
+    member_changed(sanction.member)
     email_people([sanction.member], "sanction_lifted", {"sanction": sanction})
     return sanction
 
