@@ -19,8 +19,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from aposbook.models import User
-from forum.cache import discussion_changed, queue_changed
 from forum.models import Comment, CommentRevision, CommentStatus, Report
+from forum.pagecache.invalidation import member_changed
 
 # What a deleted account's row keeps as a name: unique, never a real member's name
 # (real names cannot contain "~"), and telling nothing about who it was.
@@ -66,22 +66,10 @@ def minutes_phrase(seconds: int) -> str:
 
 @transaction.atomic
 def update_member_settings(*, member: User, username: str, email_on_reply: bool) -> User:
-    if username != member.username:
-        # Their name is on their comments in every cached discussion page, and on
-        # queue items (as author, reporter or a moderator's note).
-        _discussions_changed(member)
-        queue_changed()
     member.username = username
     member.email_on_reply = email_on_reply
     member.save(update_fields=["username", "email_on_reply"])
     return member
-
-
-def _discussions_changed(member: User) -> None:
-    for article_id in (
-        Comment.objects.filter(author=member).values_list("article_id", flat=True).distinct()
-    ):
-        discussion_changed(article_id=article_id)
 
 
 def _iso(moment) -> str | None:
@@ -172,8 +160,7 @@ def delete_account(*, member: User, keep_comments: bool) -> None:
     moderation history stays whole.
     """
     comments = Comment.objects.filter(author=member)
-    _discussions_changed(member)
-    queue_changed()  # their queued comments lose their author (and maybe their text)
+    member_changed(member)  # before update(), which sends no signal, unlinks them
     now = timezone.now()
     if not keep_comments:
         CommentRevision.objects.filter(comment__in=comments).delete()

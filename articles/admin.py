@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.db import models
 
 from articles.models import Article, Category, Reference
-from forum.cache import discussion_changed, queue_changed
 from forum.rendering import trusted
 
 
@@ -47,22 +46,6 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         ("Discussion and disclaimer", {"fields": ["discussion_open", "disclaimer"]}),
     ]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        discussion_changed(article_id=obj.pk)  # cached pages show the new text at once
-        queue_changed()  # queue items show the article's title
-
-    def delete_model(self, request, obj):
-        discussion_changed(article_id=obj.pk)
-        super().delete_model(request, obj)
-        queue_changed()  # its comments, queued ones too, went with it
-
-    def delete_queryset(self, request, queryset):
-        for pk in queryset.values_list("pk", flat=True):
-            discussion_changed(article_id=pk)
-        super().delete_queryset(request, queryset)
-        queue_changed()
 
     @admin.display(description="Preview (as last saved)")
     def rendered_preview(self, article: Article):

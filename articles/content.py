@@ -23,7 +23,6 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from articles.models import Article, Category
-from forum.cache import discussion_changed, queue_changed
 
 REQUIRED_KEYS = {"category", "title", "headline", "published"}
 OPTIONAL_KEYS = {"slug", "summary", "about", "status", "disclaimer", "last_reviewed"}
@@ -168,7 +167,5 @@ def load_content_files(paths: list[Path]) -> list[LoadResult]:
         article.body = content.body
         article.source_digest = content.digest
         article.save()
-        discussion_changed(article_id=article.pk)
-        queue_changed()  # queue items show the article's title
         results.append(LoadResult(content.slug, outcome))
     return results

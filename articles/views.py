@@ -6,8 +6,7 @@ from django.views.decorators.http import require_safe
 
 from articles.models import Article, Category
 from articles.structured_data import article_json_ld
-from forum import cache as page_cache
-from forum import member_page
+from forum import member_page, pagecache
 from forum.discussion import discussion_context
 
 
@@ -30,40 +29,37 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Anonymous readers get the page from the shared cache while its discussion is
-    unchanged (forum/cache.py), members from a shared stencil filled in for them
-    (forum/member_page.py); everyone else gets it rendered for them."""
-    key = page_cache.anonymous_page_key(request, slug)
-    if key is not None and (cached := page_cache.cached_page(key, slug)) is not None:
-        return cached
-    if key is None and (filled := member_page.serve(request, slug)) is not None:
+    """Members get the page from a shared stencil filled in for them
+    (forum/member_page.py), anonymous readers from the shared cache while its discussion
+    is unchanged (forum/pagecache/anonymous.py); everyone else gets it rendered for them."""
+    if (filled := member_page.serve(request, slug)) is not None:
         return filled
-    article = get_object_or_404(
-        Article.objects.visible_to(request.user).select_related("category"), slug=slug
+    return pagecache.serve_anonymous(
+        request,
+        slug,
+        find=lambda: get_object_or_404(
+            Article.objects.visible_to(request.user).select_related("category"), slug=slug
+        ),
+        render=lambda article, version: _render_article(request, article, version),
     )
-    # Read the version before rendering: a change committed meanwhile makes it stale.
-    version = page_cache.discussion_version(article.pk)
-    if key is None:
-        filled = member_page.build(
-            request,
-            article,
-            version=version,
-            page_context=lambda discussion, extra: _page_context(
-                request, article, {"discussion": discussion, **extra}
-            ),
-        )
-        if filled is not None:
-            return filled
-    response = render(
+
+
+def _render_article(request: HttpRequest, article: Article, version: str) -> HttpResponse:
+    filled = member_page.build(
+        request,
+        article,
+        version=version,
+        page_context=lambda discussion, extra: _page_context(
+            request, article, {"discussion": discussion, **extra}
+        ),
+    )
+    if filled is not None:
+        return filled
+    return render(
         request,
         "articles/article_detail.html",
         _page_context(request, article, discussion_context(request, article)),
     )
-    if key is not None:
-        page_cache.store_page(
-            key, slug, article_id=article.pk, version=version, request=request, response=response
-        )
-    return response
 
 
 def _page_context(request: HttpRequest, article: Article, discussion: dict) -> dict:

@@ -1,7 +1,7 @@
 """Admin: the audit log is read-only for everyone; moderators manage watched words."""
 
-from typing import Any
 import re
+from typing import Any
 
 from django import forms
 from django.contrib import admin

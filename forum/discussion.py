@@ -3,7 +3,7 @@ whatever the number of comments.
 
 Most readers see the same discussion: the published comments, with the same controls
 (reply, when they may post). For them a page of it is a *snapshot* in the shared cache,
-keyed by the article's discussion version (forum/cache.py): which threads, how many,
+keyed by the article's discussion version (forum/pagecache/): which threads, how many,
 and each thread's rendered HTML. The threads holding the reader's own comments (their
 edit and delete controls) are rendered for them and kept in the thread cache for them
 (`own_threads_html`). Moderators see more than others, so theirs is rendered live: a
@@ -23,8 +23,10 @@ from django.db.models import BooleanField, Q, Value
 from django.template.loader import render_to_string
 
 from articles.models import Article
-from forum import cache, permissions
+from forum import permissions
 from forum.models import Appeal, Comment, CommentKind, CommentStatus, Report, still_editable
+from forum.pagecache import fragments
+from forum.pagecache.versions import discussion_version
 
 SORTS = {"oldest": ("created_at", "pk"), "newest": ("-created_at", "-pk")}
 
@@ -134,7 +136,7 @@ def discussion_for(
     may_edit: bool = True,
 ) -> Discussion:
     # Read before the queries: a change committed meanwhile leaves what they found stale.
-    version = cache.discussion_version(article.pk)
+    version = discussion_version(article.pk)
     rights = {"may_post": may_post, "may_report": may_report, "may_edit": may_edit}
     own = own_comments(article.pk, user)
     if own is None:  # a moderator: the queue's comments too, all rendered for them
@@ -268,11 +270,11 @@ def _reuse_threads(
     rights = {"may_post": may_post, "may_report": may_report, "may_edit": may_edit}
     viewer = _viewer(may_post=may_post, may_report=may_report)
     keys = {
-        root.pk: cache.thread_key(version=version, root_id=root.pk, viewer=viewer)
+        root.pk: fragments.thread_key(version=version, root_id=root.pk, viewer=viewer)
         for root in roots
         if root.pk not in own.threads
     }
-    found = cache.get_fragments(list(keys.values()))
+    found = fragments.get_fragments(list(keys.values()))
     built = {
         node.comment.pk: node
         for node in _build_threads(
@@ -294,7 +296,7 @@ def _reuse_threads(
         elif node := built.get(root.pk):
             node.html = rendered[key] = render_to_string("forum/_comment.html", {"node": node})
             threads.append(node)
-    cache.set_fragments(rendered)
+    fragments.set_fragments(rendered)
     return threads
 
 
@@ -322,7 +324,7 @@ def own_threads_html(
         return {}
     viewer = _viewer(may_post=may_post, may_report=may_report) + ("" if may_edit else "-noedit")
     keys = {
-        root: cache.own_thread_key(
+        root: fragments.own_thread_key(
             version=version,
             root_id=root,
             viewer=viewer + "".join(f"-r{pk}" for pk in own.reported.get(root, ())),
@@ -331,7 +333,7 @@ def own_threads_html(
         )
         for root in roots
     }
-    found = cache.get_fragments(list(keys.values()))
+    found = fragments.get_fragments(list(keys.values()))
     missing = [root for root in roots if keys[root] not in found]
     rendered = {}
     if missing:
@@ -347,7 +349,7 @@ def own_threads_html(
             node.comment.pk: render_to_string("forum/_comment.html", {"node": node})
             for node in nodes
         }
-        cache.set_fragments({keys[root]: html for root, html in rendered.items()})
+        fragments.set_fragments({keys[root]: html for root, html in rendered.items()})
     return {
         root: html
         for root in roots
@@ -413,16 +415,16 @@ def shared_page(
     ((created_at, id) of the page's last thread) and `placeholders` (threads everyone
     sees whose first comment is not published)."""
     viewer = _viewer(may_post=may_post, may_report=may_report)
-    key = cache.snapshot_key(version=version, viewer=viewer, page=page, sort=sort, kind=kind)
-    snapshot = cache.get_snapshot(key)
+    key = fragments.snapshot_key(version=version, viewer=viewer, page=page, sort=sort, kind=kind)
+    snapshot = fragments.get_snapshot(key)
     if snapshot is None:
         snapshot = _snapshot(
             article, may_post=may_post, may_report=may_report, page=page, sort=sort, kind=kind
         )
-        cache.set_snapshot(key, snapshot)
-        cache.set_fragments(
+        fragments.set_snapshot(key, snapshot)
+        fragments.set_fragments(
             {
-                cache.thread_key(version=version, root_id=pk, viewer=viewer): html
+                fragments.thread_key(version=version, root_id=pk, viewer=viewer): html
                 for pk, html in zip(snapshot["roots"], snapshot["html"], strict=True)
             }
         )

@@ -39,7 +39,7 @@ from django.utils.html import escape
 
 from aposbook.accounts import has_verified_email
 from articles.models import Article
-from forum import cache, permissions
+from forum import permissions
 from forum.discussion import (
     Discussion,
     Node,
@@ -53,6 +53,9 @@ from forum.discussion import (
 )
 from forum.forms import CommentForm
 from forum.models import CommentKind
+from forum.pagecache import fragments
+from forum.pagecache.anonymous import page_query
+from forum.pagecache.versions import discussion_version
 
 # A private-use character: never produced by the site's templates, and the random token
 # after it (made per rendering) is what makes a marker a marker.
@@ -87,7 +90,7 @@ def _has_messages(request: HttpRequest) -> bool:
 
 
 def _key(request: HttpRequest, slug: str, *, version: str, standing: str) -> str | None:
-    query = cache.page_query(request)
+    query = page_query(request)
     if query is None:
         return None
     host = request.get_host()
@@ -104,9 +107,9 @@ def serve(request: HttpRequest, slug: str) -> HttpResponse | None:
     standing = _standing(request.user)
     if standing is None or _has_messages(request):
         return None
-    version = cache.discussion_version(article_id)
+    version = discussion_version(article_id)
     key = _key(request, slug, version=version, standing=standing)
-    stencil = cache.get_snapshot(key) if key else None
+    stencil = fragments.get_snapshot(key) if key else None
     if stencil is None:
         return None
     return _fill(request, stencil, article_id=article_id, version=version)
@@ -133,7 +136,7 @@ def build(
     if key is None:
         return None
     _article_ids[article.slug] = article.pk
-    if cache.get_snapshot(key) is not None:
+    if fragments.get_snapshot(key) is not None:
         return None  # made already, and it did not serve this member (their threads)
     may_post = standing == "verified" and article.discussion_open
     may_report = standing == "verified"
@@ -185,7 +188,7 @@ def build(
         "kind": kind,
         "rights": {"may_post": may_post, "may_report": may_report, "may_edit": may_post},
     }
-    cache.set_snapshot(key, stencil)
+    fragments.set_snapshot(key, stencil)
     return _fill(request, stencil, article_id=article.pk, version=version)
 
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from aposbook.models import User
 from articles.models import Article, Reference
-from forum.cache import discussion_changed, queue_changed
 from forum.models import (
     EDITABLE_STATUSES,
     Comment,
@@ -25,6 +24,7 @@ from forum.models import (
 )
 from forum.moderation.reports import hold_edited_comment, reopen_after_edit
 from forum.moderation.screening import Screening, screen_comment, screen_edit
+from forum.pagecache.invalidation import comment_changed, comment_posted
 from forum.permissions import posting_refusal
 from forum.ratelimit import seconds_until_allowed, too_fast_message
 from forum.rendering import RENDERER_VERSION, render_comment
@@ -169,12 +169,7 @@ def post_comment(
     except IntegrityError:
         # The same form, submitted twice at the same moment: the other request won.
         return Comment.objects.get(author=author, form_token=form_token)
-    discussion_changed(article_id=article.pk)
-    if comment.status != CommentStatus.PUBLISHED:
-        # A held comment enters the queue. A published one only adds to its author's
-        # count on their queued items, which may lag by FORUM_QUEUE_CACHE_SECONDS: on a
-        # busy site, every post would otherwise render every moderator's queue afresh.
-        queue_changed()
+    comment_posted(comment)
     if comment.parent_id and comment.status == CommentStatus.PUBLISHED:
         transaction.on_commit(lambda: notify_reply.enqueue(comment_id=comment.pk))
     return comment
@@ -241,8 +236,7 @@ def edit_comment(
         hold_edited_comment(comment=comment, screening=screening)
     comment.save()
     reopen_after_edit(comment=comment)
-    discussion_changed(article_id=comment.article_id)
-    queue_changed()  # a queued item shows the current text (and a held edit enters it)
+    comment_changed(comment)
     return comment
 
 
@@ -257,8 +251,7 @@ def delete_comment(*, comment: Comment, author: User) -> Comment:
     comment.status = CommentStatus.DELETED
     comment.status_changed_at = timezone.now()
     comment.save(update_fields=["status", "status_changed_at"])
-    discussion_changed(article_id=comment.article_id)
-    queue_changed()  # a reported comment stays queued, as deleted by its author
+    comment_changed(comment)
     return comment
 
 

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aposbook.models import User
-from forum.cache import discussion_changed, queue_changed
 from forum.models import (
     Appeal,
     Comment,
@@ -28,6 +27,7 @@ from forum.models import (
 from forum.moderation.audit import log_action
 from forum.moderation.emails import email_people, notify_reporters
 from forum.moderation.errors import ActionRefused
+from forum.pagecache.invalidation import comment_changed, reports_changed
 
 OPEN = Report.Resolution.OPEN
 
@@ -38,8 +38,7 @@ def set_status(comment: Comment, status: str, *fields: str) -> None:
     comment.status = status
     comment.status_changed_at = timezone.now()
     comment.save(update_fields=["status", "status_changed_at", *fields])
-    discussion_changed(article_id=comment.article_id)  # the article page shows it
-    queue_changed()  # a comment enters or leaves the queue, or its item changes
+    comment_changed(comment)
 
 
 def version_of(
@@ -121,7 +120,7 @@ def resolve_reports(comment: Comment, moderator: User | None, *, actioned: bool)
     Report.objects.filter(pk__in=[r.pk for r in reports]).update(
         resolution=resolution, resolved_by=moderator, resolved_at=now
     )
-    queue_changed()  # the item shows its reports, and open ones keep it queued
+    reports_changed(comment)  # update() sends no signal
     notify_reporters(reports, actioned=actioned)
     return reports
 

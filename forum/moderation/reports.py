@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from aposbook.models import User
 from forum import permissions, validation
-from forum.cache import queue_changed
 from forum.models import (
     Comment,
     CommentStatus,
@@ -21,6 +20,7 @@ from forum.moderation.decisions import set_status
 from forum.moderation.emails import email_people
 from forum.moderation.errors import ReportRefused
 from forum.moderation.screening import HOLD_EDITED, HOLD_REASONS, Screening
+from forum.pagecache.invalidation import reports_changed
 
 OPEN = Report.Resolution.OPEN
 
@@ -51,7 +51,7 @@ def report_comment(*, comment: Comment, reporter: User, reason: str, note: str =
             )
     except IntegrityError:
         raise ReportRefused(permissions.REPORT_TWICE) from None
-    queue_changed()
+    reports_changed(comment)
     reporters = (
         Report.objects.filter(comment=comment, resolution=OPEN)
         .values("reporter")

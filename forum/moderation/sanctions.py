@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from aposbook.models import User
-from forum.cache import queue_changed
 from forum.models import (
     Comment,
     CommentStatus,
@@ -21,6 +20,7 @@ from forum.moderation.audit import log_action
 from forum.moderation.decisions import remove_text
 from forum.moderation.emails import email_people
 from forum.moderation.errors import ActionRefused
+from forum.pagecache.invalidation import member_changed, queue_changed
 
 Kind = ModerationAction.Kind
 
@@ -48,7 +48,7 @@ def suspend_member(
     log_action(
         Kind.SUSPEND, moderator=moderator, member=member, comment=comment, reason=reason[:200]
     )
-    queue_changed()  # the author's history on their items lists running sanctions
+    member_changed(member)
     email_people([member], "sanction", {"sanction": sanction})
     return sanction
 
@@ -73,7 +73,7 @@ def ban_member(
         member=member, kind=Sanction.Kind.BAN, reason=reason, created_by=moderator
     )
     log_action(Kind.BAN, moderator=moderator, member=member, comment=comment, reason=reason[:200])
-    queue_changed()
+    member_changed(member)
     removed = 0
     if remove_comments:
         live = [CommentStatus.PUBLISHED, CommentStatus.PENDING, CommentStatus.HIDDEN]
@@ -93,7 +93,7 @@ def lift_sanction(*, sanction_id: int, moderator: User) -> Sanction:
     sanction.lifted_at = timezone.now()
     sanction.save(update_fields=["lifted_at"])
     log_action(Kind.LIFT, moderator=moderator, member=sanction.member)
-    queue_changed()
+    member_changed(sanction.member)
     email_people([sanction.member], "sanction_lifted", {"sanction": sanction})
     return sanction
 

@@ -1,6 +1,5 @@
 """Moderation pages: thin views over the forum/moderation/ services and queue."""
 
-import secrets
 from functools import wraps
 
 from django.conf import settings
@@ -8,21 +7,17 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from forum import permissions
-from forum.cache import cached_queue_page, queue_page_key, store_queue_page
 from forum.models import Comment, CommentStatus, ModerationAction, ReportReason
 from forum.moderation import appeals, decisions, errors, reports, sanctions
 from forum.moderation import queue as waiting
@@ -37,7 +32,7 @@ from forum.moderation.forms import (
     SuspendForm,
     VersionedForm,
 )
-from forum.rendering import with_csrf_token
+from forum.pagecache.queue import serve_queue
 
 User = get_user_model()
 
@@ -93,56 +88,13 @@ def _choice(value: str, allowed) -> str:
 @require_GET
 @moderator_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """The queue, from the shared cache while the queue version stands (forum/cache.py):
-    rendered once per queue version, moderator and query string, since its first page is
-    what moderators reload all day.
-
-    The cache never holds a CSRF token: pages are rendered with a random placeholder
-    where every form's token goes, and each request puts its own token in.
-    """
-    key = queue_page_key(
-        moderator_id=request.user.pk, query_string=request.META.get("QUERY_STRING", "")
-    )
-    # The version is read before the rows: a change committed meanwhile bumps it again,
-    # so a page made from older rows is never kept under the newer version.
-    version, entry = cached_queue_page(key)
-    token = get_token(request)
-    has_messages = bool(get_messages(request))
-    if entry is None or has_messages:
-        placeholder = secrets.token_hex(16)
-        content = render_to_string(
-            "moderation/_queue_listing.html", _queue_context(request, placeholder), request
-        )
-        if entry is None:
-            entry = _keep_page(
-                request, key=key, version=version, placeholder=placeholder, content=content
-            )
-        if has_messages:
-            # An action's outcome to show (after a change, the cache missed anyway): the
-            # page is rendered for this request, so the message shows once, never cached.
-            listing = with_csrf_token(content, placeholder=placeholder, token=token)
-            return render(request, "moderation/queue.html", {"listing": listing})
-    # The kept page is bytes, as sent: this request's token goes where the placeholder
-    # stands (Django's tokens are letters and digits; escaped all the same).
-    return HttpResponse(
-        entry["page"].replace(entry["placeholder"].encode(), escape(token).encode())
-    )
-
-
-def _keep_page(
-    request: HttpRequest, *, key: str, version: str, placeholder: str, content: str
-) -> dict:
-    # The whole page as a request without messages gets it: the moderator's own header
-    # (hence the moderator in the key), its sign-out form with the placeholder too. Kept
-    # encoded: encoding ~200 kB on every request, and pickling it as text for the shared
-    # cache, cost more than the rest of a cached request's own work.
-    page = render_to_string(
-        "moderation/queue.html",
-        {"listing": content, "csrf_token": placeholder, "messages": ()},
+    """The queue, from the shared cache while the queue version stands
+    (forum/pagecache/queue.py), rendered with a placeholder for the CSRF token."""
+    return serve_queue(
         request,
-    ).encode(settings.DEFAULT_CHARSET)
-    return store_queue_page(
-        key, request=request, version=version, placeholder=placeholder, page=page
+        render=lambda placeholder: render_to_string(
+            "moderation/_queue_listing.html", _queue_context(request, placeholder), request
+        ),
     )
 
 

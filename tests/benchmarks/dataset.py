@@ -23,8 +23,8 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from articles.models import Article
-from forum.cache import bump_queue_version
 from forum.models import Comment, CommentKind, CommentStatus, Report, ReportReason, SourceType
+from forum.pagecache.versions import bump_queue_version
 from forum.rendering import RENDERER_VERSION, render_comment
 
 SEED = 20261125

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from forum import member_page
-from forum.cache import bump_discussion_version
 from forum.models import Comment, CommentStatus, Sanction
+from forum.pagecache.versions import bump_discussion_version
 from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

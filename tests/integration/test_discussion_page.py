@@ -4,10 +4,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from forum.cache import bump_discussion_version
 from forum.models import Sanction
 from forum.moderation.appeals import submit_appeal
 from forum.moderation.decisions import remove_comment
+from forum.pagecache.versions import bump_discussion_version
 from tests.factories import UserFactory
 from tests.moderation.conftest import make_comment
 

@@ -2,8 +2,8 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from aposbook.models import moderators_group
-from forum.cache import bump_discussion_version, bump_queue_version
 from forum.models import Comment
+from forum.pagecache.versions import bump_discussion_version, bump_queue_version
 from forum.rendering import render_comment
 from tests.factories import UserFactory
 

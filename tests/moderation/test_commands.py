@@ -91,12 +91,12 @@ def test_make_moderator_replaces_the_queue_version_after_the_change(transactiona
     """Who else moderates decides who may decide an appeal, which queue pages show. Out
     of a transaction (as the command runs) on_commit work runs at once: after the change."""
     from aposbook.models import User
-    from forum import cache as forum_cache
+    from forum.pagecache import invalidation
 
     UserFactory(username="helper")
     seen = []
     monkeypatch.setattr(
-        forum_cache,
+        invalidation,
         "bump_queue_version",
         lambda: seen.append(User.objects.moderators().filter(username="helper").exists()),
     )

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum.admin import ModerationActionAdmin
-from forum.cache import bump_queue_version
 from forum.models import (
     Comment,
     CommentStatus,
@@ -18,6 +17,7 @@ from forum.models import (
     WatchedWord,
 )
 from forum.moderation import decisions, queue, reports, sanctions
+from forum.pagecache.versions import bump_queue_version
 from forum.rendering import render_comment
 from tests.factories import ArticleFactory, UserFactory
 from tests.html_safety import assert_inert

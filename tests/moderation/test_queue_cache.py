@@ -1,5 +1,5 @@
 """The moderation queue's cached page: fresh after every kind of change, one page
-per moderator, and never anyone's CSRF token in the cache (forum/cache.py)."""
+per moderator, and never anyone's CSRF token in the cache (forum/pagecache/queue.py)."""
 
 import pickle
 import re
@@ -11,9 +11,10 @@ from django.test import Client
 from django.utils.safestring import SafeString
 
 from aposbook.accounts import delete_account
-from forum.cache import bump_queue_version, queue_page_key, queue_version
 from forum.models import Comment, CommentStatus, Report, ReportReason
 from forum.moderation import appeals, decisions, queue, reports, sanctions
+from forum.pagecache.queue import queue_page_key
+from forum.pagecache.versions import bump_queue_version, queue_version
 from forum.rendering import with_csrf_token
 from forum.services import post_comment
 from tests.factories import UserFactory
@@ -40,7 +41,9 @@ def item_of(html: str, comment) -> str:
 
 
 def cached_entry(moderator, query_string: str = "") -> dict:
-    return cache.get(queue_page_key(moderator_id=moderator.pk, query_string=query_string))
+    return cache.get(
+        queue_page_key(moderator_id=moderator.pk, host="testserver", query_string=query_string)
+    )
 
 
 @pytest.fixture
@@ -81,7 +84,7 @@ def test_the_cache_timeout_bounds_how_long_a_page_is_kept(
 
 def test_an_entry_of_another_shape_is_rendered_over_not_served(mod_client, reported, moderator):
     """Say an older release's, kept under the same key at the current version."""
-    key = queue_page_key(moderator_id=moderator.pk, query_string="")
+    key = queue_page_key(moderator_id=moderator.pk, host="testserver", query_string="")
     cache.set(key, {"version": queue_version(), "page": "text", "placeholder": "p" * 32})
     assert "Magnesium helped my sleep a little." in item_of(queue_html(mod_client), reported)
     assert isinstance(cached_entry(moderator)["page"], bytes)

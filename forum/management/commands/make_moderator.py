@@ -2,7 +2,6 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from aposbook.models import moderators_group
-from forum.cache import queue_changed
 
 
 class Command(BaseCommand):
@@ -21,8 +20,6 @@ class Command(BaseCommand):
             user.groups.remove(group)
         else:
             user.groups.add(group)
-        # Whether another moderator exists decides who may decide an appeal (queue items).
-        queue_changed()
         if remove:
             self.stdout.write(f"{user.username} is no longer a moderator.")
             return

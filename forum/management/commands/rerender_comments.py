@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from forum.models import Comment
+from forum.pagecache.invalidation import comments_changed
 from forum.rendering import RENDERER_VERSION, render_comment
 
 
@@ -23,16 +24,21 @@ class Command(BaseCommand):
         )
         done = 0
         batch: list[Comment] = []
+        article_ids: set[int] = set()
         # iterator(): thousands of comments never sit in memory at once.
-        for comment in comments.only("pk", "body_source").iterator(chunk_size=batch_size):
+        for comment in comments.only("pk", "article_id", "body_source").iterator(
+            chunk_size=batch_size
+        ):
             comment.body_html = render_comment(comment.body_source)
             comment.renderer_version = RENDERER_VERSION
             batch.append(comment)
+            article_ids.add(comment.article_id)
             if len(batch) >= batch_size:
                 done += Comment.objects.bulk_update(batch, ["body_html", "renderer_version"])
                 batch = []
         if batch:
             done += Comment.objects.bulk_update(batch, ["body_html", "renderer_version"])
+        comments_changed(article_ids=article_ids)  # bulk_update sends no signal
         self.stdout.write(
             f"Re-rendered {done} comment(s) with renderer version {RENDERER_VERSION}."
         )

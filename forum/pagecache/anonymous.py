@@ -1,0 +1,143 @@
+"""The whole article page as anonymous readers get it, from the shared cache while the
+article's discussion version stands.
+
+It is cached only for requests that carry nothing personal: GET, not signed in, no
+session or messages cookie, and only the page's own query parameters. Such a page has no
+CSRF token (no form on it posts) and no nonce'd script (the discussion script only loads
+with the composer, for members); `cacheable_response` refuses anything that used either,
+so a later change cannot leak one reader's token. The page holds absolute URLs (its
+canonical link, JSON-LD), so the key holds the scheme and host it was made for.
+"""
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+from forum.pagecache.local import keep_local
+from forum.pagecache.versions import discussion_version, stored_discussion_version
+
+if TYPE_CHECKING:
+    from articles.models import Article
+
+_PAGE_KEY = "forum:anonymous-page:{origin}:{slug}:{query}"
+# The article page's own query parameters; any other parameter bypasses the cache.
+_PAGE_PARAMETERS = ("page", "sort", "type")
+_MAX_PARAMETER_LENGTH = 20
+
+# slug -> article id, learned from this worker's cached pages: the version key is by id.
+_article_ids: dict[str, int] = {}
+# This worker's copies of recently served pages, checked against the shared version.
+_LOCAL_PAGES = 32
+_local_pages: OrderedDict[str, dict[str, Any]] = OrderedDict()
+
+
+def serve_anonymous(
+    request: HttpRequest,
+    slug: str,
+    *,
+    find: "Callable[[], Article]",
+    render: "Callable[[Article, str], HttpResponse]",
+) -> HttpResponse:
+    """The page from the cache when this request may have it and it is current; else
+    `render(find(), version)`, kept for the next anonymous reader when it may be.
+
+    `version` is the article's discussion version, read before rendering (a change
+    committed meanwhile replaces it, so a page made from older rows is never kept under
+    the newer version); `render` hands it on to the member stencil."""
+    key = anonymous_page_key(request, slug)
+    if key is not None and (cached := _cached_page(key, slug)) is not None:
+        return cached
+    article = find()
+    version = discussion_version(article.pk)
+    response = render(article, version)
+    if key is not None:
+        _store_page(
+            key, slug, article_id=article.pk, version=version, request=request, response=response
+        )
+    return response
+
+
+def anonymous_page_key(request: HttpRequest, slug: str) -> str | None:
+    """The cache key of this request's page, or None when it must be rendered for it."""
+    if request.method != "GET" or request.user.is_authenticated:
+        return None
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return None
+    query = page_query(request)
+    if query is None:
+        return None
+    origin = f"{request.scheme}://{request.get_host()}"
+    return _PAGE_KEY.format(origin=origin, slug=slug, query=query)
+
+
+def page_query(request: HttpRequest) -> str | None:
+    """The article page's own query parameters, in a fixed order, for a cache key; None
+    when the request carries any other (or an odd value): then it is rendered for it."""
+    query = []
+    for name, values in request.GET.lists():
+        if name not in _PAGE_PARAMETERS or len(values) != 1:
+            return None
+        if len(values[0]) > _MAX_PARAMETER_LENGTH or not values[0].isalnum():
+            return None
+        query.append(f"{name}={values[0]}")
+    return "&".join(sorted(query))
+
+
+def _cached_page(key: str, slug: str) -> HttpResponse | None:
+    """The cached page if it was made at the article's current discussion version.
+
+    The version always comes from the shared cache (one small read); the page itself
+    from this worker's memory when it holds that version, else from the shared cache.
+    """
+    article_id = _article_ids.get(slug)
+    if article_id is None:
+        return None
+    version = stored_discussion_version(article_id)
+    entry = _local_pages.get(key)
+    if entry is None or entry["version"] != version or entry["expires"] < time.time():
+        entry = cache.get(key)
+        if entry is None or entry["version"] != version or entry["article_id"] != article_id:
+            return None
+        keep_local(key, entry, _local_pages, _LOCAL_PAGES)
+    response = HttpResponse(entry["content"], content_type=entry["content_type"])
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def _store_page(
+    key: str,
+    slug: str,
+    *,
+    article_id: int,
+    version: str,
+    request: HttpRequest,
+    response: HttpResponse,
+) -> None:
+    """Keep a freshly rendered anonymous page, unless it carries anything personal."""
+    if not cacheable_response(request, response):
+        return
+    _article_ids[slug] = article_id
+    entry = {
+        "article_id": article_id,
+        "version": version,
+        "content": response.content,
+        "content_type": response["Content-Type"],
+        "expires": time.time() + settings.FORUM_PAGE_CACHE_SECONDS,
+    }
+    cache.set(key, entry, timeout=settings.FORUM_PAGE_CACHE_SECONDS)
+    keep_local(key, entry, _local_pages, _LOCAL_PAGES)
+
+
+def cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+        return False  # a CSRF token is in the page: it belongs to this reader only
+    # A nonce was made for this response (its header names it): the page may use it.
+    return getattr(request, "_csp_nonce", None) is None

@@ -1,0 +1,52 @@
+"""Version tokens in the shared cache: what every cached page is checked against.
+
+Every article has a *discussion version* and the moderation queue has one *queue
+version*: a random token in the shared cache (Redis when REDIS_URL is set, the database
+cache otherwise, so every app server sees the same token). Anything cached for a page
+is keyed by, or stored with, its token; replacing the token (only
+forum/pagecache/invalidation.py does, once a change commits) makes every server render
+afresh on its next request.
+"""
+
+import uuid
+
+from django.core.cache import cache
+
+_DISCUSSION_KEY = "forum:discussion:{article_id}"
+_QUEUE_KEY = "forum:queue"
+
+
+def discussion_key(article_id: int) -> str:
+    return _DISCUSSION_KEY.format(article_id=article_id)
+
+
+def discussion_version(article_id: int) -> str:
+    return _current_version(discussion_key(article_id))
+
+
+def stored_discussion_version(article_id: int) -> str | None:
+    """The token as the shared cache holds it, None when it holds none (then nothing
+    cached against it can be current)."""
+    return cache.get(discussion_key(article_id))
+
+
+def bump_discussion_version(article_id: int) -> None:
+    cache.set(discussion_key(article_id), uuid.uuid4().hex, timeout=None)
+
+
+def queue_version() -> str:
+    return _current_version(_QUEUE_KEY)
+
+
+def bump_queue_version() -> None:
+    cache.set(_QUEUE_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _current_version(key: str) -> str:
+    """The token under `key`, made now if the cache has none (or lost it)."""
+    version = cache.get(key)
+    if version is None:
+        version = uuid.uuid4().hex
+        if not cache.add(key, version, timeout=None):
+            version = cache.get(key) or version
+    return version
