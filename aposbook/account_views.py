@@ -24,6 +24,7 @@ from aposbook.accounts import (
     rate_limit_window,
     update_member_settings,
 )
+from aposbook.http import MemberRequest
 from aposbook.models import User
 from articles.models import Article
 from forum.models import Comment, CommentStatus
@@ -56,7 +57,7 @@ def _settings_page(request: HttpRequest, *, form=None, delete_form=None, status:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_settings(request: HttpRequest) -> HttpResponse:
+def account_settings(request: MemberRequest) -> HttpResponse:
     if request.method == "GET":
         return _settings_page(request)
     # A copy, so a refused username does not show up in the header until it is saved.
@@ -71,7 +72,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_GET
-def account_export(request: HttpRequest) -> HttpResponse:
+def account_export(request: MemberRequest) -> HttpResponse:
     data = export_member_data(member=request.user)
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
@@ -90,7 +91,7 @@ def _valid_delete_request(request: HttpRequest) -> bool:
 @login_required
 @require_POST
 @reauthentication_required(enabled=_valid_delete_request)
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: MemberRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST)
     if not form.is_valid():
         return _settings_page(request, delete_form=form, status=400)

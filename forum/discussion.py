@@ -45,6 +45,13 @@ class Node:
     reported: bool = False  # the reader's report on it is open: "You reported this"
     awaiting_review: bool = False
     is_own: bool = False
+
+    @property
+    def built(self) -> Comment:
+        """The comment of a node built from rows (every node but a snapshot's HTML)."""
+        assert self.comment is not None
+        return self.comment
+
     removal_notice: bool = False  # the author's own removed comment: reason and appeal
     may_appeal: bool = False
     # The thread already rendered by forum/_comment.html (an autoescaped template, so
@@ -276,19 +283,22 @@ def _reuse_threads(
     }
     found = fragments.get_fragments(list(keys.values()))
     built = {
-        node.comment.pk: node
+        node.built.pk: node
         for node in _build_threads(
             [root for root in roots if root.pk in keys and keys[root.pk] not in found],
             user,
-            **rights,
+            may_post=may_post,
+            may_report=may_report,
+            may_edit=may_edit,
         )
     }
     mine = own_threads_html(
         article, user, [root.pk for root in roots], own=own, version=version, **rights
     )
-    threads, rendered = [], {}
+    threads: list[Node] = []
+    rendered: dict[str, str] = {}
     for root in roots:
-        key = keys.get(root.pk)
+        key = keys.get(root.pk, "")
         if key in found:
             threads.append(Node(comment=None, html=found[key]))
         elif root.pk in mine:
@@ -346,8 +356,7 @@ def own_threads_html(
             reported=own.reported_ids,
         )
         rendered = {
-            node.comment.pk: render_to_string("forum/_comment.html", {"node": node})
-            for node in nodes
+            node.built.pk: render_to_string("forum/_comment.html", {"node": node}) for node in nodes
         }
         fragments.set_fragments({keys[root]: html for root, html in rendered.items()})
     return {
@@ -448,7 +457,7 @@ def _snapshot(
     roots = list(page_obj.object_list)
     threads = _build_threads(roots, reader, may_post=may_post, may_report=may_report)
     return {
-        "roots": [node.comment.pk for node in threads],
+        "roots": [node.built.pk for node in threads],
         "html": [render_to_string("forum/_comment.html", {"node": node}) for node in threads],
         "count": page_obj.paginator.count,
         "number": page_obj.number,
@@ -467,7 +476,7 @@ def _snapshot(
 
 def page_of(comment: Comment, user) -> int:
     """The discussion page (oldest first, unfiltered) that shows this comment's thread."""
-    root = comment.root if comment.root_id else comment
+    root = comment.root or comment
     earlier = (
         Comment.objects.threads_for(comment.article, user)
         .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk))

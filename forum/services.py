@@ -100,7 +100,7 @@ def matching_reference(*, article: Article, source_type: str, source: str) -> Re
 def _placement(parent: Comment) -> tuple[Comment, Comment | None]:
     """Where a reply to `parent` sits: under it, or beside it once the nesting cap is hit
     (then it records whom it answers)."""
-    if parent.depth < MAX_DEPTH:
+    if parent.depth < MAX_DEPTH or parent.parent is None:
         return parent, None
     return parent.parent, parent
 

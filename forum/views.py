@@ -1,5 +1,7 @@
 """Thin views: fetch through a helper, validate a form, call one service, redirect."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -7,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from aposbook.http import MemberRequest
 from articles.models import Article
 from forum import permissions
 from forum.discussion import page_of
@@ -86,10 +89,10 @@ def _article_for(user, slug: str) -> Article:
 
 @login_required
 @require_POST
-def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
+def comment_create(request: MemberRequest, slug: str) -> HttpResponse:
     article = _article_for(request.user, slug)
     form = CommentForm(request.POST)
-    page = {"article": article, "parent": None}
+    page: dict[str, Any] = {"article": article, "parent": None}
     try:
         page["parent"] = _reply_parent(article, form.parent_id())
         if not form.is_valid() or "preview" in request.POST:
@@ -113,7 +116,7 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_edit(request: MemberRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("article", "author"), pk=pk)
     page = {"article": comment.article, "comment": comment}
     refusal = edit_refusal(comment, request.user)
@@ -141,7 +144,7 @@ def _refused(request: HttpRequest, message: str, status: int = 403) -> HttpRespo
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_delete(request: MemberRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
     if request.method == "GET":
         if not permissions.can_delete(request.user, comment):

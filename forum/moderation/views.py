@@ -1,10 +1,12 @@
 """Moderation pages: thin views over the forum/moderation/ services and queue."""
 
+from collections.abc import Callable, Container, Iterable
 from functools import wraps
+from typing import Any, cast
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -16,6 +18,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from aposbook.http import MemberRequest
+from aposbook.models import User
 from articles.models import Article
 from forum import permissions
 from forum.models import Comment, CommentStatus, ModerationAction, ReportReason
@@ -33,8 +37,6 @@ from forum.moderation.forms import (
     VersionedForm,
 )
 from forum.pagecache.queue import serve_queue
-
-User = get_user_model()
 
 TWO_FACTOR_MESSAGE = (
     "Moderators see members' reports, private notes and health details, so moderation "
@@ -67,7 +69,7 @@ def _back(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
-def _run(request: HttpRequest, call, done: str) -> HttpResponse:
+def _run(request: HttpRequest, call: Callable[[], object], done: str) -> HttpResponse:
     """Call one service; tell the moderator what happened or why nothing did."""
     try:
         call()
@@ -77,17 +79,17 @@ def _run(request: HttpRequest, call, done: str) -> HttpResponse:
     return _back(request)
 
 
-def _int(value) -> int | None:
+def _int(value: str) -> int | None:
     return int(value) if str(value).isdigit() else None
 
 
-def _choice(value: str, allowed) -> str:
+def _choice(value: str, allowed: Container[str]) -> str:
     return value if value in allowed else ""
 
 
 @require_GET
 @moderator_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: MemberRequest) -> HttpResponse:
     """The queue, from the shared cache while the queue version stands
     (forum/pagecache/queue.py), rendered with a placeholder for the CSRF token."""
     return serve_queue(
@@ -98,14 +100,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _queue_context(request: HttpRequest, csrf_placeholder: str) -> dict:
-    filters = {
-        "reason": _choice(request.GET.get("reason", ""), ReportReason.values),
-        "article_id": _int(request.GET.get("article", "")),
-        "state": _choice(request.GET.get("state", ""), waiting.QUEUE_STATES),
-    }
+def _queue_context(request: MemberRequest, csrf_placeholder: str) -> dict[str, Any]:
+    reason = _choice(request.GET.get("reason", ""), ReportReason.values)
+    article_id = _int(request.GET.get("article", ""))
+    state = _choice(request.GET.get("state", ""), waiting.QUEUE_STATES)
+    filters = {"reason": reason, "article_id": article_id, "state": state}
     page = waiting.queue_page(
-        moderator=request.user, page_number=request.GET.get("page"), **filters
+        moderator=request.user,
+        page_number=request.GET.get("page"),
+        reason=reason,
+        article_id=article_id,
+        state=state,
     )
     return {
         "page": page,
@@ -120,13 +125,21 @@ def _queue_context(request: HttpRequest, csrf_placeholder: str) -> dict:
         "csrf_value": csrf_placeholder,
         "csrf_token": csrf_placeholder,
         "next_path": request.get_full_path(),
-        "removal_choices": list(RemoveForm.base_fields["reason"].choices),
-        "suspend_choices": list(SuspendForm.base_fields["days"].choices),
-        "ban_removal_choices": list(BanForm.base_fields["removal_reason"].choices),
+        "removal_choices": _choices(RemoveForm, "reason"),
+        "suspend_choices": _choices(SuspendForm, "days"),
+        "ban_removal_choices": _choices(BanForm, "removal_reason"),
     }
 
 
-ACTIONS = {
+def _choices(form_class: type[forms.Form], name: str) -> list[tuple[Any, Any]]:
+    field = form_class.base_fields[name]
+    assert isinstance(field, forms.ChoiceField)  # the queue's selects list a form's choices
+    # A form's own list of pairs (stubs allow callables and groups too).
+    return list(cast("Iterable[tuple[Any, Any]]", field.choices))
+
+
+# Each comment decision: its form, the title of the form page, and its service.
+ACTIONS: dict[str, tuple[type[forms.Form], str, Callable[..., object]]] = {
     "approve": (VersionedForm, "Approve", decisions.approve_comment),
     "hide": (VersionedForm, "Hide", decisions.hide_comment),
     "dismiss": (VersionedForm, "Dismiss reports", decisions.dismiss_reports),
@@ -144,8 +157,8 @@ DONE = {
 }
 
 
-def _action_kwargs(action: str, data: dict) -> dict:
-    kwargs = {"expected_version": data["version"]}
+def _action_kwargs(action: str, data: dict[str, Any]) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"expected_version": data["version"]}
     if action == "remove":
         kwargs.update(reason=data["reason"], message=data["message"])
     elif action == "decide_appeal":
@@ -153,7 +166,14 @@ def _action_kwargs(action: str, data: dict) -> dict:
     return kwargs
 
 
-def _refused_form(request, *, title: str, form, comment=None, member=None) -> HttpResponse:
+def _refused_form(
+    request: HttpRequest,
+    *,
+    title: str,
+    form: forms.Form,
+    comment: Comment | None = None,
+    member: User | None = None,
+) -> HttpResponse:
     """Invalid input: the same form alone, with the errors and what was typed."""
     context = {
         "title": title,
@@ -167,7 +187,7 @@ def _refused_form(request, *, title: str, form, comment=None, member=None) -> Ht
 
 @require_POST
 @moderator_required
-def comment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def comment_action(request: MemberRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     form_class, title, service = ACTIONS[action]
@@ -186,7 +206,7 @@ def comment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @require_POST
 @moderator_required
-def bulk(request: HttpRequest) -> HttpResponse:
+def bulk(request: MemberRequest) -> HttpResponse:
     form = BulkForm(request.POST)
     items = {}
     for value in request.POST.getlist("selected"):
@@ -210,7 +230,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     return _back(request)
 
 
-MEMBER_ACTIONS = {
+MEMBER_ACTIONS: dict[str, tuple[type[forms.Form], str, Callable[..., object], str]] = {
     "suspend": (SuspendForm, "Suspend", sanctions.suspend_member, "Member suspended."),
     "ban": (BanForm, "Ban", sanctions.ban_member, "Member banned."),
     "note": (NoteForm, "Add a note", sanctions.add_member_note, "Note added."),
@@ -219,7 +239,7 @@ MEMBER_ACTIONS = {
 
 @require_POST
 @moderator_required
-def member_action(request: HttpRequest, member_id: int, action: str) -> HttpResponse:
+def member_action(request: MemberRequest, member_id: int, action: str) -> HttpResponse:
     if action not in MEMBER_ACTIONS:
         raise Http404
     form_class, title, service, done = MEMBER_ACTIONS[action]
@@ -227,7 +247,8 @@ def member_action(request: HttpRequest, member_id: int, action: str) -> HttpResp
     form = form_class(request.POST)
     if not form.is_valid():
         return _refused_form(request, title=f"{title} {member.username}", form=form, member=member)
-    comment = Comment.objects.filter(pk=_int(request.POST.get("comment", ""))).first()
+    comment_id = _int(request.POST.get("comment", ""))
+    comment = Comment.objects.filter(pk=comment_id).first() if comment_id else None
     kwargs = dict(form.cleaned_data)
     if action != "note":
         kwargs["comment"] = comment
@@ -236,7 +257,7 @@ def member_action(request: HttpRequest, member_id: int, action: str) -> HttpResp
 
 @require_POST
 @moderator_required
-def lift(request: HttpRequest, sanction_id: int) -> HttpResponse:
+def lift(request: MemberRequest, sanction_id: int) -> HttpResponse:
     return _run(
         request,
         lambda: sanctions.lift_sanction(sanction_id=sanction_id, moderator=request.user),
@@ -246,7 +267,7 @@ def lift(request: HttpRequest, sanction_id: int) -> HttpResponse:
 
 @require_GET
 @moderator_required
-def log(request: HttpRequest) -> HttpResponse:
+def log(request: MemberRequest) -> HttpResponse:
     kinds = ModerationAction.Kind
     filters = {
         "moderator": request.GET.get("moderator", "").strip()[:150],
@@ -254,9 +275,13 @@ def log(request: HttpRequest) -> HttpResponse:
         "article_id": _int(request.GET.get("article", "")),
         "kind": _choice(request.GET.get("kind", ""), kinds.values),
     }
-    page = Paginator(waiting.moderation_log(**filters), settings.FORUM_LOG_PER_PAGE).get_page(
-        request.GET.get("page")
+    actions = waiting.moderation_log(
+        moderator=str(filters["moderator"]),
+        member=str(filters["member"]),
+        article_id=_int(request.GET.get("article", "")),
+        kind=str(filters["kind"]),
     )
+    page = Paginator(actions, settings.FORUM_LOG_PER_PAGE).get_page(request.GET.get("page"))
     for action in page.object_list:
         action.reason_label = waiting.reason_label(action.reason)
     return render(
@@ -292,7 +317,7 @@ def _form_status(request: HttpRequest) -> int:
 
 
 @login_required
-def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_report(request: MemberRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(
         Comment.objects.select_related("article", "author"),
         pk=pk,
@@ -322,7 +347,7 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def comment_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_appeal(request: MemberRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(
         Comment.objects.select_related("article"),
         pk=pk,

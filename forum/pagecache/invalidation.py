@@ -130,7 +130,7 @@ def _shown(instance: User) -> tuple[object, ...]:
 
 @receiver(post_init, sender=User, dispatch_uid="pagecache.member-loaded")
 def _member_loaded(sender: type[User], instance: User, **kwargs: Any) -> None:
-    instance._pagecache_shown = _shown(instance)
+    vars(instance)["_pagecache_shown"] = _shown(instance)
 
 
 @receiver(post_save, sender=User, dispatch_uid="pagecache.member-saved")
@@ -146,7 +146,7 @@ def _member_saved(
         return
     if getattr(instance, "_pagecache_shown", None) != _shown(instance):
         member_changed(instance)
-    instance._pagecache_shown = _shown(instance)
+    vars(instance)["_pagecache_shown"] = _shown(instance)
 
 
 @receiver(pre_delete, sender=User, dispatch_uid="pagecache.member-deleted")

@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
+from aposbook.http import MemberRequest
 from forum.pagecache.local import keep_local
 from forum.pagecache.versions import queue_version
 from forum.rendering import with_csrf_token
@@ -39,7 +40,7 @@ _LOCAL_QUEUE_PAGES = 16
 _local_queue_pages: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
 
-def serve_queue(request: HttpRequest, *, render: Callable[[str], SafeString]) -> HttpResponse:
+def serve_queue(request: MemberRequest, *, render: Callable[[str], SafeString]) -> HttpResponse:
     """The queue page for this moderator and query string. `render(placeholder)` renders
     the listing (moderation/_queue_listing.html) with `placeholder` as its CSRF token."""
     key = queue_page_key(
