@@ -182,7 +182,7 @@ def build(
     stencil = {
         "parts": _cut(html, token),
         "threads": dict(zip(snapshot["roots"], snapshot["html"], strict=True)),
-        "snapshot": {k: v for k, v in snapshot.items() if k not in ("html",)},
+        "snapshot": {k: v for k, v in snapshot.items() if k != "html"},
         "pagination": pagination,
         "sort": sort,
         "kind": kind,

@@ -187,7 +187,7 @@ _RESTORE = {
     **{ord(stand_in): chr(char) for char, stand_in in _HIDE_MARKERS.items()},
     ord(_HIDDEN_BRACKET): "[",
 }
-_DROP_PRIVATE = {char: None for char in _RESTORE}
+_DROP_PRIVATE = dict.fromkeys(_RESTORE)
 
 
 def render_comment(source: str) -> str:

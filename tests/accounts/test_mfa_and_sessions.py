@@ -66,7 +66,7 @@ def test_recovery_code_signs_in_once(client, member):
     sign_in(client, "alice")
     activate_totp(client)
     codes_page = open_after_reauthentication(client, "mfa_view_recovery_codes")
-    textarea = re.search(r"<textarea[^>]*>(.*?)</textarea>", codes_page.content.decode(), re.S)
+    textarea = re.search(r"<textarea[^>]*>(.*?)</textarea>", codes_page.content.decode(), re.DOTALL)
     codes = textarea.group(1).split()
     assert len(codes) == 10
     client.post(reverse("account_logout"))

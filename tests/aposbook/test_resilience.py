@@ -180,7 +180,8 @@ def test_traceback_stays_one_log_line():
         record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", None, True)
         record.exc_info = sys.exc_info()
     line = OneLineFormatter("%(message)s").format(record)
-    assert "\n" not in line and "ValueError: boom" in line
+    assert "\n" not in line
+    assert "ValueError: boom" in line
 
 
 # --- Bad input, answered with a clean 4xx -------------------------------------

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from tests.factories import ArticleFactory, CategoryFactory, ReferenceFactory
@@ -177,7 +178,7 @@ def test_unknown_slug_is_a_friendly_404(client, db):
 def test_future_article_is_not_yet_public(client):
     import datetime
 
-    article = ArticleFactory(published_on=datetime.date.today() + datetime.timedelta(days=3))
+    article = ArticleFactory(published_on=timezone.localdate() + datetime.timedelta(days=3))
     assert client.get(article.get_absolute_url()).status_code == 404
 
 

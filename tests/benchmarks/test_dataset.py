@@ -27,7 +27,8 @@ def test_threads_are_consistent_and_capped(built):
     assert comments.filter(depth=0).count() == data.TINY.threads
     for comment in comments.select_related("parent"):
         if comment.depth == 0:
-            assert comment.parent_id is None and comment.root_id is None
+            assert comment.parent_id is None
+            assert comment.root_id is None
         else:
             assert comment.parent.depth == comment.depth - 1
             assert comment.root_id == (comment.parent.root_id or comment.parent_id)

@@ -36,7 +36,9 @@ def test_parent_author_gets_a_reply_email_with_unsubscribe_headers(
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     html, mimetype = email.alternatives[0]
     assert mimetype == "text/html"
-    assert "<strong>reply</strong>" in html and NOTICE in html and unsubscribe_url in html
+    assert "<strong>reply</strong>" in html
+    assert NOTICE in html
+    assert unsubscribe_url in html
 
 
 def test_no_email_when_the_member_turned_it_off(
@@ -81,11 +83,13 @@ def test_capped_reply_notifies_the_member_it_answers(
 def test_unsubscribe_link_confirms_on_get_and_stops_on_post(client, member):
     url = reverse("forum:unsubscribe", kwargs={"token": unsubscribe_token(member)})
     page = client.get(url)
-    assert page.status_code == 200 and "Stop reply emails" in page.content.decode()
+    assert page.status_code == 200
+    assert "Stop reply emails" in page.content.decode()
     member.refresh_from_db()
     assert member.email_on_reply is True
     done = client.post(url)
-    assert done.status_code == 200 and "no longer email" in done.content.decode()
+    assert done.status_code == 200
+    assert "no longer email" in done.content.decode()
     member.refresh_from_db()
     assert member.email_on_reply is False
 

@@ -104,7 +104,8 @@ def test_edit_comment_refuses_what_the_form_refuses_with_its_message(
     assert refusal.value.status == 400
     assert rows() == before
     comment.refresh_from_db()
-    assert comment.body_source == "as it was" and comment.edited_at is None
+    assert comment.body_source == "as it was"
+    assert comment.edited_at is None
 
 
 def test_post_comment_stores_the_body_as_the_form_cleans_it(member: User, article: Article) -> None:
@@ -214,9 +215,11 @@ def test_post_comment_itself_enforces_the_posting_limit(
         post_comment(author=member, article=article, body=f"post {number}")
     with pytest.raises(PostingRefused) as refusal:
         post_comment(author=member, article=article, body="third in a minute")
-    assert refusal.value.status == 429 and refusal.value.code == "too_fast"
+    assert refusal.value.status == 429
+    assert refusal.value.code == "too_fast"
     match = TOO_FAST.fullmatch(refusal.value.message)
-    assert match and 1 <= int(match.group(1)) <= 60
+    assert match
+    assert 1 <= int(match.group(1)) <= 60
     assert Comment.objects.count() == 2
 
 

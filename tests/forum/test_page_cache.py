@@ -198,11 +198,13 @@ def test_a_member_with_a_held_comment_sees_it_while_others_get_shared_threads(
     bob = UserFactory(username="bob")
     client.force_login(bob)
     bob_page = client.get(page).content.decode()
-    assert "Everyone reads this." in bob_page and "Mine, held." not in bob_page
+    assert "Everyone reads this." in bob_page
+    assert "Mine, held." not in bob_page
     client.force_login(member)
     own_page = client.get(page).content.decode()
     assert "Everyone reads this." in own_page
-    assert "Mine, held." in own_page and "badge--waiting" in own_page
+    assert "Mine, held." in own_page
+    assert "badge--waiting" in own_page
     assert shared.pk != held.pk
 
 

@@ -29,7 +29,8 @@ def test_active_sanction_blocks_posting(member, article):
 def test_edit_delete_report_by_author_and_other_member(member, other_member, unverified_member):
     comment = CommentFactory(author=member)
     anonymous = AnonymousUser()
-    assert permissions.can_edit(member, comment) and permissions.can_delete(member, comment)
+    assert permissions.can_edit(member, comment)
+    assert permissions.can_delete(member, comment)
     for reader in (other_member, anonymous):
         assert not permissions.can_edit(reader, comment)
         assert not permissions.can_delete(reader, comment)

@@ -83,8 +83,10 @@ def test_private_use_stand_ins_typed_by_a_member_are_dropped():
         ("\\<<<<", "<p>&lt;&lt;&lt;&lt;</p>\n"),  # the escaped one stays escaped
         (
             "<<<https://example.org>",  # the run's last "<" still opens an autolink
-            '<p>&lt;&lt;<a href="https://example.org" rel="nofollow ugc noopener noreferrer">'
-            "https://example.org</a></p>\n",
+            (
+                '<p>&lt;&lt;<a href="https://example.org" rel="nofollow ugc noopener noreferrer">'
+                "https://example.org</a></p>\n"
+            ),
         ),
     ],
 )

@@ -101,7 +101,8 @@ def test_removed_and_deleted_comments_leave_placeholders_only_with_replies(clien
     html = page_text(client.get(article.get_absolute_url()))
     assert "Removed by a moderator: Disrespectful or harassing" in html
     assert "Deleted by its author" in html
-    assert "a reply stays" in html and "another reply" in html
+    assert "a reply stays" in html
+    assert "another reply" in html
     for hidden_text in ("nasty", "regretted", "alone and deleted", "alone and removed"):
         assert hidden_text not in html
     assert html.count("comment--gone") == 2
@@ -116,7 +117,8 @@ def test_pending_comment_is_seen_only_by_its_author_and_moderators(
     assert "waiting text" not in page_text(client.get(article.get_absolute_url()))
     client.force_login(member)
     html = page_text(client.get(article.get_absolute_url()))
-    assert "waiting text" in html and "Awaiting review" in html
+    assert "waiting text" in html
+    assert "Awaiting review" in html
     client.force_login(moderator)
     assert "waiting text" in page_text(client.get(article.get_absolute_url()))
 
@@ -152,13 +154,18 @@ def test_threads_paginate_sort_and_filter(client, article, settings):
             traveller.shift(timedelta(minutes=1))
     url = article.get_absolute_url()
     first = page_text(client.get(url))
-    assert "thread 0" in first and "thread 1" in first and "thread 2" not in first
+    assert "thread 0" in first
+    assert "thread 1" in first
+    assert "thread 2" not in first
     second = page_text(client.get(url, {"page": 2}))
-    assert "thread 2" in second and "thread 3" in second
+    assert "thread 2" in second
+    assert "thread 3" in second
     newest = page_text(client.get(url, {"sort": "newest"}))
     assert newest.index("thread 3") < newest.index("thread 2")
     questions = page_text(client.get(url, {"type": "question", "page": 1}))
-    assert "thread 0" in questions and "thread 2" in questions and "thread 1" not in questions
+    assert "thread 0" in questions
+    assert "thread 2" in questions
+    assert "thread 1" not in questions
 
 
 def test_bad_sort_and_type_params_fall_back_quietly(client, article):
@@ -266,7 +273,8 @@ def test_reply_page_and_reply_post(client, member, other_member, article):
     page = client.get(reverse("forum:comment-reply", kwargs={"pk": parent.pk}))
     html = page_text(page)
     assert page.status_code == 200
-    assert "original" in html and f'name="parent" value="{parent.pk}"' in html
+    assert "original" in html
+    assert f'name="parent" value="{parent.pk}"' in html
     assert NOTICE in html
     client.post(create_url(article), post_data("answer", parent=parent.pk))
     assert Comment.objects.get(body_source="answer").parent == parent
@@ -361,7 +369,8 @@ def test_replying_to_a_gone_comment_keeps_the_text(client, member, article):
     response = client.post(create_url(article), post_data("my answer", parent=parent.pk))
     html = page_text(response)
     assert response.status_code == 400
-    assert "no longer available" in html and "my answer</textarea>" in html
+    assert "no longer available" in html
+    assert "my answer</textarea>" in html
     assert Comment.objects.count() == 1
 
 
@@ -371,7 +380,8 @@ def test_posting_on_a_closed_discussion_keeps_the_text(client, member, article):
     client.force_login(member)
     response = client.post(create_url(article), post_data("too late"))
     assert response.status_code == 403
-    assert "closed" in page_text(response) and "too late</textarea>" in page_text(response)
+    assert "closed" in page_text(response)
+    assert "too late</textarea>" in page_text(response)
     assert not Comment.objects.exists()
 
 
@@ -407,7 +417,8 @@ def test_posting_too_fast_is_limited_with_when_to_retry(client, member, article,
     html = page_text(response)
     assert response.status_code == 429
     match = re.search(r"You are posting too fast. Try again in (\d+) seconds.", html)
-    assert match and 1 <= int(match.group(1)) <= 60
+    assert match
+    assert 1 <= int(match.group(1)) <= 60
     assert "third in a minute</textarea>" in html
     assert Comment.objects.count() == 2
 
@@ -445,11 +456,13 @@ def test_author_edits_within_the_window(client, member, article):
     comment = CommentFactory(article=article, author=member, body_source="before")
     client.force_login(member)
     form = client.get(edit_url(comment))
-    assert form.status_code == 200 and "before</textarea>" in page_text(form)
+    assert form.status_code == 200
+    assert "before</textarea>" in page_text(form)
     response = client.post(edit_url(comment), {"body": "after", "kind": "", "source": ""})
     assert response.status_code == 302
     comment.refresh_from_db()
-    assert comment.body_source == "after" and comment.revisions.count() == 1
+    assert comment.body_source == "after"
+    assert comment.revisions.count() == 1
 
 
 def test_edit_after_the_window_is_refused_with_the_text_kept(client, member, article, settings):
@@ -475,7 +488,8 @@ def test_editing_or_deleting_someone_elses_comment_is_forbidden(
     assert client.get(delete_url(comment)).status_code == 403
     assert client.post(delete_url(comment)).status_code == 403
     comment.refresh_from_db()
-    assert comment.status == "published" and comment.body_source != "hijack"
+    assert comment.status == "published"
+    assert comment.body_source != "hijack"
 
 
 def test_edit_form_errors_keep_the_text(client, member, article):
@@ -490,7 +504,8 @@ def test_delete_asks_for_confirmation_then_deletes(client, member, article):
     comment = CommentFactory(article=article, author=member, body_source="bye")
     client.force_login(member)
     confirm = client.get(delete_url(comment))
-    assert confirm.status_code == 200 and "Delete my comment" in page_text(confirm)
+    assert confirm.status_code == 200
+    assert "Delete my comment" in page_text(confirm)
     comment.refresh_from_db()
     assert comment.status == "published"
     response = client.post(delete_url(comment))
@@ -506,7 +521,8 @@ def test_author_sees_edit_and_delete_links_others_do_not(client, member, other_m
     assert edit_url(comment) in page_text(client.get(article.get_absolute_url()))
     client.force_login(other_member)
     html = page_text(client.get(article.get_absolute_url()))
-    assert edit_url(comment) not in html and delete_url(comment) not in html
+    assert edit_url(comment) not in html
+    assert delete_url(comment) not in html
     assert reverse("forum:comment-reply", kwargs={"pk": comment.pk}) in html
 
 
@@ -515,4 +531,5 @@ def test_hidden_comment_with_replies_shows_a_placeholder_to_the_public(client, a
     CommentFactory(article=article, parent=hidden, body_source="a visible answer")
     html = page_text(client.get(article.get_absolute_url()))
     assert "Hidden while a moderator reviews it" in html
-    assert "under review" not in html and "a visible answer" in html
+    assert "under review" not in html
+    assert "a visible answer" in html

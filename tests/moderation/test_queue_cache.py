@@ -310,7 +310,7 @@ def test_with_csrf_token_takes_only_template_output_and_keeps_it_safe():
     assert filled == '<input name="csrfmiddlewaretoken" value="abc">'
     with pytest.raises(TypeError):
         with_csrf_token("<b>not template output</b>", placeholder="p" * 16, token="abc")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="placeholder"):
         with_csrf_token(fragment, placeholder="<input", token="abc")
 
 

@@ -69,7 +69,8 @@ def test_the_report_form_of_a_hidden_comment_does_not_show_its_text_to_others(
     client.force_login(member)
     response = client.get(report_url(comment))
     html = response.content.decode()
-    assert response.status_code == 200 and 'name="reason"' in html
+    assert response.status_code == 200
+    assert 'name="reason"' in html
     assert "Magnesium helped my sleep" not in html
     assert "hidden while a moderator reviews it" in html
 
@@ -163,7 +164,8 @@ def test_page_view_and_service_agree_on_who_may_report(
     elif name == "pending":
         assert response.status_code == 404
     elif expected:
-        assert 'name="reason"' not in html and expected in html.replace("&#x27;", "'")
+        assert 'name="reason"' not in html
+        assert expected in html.replace("&#x27;", "'")
     else:
         assert 'name="reason"' in html
     before = Report.objects.count()
@@ -194,4 +196,5 @@ def test_a_member_who_reported_sees_it_on_the_page_at_once(
     # Others still get the Report link from the shared page.
     client.force_login(UserFactory(username="someone_else"))
     other = client.get(article.get_absolute_url()).content.decode()
-    assert f'href="{report_url(comment)}"' in other and "You reported this" not in other
+    assert f'href="{report_url(comment)}"' in other
+    assert "You reported this" not in other

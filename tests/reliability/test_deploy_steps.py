@@ -68,7 +68,8 @@ def test_make_serve_from_a_clean_var_folder(tmp_path):
         assert article.status == 200
         # Static files: hashed, compressed names from collectstatic, served by whitenoise.
         stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', article.text).group(1)
-        assert stylesheet.startswith("/static/css/site.") and stylesheet != "/static/css/site.css"
+        assert stylesheet.startswith("/static/css/site.")
+        assert stylesheet != "/static/css/site.css"
         css = client.get(stylesheet, headers={"Accept-Encoding": "gzip"})
         assert css.status == 200
         assert "immutable" in css.header("Cache-Control")

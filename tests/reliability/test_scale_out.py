@@ -64,7 +64,8 @@ def test_load_balancer_spreads_requests_over_both_servers(cluster_of_two):
         assert client.get("/", headers={"X-Request-ID": f"lb-probe-{number}"}).status == 200
     seen_by_a = {n for n in range(6) if f"[lb-probe-{n}]" in app_a.log()}
     seen_by_b = {n for n in range(6) if f"[lb-probe-{n}]" in app_b.log()}
-    assert seen_by_a and seen_by_b
+    assert seen_by_a
+    assert seen_by_b
     assert seen_by_a | seen_by_b == set(range(6))
     assert not seen_by_a & seen_by_b
 
