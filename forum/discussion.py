@@ -197,7 +197,7 @@ class OwnComments:
         return frozenset(chain.from_iterable(self.reported.values()))
 
 
-def own_comments(article_id: int, user) -> OwnComments | None:
+def own_comments(article_id: int, user: Any) -> OwnComments | None:
     """The reader's part in this discussion; None for a moderator, who sees more."""
     if not user.is_authenticated:
         return OwnComments(threads=set(), only_theirs=False)
@@ -300,7 +300,7 @@ def _reuse_threads(
 
 def own_threads_html(
     article: Article,
-    user,
+    user: Any,
     roots: list[int],
     *,
     own: OwnComments,
