@@ -387,18 +387,31 @@ def _build_threads(
 
 def _live_threads(
     article: Article,
-    user,
+    user: Any,
     *,
     may_post: bool,
     may_report: bool,
     may_edit: bool,
-    page,
+    page: str | int | None,
     sort: str,
     kind: str,
-):
+) -> tuple[list[Node], Page]:
     page_obj = _roots_page(article, user, page=page, sort=sort, kind=kind)
+    # A moderator reports too: their open reports, so the page says "You reported this".
+    reported = frozenset(
+        Report.objects.filter(
+            reporter_id=user.pk, comment__article=article, resolution=Report.Resolution.OPEN
+        ).values_list("comment_id", flat=True)
+        if may_report
+        else ()
+    )
     threads = _build_threads(
-        page_obj.object_list, user, may_post=may_post, may_report=may_report, may_edit=may_edit
+        page_obj.object_list,
+        user,
+        may_post=may_post,
+        may_report=may_report,
+        may_edit=may_edit,
+        reported=reported,
     )
     return threads, page_obj
 

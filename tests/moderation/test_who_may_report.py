@@ -230,3 +230,13 @@ def test_submit_appeal_refuses_what_the_appeal_form_refuses(
     assert response.status_code == 400
     assert escape(message) in response.content.decode()
     assert not Appeal.objects.exists()
+
+
+def test_a_moderator_who_reported_sees_it_on_their_live_page(
+    client: Client, comment: Comment, moderator: User, article: Article
+) -> None:
+    report_comment(comment=comment, reporter=moderator, reason="off_topic")
+    client.force_login(moderator)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "You reported this" in page
+    assert f'href="{report_url(comment)}"' not in page
