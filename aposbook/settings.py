@@ -395,7 +395,8 @@ FORUM_MAX_COMMENT_LENGTH = env_int("FORUM_MAX_COMMENT_LENGTH", 5000)
 FORUM_MAX_LINKS = env_int("FORUM_MAX_LINKS", 5)
 FORUM_EDIT_WINDOW_MINUTES = env_int("FORUM_EDIT_WINDOW_MINUTES", 15)
 FORUM_THREADS_PER_PAGE = env_int("FORUM_THREADS_PER_PAGE", 20)
-# Per member, counted on the shared cache (django-ratelimit's fixed windows).
+# Comments a member may store per window, in django-ratelimit's notation; counted from
+# their stored comments (forum/ratelimit.py), so a refused attempt never uses one up.
 FORUM_POST_RATE = env_list("FORUM_POST_RATE", "5/m,40/h")
 
 # --- Moderation (issue 6) -----------------------------------------------------

@@ -206,7 +206,7 @@ class OwnComments:
         return frozenset(chain.from_iterable(self.reported.values()))
 
 
-def own_comments(article_id: int, user) -> OwnComments | None:
+def own_comments(article_id: int, user: Any) -> OwnComments | None:
     """The reader's part in this discussion; None for a moderator, who sees more."""
     if not user.is_authenticated:
         return OwnComments(threads=set(), only_theirs=False)
@@ -312,7 +312,7 @@ def _reuse_threads(
 
 def own_threads_html(
     article: Article,
-    user,
+    user: Any,
     roots: list[int],
     *,
     own: OwnComments,
@@ -398,18 +398,31 @@ def _build_threads(
 
 def _live_threads(
     article: Article,
-    user,
+    user: Any,
     *,
     may_post: bool,
     may_report: bool,
     may_edit: bool,
-    page,
+    page: str | int | None,
     sort: str,
     kind: str,
-):
+) -> tuple[list[Node], Page]:
     page_obj = _roots_page(article, user, page=page, sort=sort, kind=kind)
+    # A moderator reports too: their open reports, so the page says "You reported this".
+    reported = frozenset(
+        Report.objects.filter(
+            reporter_id=user.pk, comment__article=article, resolution=Report.Resolution.OPEN
+        ).values_list("comment_id", flat=True)
+        if may_report
+        else ()
+    )
     threads = _build_threads(
-        page_obj.object_list, user, may_post=may_post, may_report=may_report, may_edit=may_edit
+        page_obj.object_list,
+        user,
+        may_post=may_post,
+        may_report=may_report,
+        may_edit=may_edit,
+        reported=reported,
     )
     return threads, page_obj
 

@@ -139,7 +139,8 @@ def build(
     if fragments.get_snapshot(key) is not None:
         return None  # made already, and it did not serve this member (their threads)
     may_post = standing == "verified" and article.discussion_open
-    may_report = standing == "verified"
+    # The member's half of the report rule, asked once for everyone in this standing.
+    may_report = standing == "verified" and permissions.may_report(request.user)
     sort, kind = sort_param(request.GET.get("sort")), kind_param(request.GET.get("type"))
     snapshot = shared_page(
         article,

@@ -1,7 +1,7 @@
 """Who may do what in the discussion. Views and templates ask here; nobody else decides.
 
-Each helper costs at most one small query, so the article page asks them once per
-request and hands the answers to templates as flags.
+Each helper costs a small query or two, so the article page asks the member-level ones
+once per request and hands the answers to templates as flags.
 """
 
 from dataclasses import dataclass

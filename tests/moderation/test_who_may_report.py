@@ -7,13 +7,16 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from aposbook.models import User
 from articles.models import Article
 from forum import permissions
-from forum.models import Comment, CommentStatus, Report, ReportReason
-from forum.moderation import sanctions
-from forum.moderation.errors import ReportRefused
+from forum.models import Appeal, Comment, CommentStatus, Report, ReportReason
+from forum.moderation import decisions, sanctions
+from forum.moderation.appeals import submit_appeal
+from forum.moderation.errors import AppealRefused, ReportRefused
+from forum.moderation.forms import AppealForm
 from forum.moderation.reports import report_comment
 from tests.factories import UserFactory
 from tests.moderation.conftest import make_comment
@@ -75,7 +78,9 @@ def test_the_report_form_of_a_hidden_comment_does_not_show_its_text_to_others(
     assert "hidden while a moderator reviews it" in html
 
 
-def test_report_service_refuses_what_the_report_form_refuses(comment: Comment, member: User):
+def test_report_service_refuses_what_the_report_form_refuses(
+    comment: Comment, member: User
+) -> None:
     for reason, note, message in [
         ("", "", "Please choose a reason."),
         ("rude", "", "Select a valid choice. rude is not one of the available choices."),
@@ -198,3 +203,43 @@ def test_a_member_who_reported_sees_it_on_the_page_at_once(
     other = client.get(article.get_absolute_url()).content.decode()
     assert f'href="{report_url(comment)}"' in other
     assert "You reported this" not in other
+
+
+# --- The appeal service refuses what the appeal form refuses --------------------------
+
+APPEAL_INPUTS = {
+    "empty": "  \n ",
+    "too long": "x" * 1001,
+    "nul": "please\x00",
+}
+
+
+@pytest.mark.parametrize("case", APPEAL_INPUTS)
+def test_submit_appeal_refuses_what_the_appeal_form_refuses(
+    case: str, client: Client, comment: Comment, author: User, moderator: User
+) -> None:
+    decisions.remove_comment(comment_id=comment.pk, moderator=moderator, reason="off_topic")
+    form = AppealForm({"message": APPEAL_INPUTS[case]})
+    assert not form.is_valid()
+    message = form.errors["message"][0]
+    with pytest.raises(AppealRefused) as refusal:
+        submit_appeal(comment=comment, author=author, message=APPEAL_INPUTS[case])
+    assert str(refusal.value) == message
+    assert not Appeal.objects.exists()
+    client.force_login(author)
+    response = client.post(
+        reverse("forum:comment-appeal", args=[comment.pk]), {"message": APPEAL_INPUTS[case]}
+    )
+    assert response.status_code == 400
+    assert escape(message) in response.content.decode()
+    assert not Appeal.objects.exists()
+
+
+def test_a_moderator_who_reported_sees_it_on_their_live_page(
+    client: Client, comment: Comment, moderator: User, article: Article
+) -> None:
+    report_comment(comment=comment, reporter=moderator, reason="off_topic")
+    client.force_login(moderator)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "You reported this" in page
+    assert f'href="{report_url(comment)}"' not in page

@@ -156,11 +156,12 @@ def test_discussion_changes_through_one_server_show_through_the_other_at_once(cl
 
 
 def test_posting_limit_counts_across_both_servers(cluster_of_two):
-    # FORUM_POST_RATE allows 5 comments a minute per member, counted in Redis: spread over
-    # two servers (two workers each) the sixth is refused, and not stored.
+    # FORUM_POST_RATE allows 5 comments a minute per member, counted from the stored
+    # comments in the shared database: spread over two servers (two workers each) the
+    # sixth is refused, and not stored.
     env, (_, port_a), (_, port_b), _ = cluster_of_two
-    # The limit counts in fixed one-minute windows (django-ratelimit, offset per member):
-    # start with enough of the window left that it cannot restart the count mid-test.
+    # The window now slides (forum/ratelimit.py), so this wait for a fresh fixed window
+    # is no longer needed; it only costs time, and keeps the test valid either way.
     member = "print(User.objects.get(username='member0').pk)"
     pk = shell_output(env, "from aposbook.models import User; " + member)
     left = _get_window(pk, 60) - time.time()
