@@ -5,6 +5,7 @@ what is AposBook's own: who may post (a verified email), the settings a member k
 the data export, and leaving the site without taking other people's threads along.
 """
 
+import datetime
 import math
 import uuid
 from typing import Any
@@ -72,7 +73,7 @@ def update_member_settings(*, member: User, username: str, email_on_reply: bool)
     return member
 
 
-def _iso(moment) -> str | None:
+def _iso(moment: datetime.datetime | datetime.date | None) -> str | None:
     return moment.isoformat() if moment else None
 
 

@@ -1,6 +1,6 @@
 from typing import ClassVar
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MinLengthValidator, RegexValidator
 from django.db import models
@@ -190,3 +190,7 @@ class User(AbstractUser):
                 violation_error_message="That username is taken. Please choose another.",
             ),
         ]
+
+
+# Whoever is reading a page: a member, or a visitor who is not signed in.
+AnyUser = User | AnonymousUser

@@ -20,8 +20,10 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Q, Value
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from aposbook.models import AnyUser
 from articles.models import Article
 from forum import permissions
 from forum.models import Appeal, Comment, CommentKind, CommentStatus, Report, still_editable
@@ -133,7 +135,7 @@ def kind_param(value: str | None) -> str:
 
 def discussion_for(
     article: Article,
-    user,
+    user: AnyUser,
     *,
     may_post: bool,
     page: str | int | None,
@@ -265,7 +267,7 @@ def _reuse_threads(
     article: Article,
     roots: list[Comment],
     own: OwnComments,
-    user,
+    user: AnyUser,
     *,
     may_post: bool,
     may_report: bool,
@@ -366,7 +368,9 @@ def own_threads_html(
     }
 
 
-def _roots_page(article: Article, user, *, page, sort: str, kind: str) -> Page:
+def _roots_page(
+    article: Article, user: AnyUser, *, page: int | str | None, sort: str, kind: str
+) -> Page:
     roots = Comment.objects.threads_for(article, user, kind=kind).order_by(*SORTS[sort])
     return Paginator(roots, settings.FORUM_THREADS_PER_PAGE).get_page(page)
 
@@ -428,7 +432,14 @@ def _live_threads(
 
 
 def shared_page(
-    article: Article, *, version: str, may_post: bool, may_report: bool, page, sort: str, kind: str
+    article: Article,
+    *,
+    version: str,
+    may_post: bool,
+    may_report: bool,
+    page: int | str | None,
+    sort: str,
+    kind: str,
 ) -> dict:
     """A page of the discussion as every reader without comments of their own sees it,
     from the shared cache (keyed by the discussion version) or made and kept there:
@@ -460,7 +471,13 @@ def snapshot_page(snapshot: dict, *, extra_threads: int = 0) -> Page:
 
 
 def _snapshot(
-    article: Article, *, may_post: bool, may_report: bool, page, sort: str, kind: str
+    article: Article,
+    *,
+    may_post: bool,
+    may_report: bool,
+    page: int | str | None,
+    sort: str,
+    kind: str,
 ) -> dict:
     """A page of the discussion as every reader without comments of their own sees it."""
     # The anonymous reader sees the published discussion; the flags give the controls
@@ -487,7 +504,7 @@ def _snapshot(
     }
 
 
-def page_of(comment: Comment, user) -> int:
+def page_of(comment: Comment, user: AnyUser) -> int:
     """The discussion page (oldest first, unfiltered) that shows this comment's thread."""
     root = comment.root or comment
     earlier = (
@@ -498,7 +515,7 @@ def page_of(comment: Comment, user) -> int:
     return earlier // settings.FORUM_THREADS_PER_PAGE + 1
 
 
-def discussion_context(request, article: Article) -> dict:
+def discussion_context(request: HttpRequest, article: Article) -> dict:
     """What templates/forum/_discussion.html needs: the threads, the composer or why not."""
     from forum.forms import CommentForm
 

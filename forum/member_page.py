@@ -38,6 +38,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 
 from aposbook.accounts import has_verified_email
+from aposbook.models import AnyUser
 from articles.models import Article
 from forum import permissions
 from forum.discussion import (
@@ -74,7 +75,7 @@ class Reader:
     is_authenticated: bool = True
 
 
-def _standing(user) -> str | None:
+def _standing(user: AnyUser) -> str | None:
     """Which stencil this member gets, or None when their page is rendered for them."""
     if not (user.is_authenticated and user.is_active) or permissions.can_moderate(user):
         return None
