@@ -8,6 +8,8 @@ from articles.models import Reference
 from forum.models import Comment
 from tests.factories import CommentFactory, ReferenceFactory, UserFactory
 
+pytestmark = pytest.mark.usefixtures("shared_cache")
+
 
 @pytest.fixture
 def page(article) -> str:
