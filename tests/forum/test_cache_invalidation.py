@@ -384,7 +384,7 @@ def _still_clock(time_machine: Any) -> None:
 
 
 @pytest.fixture
-def world(db, admin_client) -> World:
+def world(db: None, admin_client: Client) -> World:
     writer = UserFactory(username="writer")
     article = ArticleFactory()
     return World(
@@ -425,7 +425,7 @@ def _pages(w: World, clients: dict[str, Client]) -> dict[str, str]:
 
 @pytest.mark.parametrize("row", CHANGES, ids=[row.name for row in CHANGES])
 def test_the_next_request_shows_the_change(
-    row: Change, world: World, django_capture_on_commit_callbacks
+    row: Change, world: World, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
     if row.setup:
         row.setup(world)
