@@ -411,7 +411,7 @@ FORUM_QUEUE_ALERT_HOURS = env_int("FORUM_QUEUE_ALERT_HOURS", 12)
 FORUM_QUEUE_PER_PAGE = 25
 FORUM_LOG_PER_PAGE = 50
 
-# --- Performance (forum/cache.py) ---------------------------------------------
+# --- Performance (forum/pagecache/) -------------------------------------------
 # How long an anonymous article page or a rendered thread may be served from the shared
 # cache; any change to the discussion replaces them at once, this only bounds how stale
 # relative times ("3 minutes ago") can get.

@@ -38,7 +38,7 @@ def comment_posted(comment: Comment) -> None:
     only adds to its author's count on their queued items, which may lag by
     FORUM_QUEUE_CACHE_SECONDS: on a busy site, every post would otherwise render every
     moderator's queue afresh."""
-    article_changed_by_id(comment.article_id, queue=False)
+    _discussion_changed(comment.article_id)
     if comment.status != CommentStatus.PUBLISHED:
         queue_changed()
 
@@ -53,7 +53,7 @@ def comment_changed(comment: Comment) -> None:
 def comments_changed(*, article_ids: Iterable[int]) -> None:
     """Comments of these articles changed all at once (re-rendered HTML)."""
     for article_id in set(article_ids):
-        article_changed_by_id(article_id, queue=False)
+        _discussion_changed(article_id)
     queue_changed()
 
 
@@ -67,12 +67,10 @@ def article_changed(article: Article) -> None:
     article_changed_by_id(article.pk)
 
 
-def article_changed_by_id(article_id: int, *, queue: bool = True) -> None:
-    """The article page; and the queue, whose items show the article's title and
-    category, unless the caller knows its change shows nowhere there."""
-    transaction.on_commit(lambda: bump_discussion_version(article_id))
-    if queue:
-        queue_changed()
+def article_changed_by_id(article_id: int) -> None:
+    """The article page, and the queue: its items show the article's title and category."""
+    _discussion_changed(article_id)
+    queue_changed()
 
 
 def member_changed(member: User) -> None:
@@ -83,13 +81,19 @@ def member_changed(member: User) -> None:
         Comment.objects.filter(author_id=member.pk).values_list("article_id", flat=True).distinct()
     )
     for article_id in list(article_ids):
-        article_changed_by_id(article_id, queue=False)
+        _discussion_changed(article_id)
     queue_changed()
 
 
 def queue_changed() -> None:
     """Something only the queue shows (a moderator's note on a member, who moderates)."""
     transaction.on_commit(bump_queue_version)
+
+
+def _discussion_changed(article_id: int) -> None:
+    """Everything cached for the article page (anonymous page, stencils, snapshots,
+    threads) is keyed by or kept with its version."""
+    transaction.on_commit(lambda: bump_discussion_version(article_id))
 
 
 # --- Receivers: models edited in the admin, by commands or by allauth ---------------
@@ -109,7 +113,8 @@ def _category_saved(sender: type[Category], instance: Category, **kwargs: Any) -
 
 @receiver([post_save, post_delete], sender=Reference, dispatch_uid="pagecache.reference")
 def _reference_saved(sender: type[Reference], instance: Reference, **kwargs: Any) -> None:
-    article_changed_by_id(instance.article_id, queue=False)
+    # Queue items show no references.
+    _discussion_changed(instance.article_id)
 
 
 @receiver([post_save, post_delete], sender=WatchedWord, dispatch_uid="pagecache.watched-word")
@@ -121,6 +126,8 @@ def _watched_word_saved(sender: type[WatchedWord], instance: WatchedWord, **kwar
 # What of a member the pages show: their name, and whether they are still a member (an
 # inactive account's comments read as a deleted member's) or a superuser (a moderator).
 _SHOWN_FIELDS = ("username", "is_active", "is_superuser")
+# Where a loaded member keeps those values until it is saved (not a model field).
+_SHOWN_KEY = "_pagecache_shown"
 
 
 def _shown(instance: User) -> tuple[object, ...]:
@@ -130,7 +137,7 @@ def _shown(instance: User) -> tuple[object, ...]:
 
 @receiver(post_init, sender=User, dispatch_uid="pagecache.member-loaded")
 def _member_loaded(sender: type[User], instance: User, **kwargs: Any) -> None:
-    vars(instance)["_pagecache_shown"] = _shown(instance)
+    instance.__dict__[_SHOWN_KEY] = _shown(instance)
 
 
 @receiver(post_save, sender=User, dispatch_uid="pagecache.member-saved")
@@ -144,9 +151,9 @@ def _member_saved(
     # Signing in saves last_login alone: no page shows it.
     if created or (update_fields is not None and not update_fields & set(_SHOWN_FIELDS)):
         return
-    if getattr(instance, "_pagecache_shown", None) != _shown(instance):
+    if instance.__dict__.get(_SHOWN_KEY) != _shown(instance):
         member_changed(instance)
-    vars(instance)["_pagecache_shown"] = _shown(instance)
+    instance.__dict__[_SHOWN_KEY] = _shown(instance)
 
 
 @receiver(pre_delete, sender=User, dispatch_uid="pagecache.member-deleted")

@@ -1,4 +1,10 @@
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
+import redis
 from django.contrib.auth.models import Permission
 
 from tests.factories import UserFactory
@@ -22,3 +28,25 @@ def moderator(db):
     user = UserFactory(username="mod")
     user.user_permissions.add(Permission.objects.get(codename="moderate"))
     return user
+
+
+@pytest.fixture
+def shared_cache(settings: Any) -> Iterator[None]:
+    """With REDIS_URL (as in CI), the cache production uses, under a prefix of this
+    test's own: Redis is shared, so its keys are deleted one by one, never flushed."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        yield
+        return
+    prefix = f"test-pagecache-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        client.delete(key)

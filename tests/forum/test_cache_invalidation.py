@@ -1,0 +1,476 @@
+"""Every kind of change is seen on the next request, by every kind of reader.
+
+For each change: warm the caches (the anonymous page, a member's stencil, the author's
+own threads, the moderator's article page and queue), make the change as it is made
+(a service, the admin, a command), and check that the next request of each reader
+equals what a fresh rendering (an emptied cache) shows them, and that the change shows
+somewhere. A new service function, or a model the receivers watch, without a row here
+fails `test_every_change_has_a_row`.
+"""
+
+import datetime
+import difflib
+import inspect
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
+from django.test import Client
+
+from aposbook.accounts import delete_account, update_member_settings
+from aposbook.models import User, moderators_group
+from articles.models import Article, Category
+from forum import services
+from forum.models import Comment, CommentStatus, ReportReason, Sanction, WatchedWord
+from forum.moderation import appeals, decisions, reports, sanctions
+from forum.pagecache import invalidation
+from forum.pagecache.versions import bump_discussion_version, bump_queue_version
+from tests.factories import ArticleFactory, CommentFactory, ReferenceFactory, UserFactory
+from tests.moderation.conftest import make_moderator
+
+pytestmark = pytest.mark.usefixtures("shared_cache")
+QUEUE = "/moderation/"
+# What differs between two renderings of the same page: per-request tokens and nonces.
+_PER_REQUEST = [
+    (re.compile(r"[A-Za-z0-9]{32,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}"), "TOKEN"),
+    (re.compile(r'nonce="[^"]*"'), 'nonce=""'),
+]
+
+
+@dataclass
+class World:
+    article: Article
+    writer: User
+    reader: User
+    moderator: User
+    second_moderator: User
+    comment: Comment
+    admin: Client
+    state: dict[str, Any] = field(default_factory=dict)
+
+    def refreshed(self, comment: Comment | None = None) -> Comment:
+        return Comment.objects.get(pk=(comment or self.comment).pk)
+
+
+@dataclass(frozen=True)
+class Change:
+    name: str
+    change: Callable[[World], object]
+    setup: Callable[[World], object] | None = None
+    # The service functions (or receivers' models) this row exercises, beyond `name`.
+    covers: tuple[str, ...] = ()
+    # False: the change shows on no page (the row checks nothing is stale all the same).
+    shown: bool = True
+
+
+def _report(w: World) -> None:
+    reports.report_comment(comment=w.comment, reporter=w.reader, reason=ReportReason.HARASSMENT)
+
+
+def _pending(w: World) -> None:
+    w.state["pending"] = CommentFactory(
+        article=w.article,
+        author=w.writer,
+        body_source="Held for a moderator.",
+        status=CommentStatus.PENDING,
+        hold_reason="links",
+    )
+
+
+def _removed(w: World) -> None:
+    decisions.remove_comment(
+        comment_id=w.comment.pk, moderator=w.moderator, reason=ReportReason.HARASSMENT
+    )
+
+
+def _appealed(w: World) -> None:
+    _removed(w)
+    appeals.submit_appeal(comment=w.refreshed(), author=w.writer, message="Please look again.")
+
+
+def _admin_post(w: World, url: str, data: dict[str, str]) -> None:
+    response = w.admin.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:1000]
+
+
+def _admin_article(w: World) -> None:
+    url = f"/admin/articles/article/{w.article.pk}/change/"
+    form = w.admin.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(
+        {
+            "headline": "A headline the editor just changed",
+            "published_on": w.article.published_on.isoformat(),
+            "last_reviewed": "",
+            "discussion_open": "on",
+            "references-TOTAL_FORMS": "0",
+            "references-INITIAL_FORMS": "0",
+        }
+    )
+    _admin_post(w, url, data)
+
+
+def _stale_html(w: World) -> None:
+    Comment.objects.filter(pk=w.comment.pk).update(body_html="<p>stale</p>", renderer_version=0)
+
+
+def _loaded_article(w: World) -> None:
+    call_command("load_content", stdout=io.StringIO())
+    article = Article.objects.get(slug="magnesium-for-fibromyalgia")
+    # As an editor's older text: the next load writes the file's text over it.
+    Article.objects.filter(pk=article.pk).update(headline="An older headline", source_digest="")
+    w.article = Article.objects.get(pk=article.pk)
+    w.comment = CommentFactory(article=w.article, author=w.writer, body_source="On magnesium.")
+
+
+def _reader_moderates(w: World) -> None:
+    """A comment only moderators see on the page, and an appeal against the removal by
+    the one moderator there is: who else moderates decides whether they may decide it."""
+    w.state["pending"] = CommentFactory(
+        article=w.article, author=w.writer, status=CommentStatus.PENDING, hold_reason="links"
+    )
+    w.second_moderator.groups.clear()
+    User.objects.filter(is_superuser=True).update(is_superuser=False)  # the admin's account
+    _appealed(w)
+
+
+def _moderate_permission() -> Permission:
+    return Permission.objects.get(content_type__app_label="forum", codename="moderate")
+
+
+CHANGES = [
+    # forum/services.py
+    Change(
+        "post_comment",
+        lambda w: services.post_comment(
+            author=w.reader, article=w.article, body="A brand new thought."
+        ),
+    ),
+    Change(
+        "edit_comment",
+        lambda w: services.edit_comment(comment=w.comment, editor=w.writer, body="Edited words."),
+    ),
+    Change(
+        "edit after a decided report",
+        lambda w: services.edit_comment(comment=w.comment, editor=w.writer, body="Reworded."),
+        setup=lambda w: (
+            _report(w),
+            decisions.dismiss_reports(comment_id=w.comment.pk, moderator=w.moderator),
+        ),
+        covers=("reopen_after_edit",),
+    ),
+    Change("delete_comment", lambda w: services.delete_comment(comment=w.comment, author=w.writer)),
+    Change("stop_reply_emails", lambda w: services.stop_reply_emails(member=w.writer), shown=False),
+    # forum/moderation/
+    Change("report_comment", _report),
+    Change(
+        "approve_comment",
+        lambda w: decisions.approve_comment(
+            comment_id=w.state["pending"].pk, moderator=w.moderator
+        ),
+        setup=_pending,
+    ),
+    Change(
+        "hide_comment",
+        lambda w: decisions.hide_comment(comment_id=w.comment.pk, moderator=w.moderator),
+        setup=_report,
+    ),
+    Change("remove_comment", _removed, setup=_report),
+    Change(
+        "dismiss_reports",
+        lambda w: decisions.dismiss_reports(comment_id=w.comment.pk, moderator=w.moderator),
+        setup=_report,
+    ),
+    Change(
+        "restore_comment",
+        lambda w: decisions.restore_comment(comment_id=w.comment.pk, moderator=w.moderator),
+        setup=lambda w: decisions.hide_comment(comment_id=w.comment.pk, moderator=w.moderator),
+    ),
+    Change(
+        "bulk_moderate",
+        lambda w: decisions.bulk_moderate(
+            moderator=w.moderator, action="approve", items={w.state["pending"].pk: None}
+        ),
+        setup=_pending,
+    ),
+    Change(
+        "submit_appeal",
+        lambda w: appeals.submit_appeal(
+            comment=w.refreshed(), author=w.writer, message="Please look again."
+        ),
+        setup=_removed,
+    ),
+    Change(
+        "decide_appeal",
+        lambda w: appeals.decide_appeal(
+            comment_id=w.comment.pk, moderator=w.second_moderator, overturn=True
+        ),
+        setup=_appealed,
+    ),
+    Change(
+        "suspend_member",
+        lambda w: sanctions.suspend_member(
+            member=w.writer, moderator=w.moderator, days=3, reason="Cool off."
+        ),
+        setup=_report,
+    ),
+    Change(
+        "ban_member",
+        lambda w: sanctions.ban_member(
+            member=w.writer,
+            moderator=w.moderator,
+            reason="Spam.",
+            remove_comments=True,
+            removal_reason=ReportReason.HARASSMENT,
+        ),
+        setup=_report,
+    ),
+    Change(
+        "lift_sanction",
+        lambda w: sanctions.lift_sanction(
+            sanction_id=Sanction.objects.get().pk, moderator=w.moderator
+        ),
+        setup=lambda w: (
+            _report(w),
+            sanctions.suspend_member(
+                member=w.writer, moderator=w.moderator, days=3, reason="Cool off."
+            ),
+        ),
+    ),
+    Change(
+        "add_member_note",
+        lambda w: sanctions.add_member_note(
+            member=w.writer, moderator=w.moderator, text="Means well."
+        ),
+        setup=_report,
+    ),
+    # The admin, commands, accounts
+    Change("Article saved in the admin", _admin_article),
+    Change(
+        "Article deleted in the admin",
+        lambda w: _admin_post(
+            w, f"/admin/articles/article/{w.article.pk}/delete/", {"post": "yes"}
+        ),
+    ),
+    Change(
+        "Category saved in the admin",
+        lambda w: _admin_post(
+            w,
+            f"/admin/articles/category/{w.article.category_id}/change/",
+            {"name": "Herbs and Teas", "slug": w.article.category.slug},
+        ),
+    ),
+    Change(
+        "Category deleted in the admin",
+        lambda w: _admin_post(
+            w, f"/admin/articles/category/{w.state['empty'].pk}/delete/", {"post": "yes"}
+        ),
+        setup=lambda w: w.state.update(empty=Category.objects.create(name="Empty", slug="e")),
+        shown=False,
+    ),
+    Change(
+        "Reference saved",
+        lambda w: ReferenceFactory(article=w.article, title="A trial nobody had cited before"),
+    ),
+    Change(
+        "Reference deleted",
+        lambda w: w.state["reference"].delete(),
+        setup=lambda w: w.state.update(
+            reference=ReferenceFactory(article=w.article, title="A trial about to go")
+        ),
+    ),
+    Change(
+        "WatchedWord saved in the admin",
+        lambda w: _admin_post(
+            w,
+            "/admin/forum/watchedword/add/",
+            {"pattern": "miracle", "action": WatchedWord.Action.HOLD, "note": ""},
+        ),
+        shown=False,
+    ),
+    Change(
+        "WatchedWord deleted in the admin",
+        lambda w: _admin_post(
+            w, f"/admin/forum/watchedword/{w.state['word'].pk}/delete/", {"post": "yes"}
+        ),
+        setup=lambda w: w.state.update(word=WatchedWord.objects.create(pattern="cure")),
+        shown=False,
+    ),
+    Change(
+        "rerender_comments",
+        lambda w: call_command("rerender_comments", stdout=io.StringIO()),
+        setup=_stale_html,
+    ),
+    Change(
+        "load_content",
+        lambda w: call_command("load_content", stdout=io.StringIO()),
+        setup=_loaded_article,
+    ),
+    Change(
+        "update_member_settings",
+        lambda w: update_member_settings(
+            member=w.writer, username="renamed_writer", email_on_reply=True
+        ),
+    ),
+    Change(
+        "User saved in the admin (username)",
+        lambda w: (setattr(w.writer, "username", "admin_renamed"), w.writer.save()),
+    ),
+    Change(
+        "delete_account",
+        lambda w: delete_account(member=w.writer, keep_comments=False),
+        setup=_report,
+    ),
+    Change("User deleted", lambda w: w.writer.delete(), setup=_report),
+    Change(
+        "Permission forum.moderate given",
+        lambda w: w.reader.user_permissions.add(_moderate_permission()),
+        setup=_reader_moderates,
+    ),
+    Change(
+        "Permission forum.moderate taken",
+        lambda w: w.reader.user_permissions.remove(_moderate_permission()),
+        setup=lambda w: (
+            _reader_moderates(w),
+            w.reader.user_permissions.add(_moderate_permission()),
+        ),
+    ),
+    Change(
+        "Group Moderators joined",
+        lambda w: w.reader.groups.add(moderators_group()),
+        setup=_reader_moderates,
+    ),
+    Change(
+        "Group Moderators left",
+        lambda w: w.reader.groups.remove(moderators_group()),
+        setup=lambda w: (_reader_moderates(w), w.reader.groups.add(moderators_group())),
+    ),
+    Change(
+        "Permission deleted",
+        lambda w: _moderate_permission().delete(),
+        setup=_reader_moderates,
+    ),
+]
+
+# Public functions of the services that are not changes of their own: reads, or steps
+# inside a change that says what changed itself.
+NOT_CHANGES = {
+    "matching_reference": "a read",
+    "set_status": "a step of each decision (their rows)",
+    "version_of": "a read",
+    "appeal_of": "a read",
+    "allowed_actions": "a read",
+    "locked_comment": "a read (with a row lock)",
+    "resolve_reports": "a step of approve/remove/dismiss/restore (their rows)",
+    "refuse_restoring_nothing": "a check",
+    "announce_if_first_published": "an email, no page",
+    "remove_text": "a step of remove_comment and ban_member (their rows)",
+    "hold_edited_comment": "a step of edit_comment (its row)",
+    "remover_of": "a read",
+    "may_decide_appeal": "a check",
+}
+
+
+@pytest.fixture(autouse=True)
+def _still_clock(time_machine: Any) -> None:
+    # "3 seconds ago" must read the same on the cached and the fresh page.
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC), tick=False)
+
+
+@pytest.fixture
+def world(db: None, admin_client: Client) -> World:
+    writer = UserFactory(username="writer")
+    article = ArticleFactory()
+    return World(
+        article=article,
+        writer=writer,
+        reader=UserFactory(username="reader"),
+        moderator=make_moderator("mod_maria"),
+        second_moderator=make_moderator("mod_omar"),
+        comment=CommentFactory(article=article, author=writer, body_source="Magnesium helped."),
+        admin=admin_client,
+    )
+
+
+def _clients(w: World) -> dict[str, Client]:
+    clients = {"anonymous": Client()}
+    for name, user in [("reader", w.reader), ("writer", w.writer), ("moderator", w.moderator)]:
+        clients[name] = Client()
+        clients[name].force_login(user)
+    return clients
+
+
+def _pages(w: World, clients: dict[str, Client]) -> dict[str, str]:
+    """What each reader gets now, per-request tokens aside."""
+    url = w.article.get_absolute_url()
+    seen = {}
+    for name, client in clients.items():
+        targets = [url, QUEUE] if name == "moderator" else [url]
+        for target in targets:
+            if name == "anonymous":
+                client.cookies.clear()
+            response = client.get(target)
+            text = f"{response.status_code}\n{response.content.decode()}"
+            for pattern, replacement in _PER_REQUEST:
+                text = pattern.sub(replacement, text)
+            seen[f"{name} {target}"] = text
+    return seen
+
+
+@pytest.mark.parametrize("row", CHANGES, ids=[row.name for row in CHANGES])
+def test_the_next_request_shows_the_change(
+    row: Change, world: World, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    if row.setup:
+        row.setup(world)
+    clients = _clients(world)
+    _pages(world, clients)  # renders and keeps every page
+    before = _pages(world, clients)  # from the caches
+    assert before["anonymous " + world.article.get_absolute_url()]
+    with django_capture_on_commit_callbacks(execute=True):
+        row.change(world)
+    after = _pages(world, clients)
+    _everything_new(world)  # everything below is rendered afresh
+    fresh = _pages(world, clients)
+    for page, text in fresh.items():
+        assert after[page] == text, f"{page} was stale after {row.name}:\n" + "\n".join(
+            list(difflib.unified_diff(after[page].splitlines(), text.splitlines(), n=0))[:20]
+        )
+    if row.shown:
+        assert fresh != before, f"{row.name} shows on no page: the row checks nothing"
+
+
+def _everything_new(w: World) -> None:
+    # New versions, as if every change had been announced: nothing cached is current.
+    # (Not cache.clear(): on Redis that would flush other test runs' keys too.)
+    for article_id in {w.article.pk, *Article.objects.values_list("pk", flat=True)}:
+        bump_discussion_version(article_id)
+    bump_queue_version()
+
+
+def _public_functions(module: ModuleType) -> set[str]:
+    return {
+        name
+        for name, value in vars(module).items()
+        if inspect.isfunction(value)
+        and value.__module__ == module.__name__
+        and not name.startswith("_")
+    }
+
+
+def test_every_change_has_a_row() -> None:
+    named = {row.name for row in CHANGES} | {c for row in CHANGES for c in row.covers}
+    functions = set().union(
+        *(_public_functions(m) for m in (services, reports, decisions, appeals, sanctions))
+    )
+    missing = functions - named - set(NOT_CHANGES)
+    assert not missing, f"add a row to CHANGES (or NOT_CHANGES) for {sorted(missing)}"
+    models = {m.__name__ for m in invalidation.WATCHED_MODELS}
+    rowed = {word for name in named for word in name.split()[:1]}
+    assert models <= rowed, f"add a row for {sorted(models - rowed)}"
