@@ -188,7 +188,11 @@ def test_traceback_stays_one_log_line():
 
 def test_missing_csrf_token_gets_a_friendly_403_that_keeps_the_text(db):
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/accounts/login/", {"login": "alice", "body": TYPED})
+    response = client.post(
+        "/accounts/login/",
+        {"login": "alice", "body": TYPED},
+        headers={"origin": "http://testserver"},
+    )
     assert response.status_code == 403
     body = response.content.decode()
     assert "Please send the form again" in body
@@ -196,10 +200,65 @@ def test_missing_csrf_token_gets_a_friendly_403_that_keeps_the_text(db):
     assert 'name="csrfmiddlewaretoken" value="' in body
 
 
+def test_expired_form_from_an_old_browser_without_origin_keeps_the_text_by_referer(db):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/accounts/login/",
+        {"login": "alice", "body": TYPED},
+        headers={"referer": "http://testserver/accounts/login/"},
+    )
+    assert response.status_code == 403
+    assert "&lt;b&gt;every&lt;/b&gt;" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "http://127.0.0.1:9999"},  # a hostile page on another port
+        {"origin": "https://evil.example"},
+        {"origin": "null"},  # a sandboxed frame or a data: page
+        {"referer": "https://evil.example/ban.html"},
+        {},  # neither header: nothing proves the form was ours
+    ],
+    ids=["other-port", "other-site", "null-origin", "foreign-referer", "no-origin-no-referer"],
+)
+def test_forged_cross_origin_post_is_a_plain_refusal_that_reoffers_nothing(db, headers):
+    client = Client(enforce_csrf_checks=True)
+    client.get("/accounts/login/")  # the member's CSRF cookie, sent along by the browser
+    response = client.post(
+        "/accounts/email/",
+        {"action_add": "", "email": "attacker@evil.example"},
+        headers=headers,
+    )
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Request refused" in body
+    assert "attacker@evil.example" not in body
+    assert "csrfmiddlewaretoken" not in body
+    assert "<form" not in body
+
+
+def test_forged_post_on_https_without_origin_or_referer_reoffers_nothing(db, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/moderation/members/1/ban/",
+        {"reason": "forged"},
+        headers={"x-forwarded-proto": "https"},
+    )
+    assert response.status_code == 403
+    assert "forged" not in response.content.decode()
+    assert "<form" not in response.content.decode()
+
+
 def test_wrong_csrf_token_gets_the_friendly_403(db):
     client = Client(enforce_csrf_checks=True)
     client.get("/accounts/login/")
-    response = client.post("/accounts/login/", {"csrfmiddlewaretoken": "x" * 64, "login": "a"})
+    response = client.post(
+        "/accounts/login/",
+        {"csrfmiddlewaretoken": "x" * 64, "login": "a"},
+        headers={"origin": "http://testserver"},
+    )
     assert response.status_code == 403
     assert "Please send the form again" in response.content.decode()
 
