@@ -48,7 +48,7 @@ class AccountAdapter(DefaultAccountAdapter):
             **DefaultAccountAdapter.error_messages,
             "too_many_login_attempts": (
                 "Too many failed sign-in attempts. Please try again in "
-                f"{window}, or reset your password."
+                f"{window}, sign in with a code sent to your email, or reset your password."
             ),
             "incorrect_code": "That code is not right. Check the latest email and try again.",
             "username_taken": "That username is taken. Please choose another.",

@@ -207,7 +207,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AposBook] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # Per account: a stranger's wrong passwords lock password sign-in for 5 minutes at
+    # most after they stop, and never codes or passkeys (allauth counts only passwords
+    # here), so the member can still sign in with an emailed code.
     "login_failed": "10/m/ip,5/5m/key",
+    "request_login_code": "20/m/ip,3/m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -299,10 +303,21 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", HTTP
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", HTTPS)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-if env_bool("DJANGO_BEHIND_PROXY"):
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
+if BEHIND_PROXY:
     # Only behind a proxy that overwrites X-Forwarded-Proto; otherwise clients could lie.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST")
+    # The client is the X-Forwarded-For entry our own N-th proxy wrote (counted from the
+    # right); entries to its left are the client's to forge. Without this every client
+    # is the balancer and allauth's per-IP limits lock everyone out at once.
+    ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1)
+    # A proxy that sets one header with the client's address (X-Real-IP, CF-Connecting-IP)
+    # can name it instead; it wins over X-Forwarded-For.
+    ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER") or None
+# django-ratelimit (forum/ratelimit.py and any key="ip" limit) asks allauth's rule, so
+# every limiter sees the same client address.
+RATELIMIT_IP_META_KEY = "aposbook.clientip.client_ip"
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"

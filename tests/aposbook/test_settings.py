@@ -30,6 +30,9 @@ print(json.dumps({
     "SECURE_PROXY_SSL_HEADER": s.SECURE_PROXY_SSL_HEADER,
     "STATICFILES": s.STORAGES["staticfiles"]["BACKEND"],
     "DATA_UPLOAD_MAX_MEMORY_SIZE": s.DATA_UPLOAD_MAX_MEMORY_SIZE,
+    "ALLAUTH_TRUSTED_PROXY_COUNT": getattr(s, "ALLAUTH_TRUSTED_PROXY_COUNT", 0),
+    "ALLAUTH_TRUSTED_CLIENT_IP_HEADER": getattr(s, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER", None),
+    "RATELIMIT_IP_META_KEY": getattr(s, "RATELIMIT_IP_META_KEY", None),
 }))
 """
 
@@ -105,6 +108,23 @@ def test_plain_http_opt_out_and_proxy_header(tmp_path):
     assert s["SECURE_HSTS_SECONDS"] == 0
     assert s["SESSION_COOKIE_SECURE"] is False
     assert s["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_behind_a_proxy_every_limiter_reads_the_client_from_the_forwarded_header(tmp_path):
+    direct = settings_with(tmp_path, DJANGO_SECRET_KEY="x" * 50)
+    assert direct["ALLAUTH_TRUSTED_PROXY_COUNT"] == 0  # REMOTE_ADDR: nobody to trust
+    assert direct["RATELIMIT_IP_META_KEY"] == "aposbook.clientip.client_ip"
+    one = settings_with(tmp_path, DJANGO_SECRET_KEY="x" * 50, DJANGO_BEHIND_PROXY="1")
+    assert one["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1
+    two = settings_with(
+        tmp_path,
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_BEHIND_PROXY="1",
+        DJANGO_PROXY_COUNT="2",
+        DJANGO_CLIENT_IP_HEADER="X-Real-IP",
+    )
+    assert two["ALLAUTH_TRUSTED_PROXY_COUNT"] == 2
+    assert two["ALLAUTH_TRUSTED_CLIENT_IP_HEADER"] == "X-Real-IP"
 
 
 def test_hsts_options(tmp_path):
