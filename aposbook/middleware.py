@@ -7,6 +7,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -74,16 +75,40 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
 
 
+# C0 controls and DEL: no address of ours has them. PostgreSQL refuses NUL in text (a
+# lookup with one raised a 500), and raw controls in logs can forge or hide lines.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def has_control_characters(request: HttpRequest) -> bool:
+    """In the path (as decoded) or in the query string (raw or percent-decoded)."""
+    query = request.META.get("QUERY_STRING", "")
+    return bool(
+        _CONTROL_CHARACTERS.search(request.path)
+        or _CONTROL_CHARACTERS.search(request.path_info)
+        or _CONTROL_CHARACTERS.search(unquote_plus(query, errors="replace"))
+    )
+
+
+def edge_refusal(reason: str, status: int) -> HttpResponse:
+    """A plain 4xx page, rendered without a request: it needs no database or session."""
+    body = loader.get_template("400.html").render({"reason": reason})
+    return HttpResponse(body, status=status)
+
+
 class EdgeLimitsMiddleware:
-    """Refuses query strings longer than any page needs with a clean 414."""
+    """Refuses query strings longer than any page needs with a clean 414, and addresses
+    with control characters (NUL, newlines, …) with a clean 400, before any view or
+    database sees them."""
 
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if len(request.META.get("QUERY_STRING", "")) > settings.MAX_QUERY_STRING_LENGTH:
-            body = loader.get_template("400.html").render({"reason": "The address is too long."})
-            return HttpResponse(body, status=414)
+            return edge_refusal("The address is too long.", 414)
+        if has_control_characters(request):
+            return edge_refusal("The address contains characters no page of ours uses.", 400)
         return self.get_response(request)
 
 

@@ -293,6 +293,45 @@ def test_invalid_utf8_in_query_and_body_is_handled(client, member):
     assert response.status_code == 200  # the form again, with its error
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/science/search/?q=%00",
+        "/members/%00/",
+        "/science/%00/",
+        "/moderation/log/?action=%00",
+        "/science/search/?q=a%0D%0Ab",
+        "/science/search/?q=%1b%5b2J",
+        "/science/search/?q=%7f",
+    ],
+)
+def test_control_characters_in_the_address_are_a_400(client, db, address, log_lines):
+    response = client.get(address)
+    assert response.status_code == 400
+    assert "characters no page of ours uses" in response.content.decode()
+    assert not any("Traceback" in line for line in log_lines)
+
+
+def test_ordinary_addresses_pass_the_control_character_check(client, db):
+    assert client.get("/science/search/?q=magnesium+%C3%A9t%C3%A9").status_code == 200
+
+
+def test_log_lines_escape_control_characters():
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "GET %s 404", ("/a\x00b\x1b[2J\tc\r\nforged\x85",), None
+    )
+    line = OneLineFormatter("%(message)s").format(record)
+    assert line == "GET /a\\x00b\\x1b[2J\\tc\\r\\nforged\\x85 404"
+    assert not any(ord(char) < 32 or 0x7F <= ord(char) <= 0x9F for char in line)
+
+
+def test_a_request_log_line_for_a_nul_path_is_escaped(client, db, log_lines):
+    client.get("/members/%00/")
+    request_lines = [line for line in log_lines if "aposbook.request" in line]
+    assert request_lines and "/members/\\x00/ 400" in request_lines[-1]
+    assert "\x00" not in "".join(log_lines)
+
+
 def test_methods_a_view_does_not_take_are_405(client, db):
     assert client.post("/").status_code == 405
     assert client.put("/science/").status_code == 405
