@@ -7,6 +7,7 @@ REDIS_URL and the EMAIL_* variables; the README lists every one of them.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -49,7 +50,6 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if not DEBUG else "*")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "AposBook"
 
 INSTALLED_APPS = [
@@ -204,7 +204,6 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_FORMS = {"signup": "aposbook.account_forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AposBook] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     # Per account: a stranger's wrong passwords lock password sign-in for 5 minutes at
@@ -301,6 +300,14 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", HTTPS)
+# The public address every email links to (replies, unsubscribe, appeals, moderators,
+# password resets, confirmations): never the Host a request happened to carry. Unset, it
+# is this machine on PORT (make run / make serve), http unless HTTPS is on.
+SITE_URL = os.environ.get(
+    "SITE_URL", f"{'https' if HTTPS else 'http'}://127.0.0.1:{os.environ.get('PORT', '8000')}"
+).rstrip("/")
+# allauth's links follow SITE_URL's scheme, so DJANGO_HTTPS=0 runs get http links.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme or "https"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")

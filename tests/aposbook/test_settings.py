@@ -33,6 +33,8 @@ print(json.dumps({
     "ALLAUTH_TRUSTED_PROXY_COUNT": getattr(s, "ALLAUTH_TRUSTED_PROXY_COUNT", 0),
     "ALLAUTH_TRUSTED_CLIENT_IP_HEADER": getattr(s, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER", None),
     "RATELIMIT_IP_META_KEY": getattr(s, "RATELIMIT_IP_META_KEY", None),
+    "SITE_URL": s.SITE_URL,
+    "ACCOUNT_DEFAULT_HTTP_PROTOCOL": s.ACCOUNT_DEFAULT_HTTP_PROTOCOL,
 }))
 """
 
@@ -125,6 +127,20 @@ def test_behind_a_proxy_every_limiter_reads_the_client_from_the_forwarded_header
     )
     assert two["ALLAUTH_TRUSTED_PROXY_COUNT"] == 2
     assert two["ALLAUTH_TRUSTED_CLIENT_IP_HEADER"] == "X-Real-IP"
+
+
+def test_email_links_follow_the_port_and_plain_http(tmp_path):
+    run = settings_with(tmp_path, DJANGO_DEBUG="1", PORT="8210")
+    assert run["SITE_URL"] == "http://127.0.0.1:8210"
+    assert run["ACCOUNT_DEFAULT_HTTP_PROTOCOL"] == "http"
+    serve = settings_with(tmp_path, DJANGO_SECRET_KEY="x" * 50, DJANGO_HTTPS="0", PORT="8211")
+    assert serve["SITE_URL"] == "http://127.0.0.1:8211"
+    assert serve["ACCOUNT_DEFAULT_HTTP_PROTOCOL"] == "http"
+    public = settings_with(
+        tmp_path, DJANGO_SECRET_KEY="x" * 50, SITE_URL="https://aposbook.example/"
+    )
+    assert public["SITE_URL"] == "https://aposbook.example"
+    assert public["ACCOUNT_DEFAULT_HTTP_PROTOCOL"] == "https"
 
 
 def test_hsts_options(tmp_path):
