@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "aposbook.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "aposbook.middleware.EdgeLimitsMiddleware",
+    "aposbook.middleware.LongTextFormMiddleware",
     "aposbook.middleware.PermissionsPolicyMiddleware",
     "aposbook.middleware.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -333,6 +334,9 @@ PERMISSIONS_POLICY = (
 # --- Limits at the edge -------------------------------------------------------
 # A comment is a few KiB; 256 KiB leaves room for any form while refusing floods.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# The comment and edit forms only (aposbook.middleware.LongTextFormMiddleware): a pasted
+# text of a megabyte or so reaches the form, which states the length limit and keeps it.
+FORUM_COMMENT_UPLOAD_MAX_SIZE = env_int("FORUM_COMMENT_UPLOAD_MAX_SIZE", 4 * 1024 * 1024)
 # Longer query strings than any page needs get a clean 414 (gunicorn caps the line too).
 MAX_QUERY_STRING_LENGTH = 4096
 # Seconds a client is asked to wait when the database or cache is unreachable.
