@@ -24,7 +24,7 @@ class CountingHasher(MD5PasswordHasher):
 
 
 class SlowHasher(PBKDF2PasswordHasher):
-    """Costly enough (some 100 ms here) for hashing to be what a clock measures, as in production."""
+    """Costly enough (some 100 ms here) that hashing is what a clock measures."""
 
     algorithm = "slow_pbkdf2"
     iterations = 100_000
