@@ -162,7 +162,9 @@ class LongTextFormMiddleware:
 
 
 class PermissionsPolicyMiddleware:
-    """Turns off browser features no page uses (camera, microphone, location, …)."""
+    """Turns off browser features no page uses (camera, microphone, location, …) and
+    keeps other sites from loading our responses (Cross-Origin-Resource-Policy), on
+    every response, static files included (whitenoise answers inside this one)."""
 
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
@@ -170,6 +172,7 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.setdefault("Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY)
         return response
 
 

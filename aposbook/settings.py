@@ -326,6 +326,9 @@ if BEHIND_PROXY:
 # django-ratelimit (forum/ratelimit.py and any key="ip" limit) asks allauth's rule, so
 # every limiter sees the same client address.
 RATELIMIT_IP_META_KEY = "aposbook.clientip.client_ip"
+# Our pages, images and files may be embedded by our own site only (Spectre-class leaks,
+# hotlinking); same-site leaves room for a static or media subdomain.
+CROSS_ORIGIN_RESOURCE_POLICY = "same-site"
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
@@ -344,12 +347,17 @@ OUTAGE_RETRY_AFTER = env_int("DJANGO_OUTAGE_RETRY_AFTER", 5)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": [SELF],
+        # Nothing unless named below: a new kind of resource (frames, media, workers)
+        # is refused until someone decides it belongs here.
+        "default-src": [NONE],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
+        # data: for the TOTP set-up page's QR code (an inline SVG image from allauth).
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
+        # The passkey pages' script and progressive enhancement talk to our own origin.
         "connect-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
