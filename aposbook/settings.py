@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "aposbook.middleware.LongTextFormMiddleware",
     "aposbook.middleware.PermissionsPolicyMiddleware",
     "aposbook.middleware.DatabaseOutageMiddleware",
+    "aposbook.deadline.BackendDeadlineMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -135,9 +136,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # A short connect timeout lets a request fail fast (503) when the database is down
     # instead of holding a worker for the kernel's TCP timeout.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
-        "DATABASE_CONNECT_TIMEOUT", 2
-    )
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 2)
+    # Idle persistent connections to a server that vanished (a failover, a dropped
+    # route) are found in seconds, not after the kernel's two hours; unacknowledged
+    # writes give up after 3 s.
+    options.update(keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=2)
+    options["tcp_user_timeout"] = 3000
+    # Our backend: Django's, with a client-side deadline on each call (aposbook/deadline.py).
+    DATABASES["default"]["ENGINE"] = "aposbook.postgresql"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "aposbook.User"
@@ -154,7 +161,14 @@ if REDIS_URL:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 300,
             # Fail fast (503) when Redis is unreachable instead of holding the worker.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # Redis answers in a millisecond; a page makes several cache calls, so each
+            # gets 0.5 s (REDIS_SOCKET_TIMEOUT) and a frozen Redis costs well under 3 s.
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5")),
+                "socket_timeout": float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5")),
+                "socket_keepalive": True,
+                "health_check_interval": 10,
+            },
         }
     }
 else:
@@ -342,6 +356,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 FORUM_COMMENT_UPLOAD_MAX_SIZE = env_int("FORUM_COMMENT_UPLOAD_MAX_SIZE", 4 * 1024 * 1024)
 # Longer query strings than any page needs get a clean 414 (gunicorn caps the line too).
 MAX_QUERY_STRING_LENGTH = 4096
+# Seconds a request's database call may wait before it is given up as stalled (503):
+# with Redis' timeouts below, a frozen backend answers 503 within 3 s. 0 turns it off.
+DATABASE_STALL_TIMEOUT = float(os.environ.get("DATABASE_STALL_TIMEOUT", "2"))
 # Seconds a client is asked to wait when the database or cache is unreachable.
 OUTAGE_RETRY_AFTER = env_int("DJANGO_OUTAGE_RETRY_AFTER", 5)
 

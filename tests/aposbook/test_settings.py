@@ -93,12 +93,15 @@ def test_postgres_and_redis_from_the_environment(tmp_path):
         DATABASE_URL="postgres://app:pw@db.internal:5432/aposbook",
         REDIS_URL="redis://cache.internal:6379/0",
     )
-    assert s["ENGINE"] == "django.db.backends.postgresql"
+    # Django's PostgreSQL backend with a client-side deadline (aposbook/deadline.py).
+    assert s["ENGINE"] == "aposbook.postgresql"
     assert s["CONN_MAX_AGE"] == 600
     assert s["CONN_HEALTH_CHECKS"] is True
     assert s["OPTIONS"]["connect_timeout"] == 2
+    assert s["OPTIONS"]["keepalives"] == 1 and s["OPTIONS"]["tcp_user_timeout"] == 3000
     assert s["CACHE"] == "django.core.cache.backends.redis.RedisCache"
-    assert s["CACHE_OPTIONS"]["socket_connect_timeout"] == 2
+    assert s["CACHE_OPTIONS"]["socket_connect_timeout"] == 0.5
+    assert s["CACHE_OPTIONS"]["socket_timeout"] == 0.5
     assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
 
 
