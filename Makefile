@@ -27,7 +27,7 @@ migrate: setup
 	$(DEV) $(BIN)/python manage.py load_content
 
 run: migrate
-	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production mode on this machine: see "Production deployment" in the README.
 # Needs DJANGO_SECRET_KEY; on plain http (no TLS proxy in front) also DJANGO_HTTPS=0.

@@ -1,20 +1,28 @@
 from functools import partial
 from types import SimpleNamespace
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
-from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import EmailMessage
 from django.db import transaction
 
 from aposbook.accounts import minutes_phrase, rate_limit_window
 from aposbook.tasks import send_email
 
-SITE_WITHOUT_REQUEST = SimpleNamespace(
-    name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc
-)
+
+def on_site(url: str) -> str:
+    """The same address on SITE_URL: scheme, host and port from the setting, whatever
+    Host header the request carried (an attacker's, a balancer's, another port)."""
+    parts = urlsplit(url)
+    site = urlsplit(settings.SITE_URL)
+    return urlunsplit((site.scheme, site.netloc, parts.path, parts.query, parts.fragment))
+
+
+def email_site() -> SimpleNamespace:
+    """What emails call the site ({{ current_site.domain }}): SITE_URL's host, always."""
+    return SimpleNamespace(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
 
 
 def enqueue_email(message: EmailMessage) -> None:
@@ -48,19 +56,29 @@ class AccountAdapter(DefaultAccountAdapter):
             **DefaultAccountAdapter.error_messages,
             "too_many_login_attempts": (
                 "Too many failed sign-in attempts. Please try again in "
-                f"{window}, or reset your password."
+                f"{window}, sign in with a code sent to your email, or reset your password."
             ),
             "incorrect_code": "That code is not right. Check the latest email and try again.",
             "username_taken": "That username is taken. Please choose another.",
         }
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        request = allauth_context.request
-        # allauth sends some notices from on-commit callbacks, after the request is gone.
-        site = get_current_site(request) if request is not None else SITE_WITHOUT_REQUEST
+        # allauth builds its links (reset, confirmation, sign-up, reset request) from the
+        # request's Host; every absolute link in an email goes to SITE_URL instead.
+        links = {
+            name: on_site(value)
+            for name, value in context.items()
+            if isinstance(value, str) and value.startswith(("http://", "https://"))
+        }
         message = self.render_mail(
             template_prefix,
             email,
-            {"request": request, "email": email, "current_site": site, **context},
+            {
+                "request": allauth_context.request,
+                "email": email,
+                **context,
+                **links,
+                "current_site": email_site(),
+            },
         )
         enqueue_email(message)

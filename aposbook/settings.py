@@ -7,6 +7,7 @@ REDIS_URL and the EMAIL_* variables; the README lists every one of them.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -49,7 +50,6 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if not DEBUG else "*")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "AposBook"
 
 INSTALLED_APPS = [
@@ -77,8 +77,10 @@ MIDDLEWARE = [
     "aposbook.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "aposbook.middleware.EdgeLimitsMiddleware",
+    "aposbook.middleware.LongTextFormMiddleware",
     "aposbook.middleware.PermissionsPolicyMiddleware",
     "aposbook.middleware.DatabaseOutageMiddleware",
+    "aposbook.deadline.BackendDeadlineMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,9 +136,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # A short connect timeout lets a request fail fast (503) when the database is down
     # instead of holding a worker for the kernel's TCP timeout.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
-        "DATABASE_CONNECT_TIMEOUT", 2
-    )
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 2)
+    # Idle persistent connections to a server that vanished (a failover, a dropped
+    # route) are found in seconds, not after the kernel's two hours; unacknowledged
+    # writes give up after 3 s.
+    options.update(keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=2)
+    options["tcp_user_timeout"] = 3000
+    # Our backend: Django's, with a client-side deadline on each call (aposbook/deadline.py).
+    DATABASES["default"]["ENGINE"] = "aposbook.postgresql"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "aposbook.User"
@@ -153,7 +161,14 @@ if REDIS_URL:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 300,
             # Fail fast (503) when Redis is unreachable instead of holding the worker.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # Redis answers in a millisecond; a page makes several cache calls, so each
+            # gets 0.5 s (REDIS_SOCKET_TIMEOUT) and a frozen Redis costs well under 3 s.
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5")),
+                "socket_timeout": float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5")),
+                "socket_keepalive": True,
+                "health_check_interval": 10,
+            },
         }
     }
 else:
@@ -204,10 +219,13 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_FORMS = {"signup": "aposbook.account_forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AposBook] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # Per account: a stranger's wrong passwords lock password sign-in for 5 minutes at
+    # most after they stop, and never codes or passkeys (allauth counts only passwords
+    # here), so the member can still sign in with an emailed code.
     "login_failed": "10/m/ip,5/5m/key",
+    "request_login_code": "20/m/ip,3/m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -297,12 +315,34 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", HTTPS)
+# The public address every email links to (replies, unsubscribe, appeals, moderators,
+# password resets, confirmations): never the Host a request happened to carry. Unset, it
+# is this machine on PORT (make run / make serve), http unless HTTPS is on.
+SITE_URL = os.environ.get(
+    "SITE_URL", f"{'https' if HTTPS else 'http'}://127.0.0.1:{os.environ.get('PORT', '8000')}"
+).rstrip("/")
+# allauth's links follow SITE_URL's scheme, so DJANGO_HTTPS=0 runs get http links.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme or "https"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-if env_bool("DJANGO_BEHIND_PROXY"):
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
+if BEHIND_PROXY:
     # Only behind a proxy that overwrites X-Forwarded-Proto; otherwise clients could lie.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST")
+    # The client is the X-Forwarded-For entry our own N-th proxy wrote (counted from the
+    # right); entries to its left are the client's to forge. Without this every client
+    # is the balancer and allauth's per-IP limits lock everyone out at once.
+    ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1)
+    # A proxy that sets one header with the client's address (X-Real-IP, CF-Connecting-IP)
+    # can name it instead; it wins over X-Forwarded-For.
+    ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER") or None
+# django-ratelimit (forum/ratelimit.py and any key="ip" limit) asks allauth's rule, so
+# every limiter sees the same client address.
+RATELIMIT_IP_META_KEY = "aposbook.clientip.client_ip"
+# Our pages, images and files may be embedded by our own site only (Spectre-class leaks,
+# hotlinking); same-site leaves room for a static or media subdomain.
+CROSS_ORIGIN_RESOURCE_POLICY = "same-site"
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
@@ -311,19 +351,30 @@ PERMISSIONS_POLICY = (
 # --- Limits at the edge -------------------------------------------------------
 # A comment is a few KiB; 256 KiB leaves room for any form while refusing floods.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# The comment and edit forms only (aposbook.middleware.LongTextFormMiddleware): a pasted
+# text of a megabyte or so reaches the form, which states the length limit and keeps it.
+FORUM_COMMENT_UPLOAD_MAX_SIZE = env_int("FORUM_COMMENT_UPLOAD_MAX_SIZE", 4 * 1024 * 1024)
 # Longer query strings than any page needs get a clean 414 (gunicorn caps the line too).
 MAX_QUERY_STRING_LENGTH = 4096
+# Seconds a request's database call may wait before it is given up as stalled (503):
+# with Redis' timeouts below, a frozen backend answers 503 within 3 s. 0 turns it off.
+DATABASE_STALL_TIMEOUT = float(os.environ.get("DATABASE_STALL_TIMEOUT", "2"))
 # Seconds a client is asked to wait when the database or cache is unreachable.
 OUTAGE_RETRY_AFTER = env_int("DJANGO_OUTAGE_RETRY_AFTER", 5)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": [SELF],
+        # Nothing unless named below: a new kind of resource (frames, media, workers)
+        # is refused until someone decides it belongs here.
+        "default-src": [NONE],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
+        # data: for the TOTP set-up page's QR code (an inline SVG image from allauth).
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
+        # The passkey pages' script and progressive enhancement talk to our own origin.
         "connect-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],

@@ -1,8 +1,11 @@
 import logging
 import sys
 import uuid
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -81,9 +84,39 @@ def _check_cache() -> None:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """A friendly 403 that hands back what the member typed, with a fresh token."""
-    body = loader.get_template("403_csrf.html").render(resubmit_context(request))
+    """A 403 that hands back what the member typed, with a fresh token, only when the
+    form surely came from one of our own pages (an expired token, a lost cookie).
+
+    A POST from another site must never come back as a filled-in form with a valid
+    token: one click on it would carry out the forgery (ban a member, add an attacker's
+    email). Without proof of our own origin the answer is a plain refusal.
+    """
+    if same_origin_post(request):
+        context = resubmit_context(request)
+    else:
+        context = {"fields": [], "refused": True}
+    body = loader.get_template("403_csrf.html").render(context)
     return HttpResponse(body, status=403)
+
+
+def same_origin_post(request: HttpRequest) -> bool:
+    """Did the browser say this request comes from our own origin (or a trusted one)?
+
+    Browsers send Origin on every form POST; an old browser may only send Referer. No
+    header at all proves nothing, so it counts as foreign, on http as on https.
+    """
+    origin = request.META.get("HTTP_ORIGIN", "")
+    if not origin or origin == "null":
+        referer = request.META.get("HTTP_REFERER", "")
+        if origin == "null" or not referer:
+            return False
+        parts = urlsplit(referer)
+        origin = f"{parts.scheme}://{parts.netloc}"
+    try:
+        own = f"{request.scheme}://{request.get_host()}"
+    except DisallowedHost:
+        return False
+    return origin == own or origin in settings.CSRF_TRUSTED_ORIGINS
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -7,8 +7,10 @@ once per request and hands the answers to templates as flags.
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.authentication import get_authentication_records
 from django.conf import settings
 from django.db.models import Case, When
+from django.http import HttpRequest
 from django.utils import dateformat, timezone
 
 from aposbook.accounts import has_verified_email
@@ -40,14 +42,27 @@ def has_two_factor(user) -> bool:
     ).exists()
 
 
-def moderation_access(user) -> str:
-    """'ok', or why not: 'login', 'forbidden' or 'needs_2fa'."""
+def session_passed_second_factor(request: HttpRequest) -> bool:
+    """Did this session itself pass a second factor (TOTP, recovery code, security key or
+    passkey), at sign-in or by reauthenticating? allauth records each step it passed."""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
+def moderation_access(request: HttpRequest) -> str:
+    """'ok', or why not: 'login', 'forbidden', 'needs_2fa' (the account has no second
+    factor) or 'needs_2fa_session' (it has one, but this session never passed it: a
+    password-only session opened before 2FA was set up, or elsewhere)."""
+    user = request.user
     if not user.is_authenticated:
         return "login"
     if not can_moderate(user):
         return "forbidden"
-    if settings.FORUM_MODERATORS_REQUIRE_2FA and not has_two_factor(user):
-        return "needs_2fa"
+    if settings.FORUM_MODERATORS_REQUIRE_2FA:
+        if not has_two_factor(user):
+            return "needs_2fa"
+        if not session_passed_second_factor(request):
+            return "needs_2fa_session"
     return "ok"
 
 

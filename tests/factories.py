@@ -83,3 +83,18 @@ class CommentFactory(factory.django.DjangoModelFactory):
     depth = factory.LazyAttribute(lambda c: c.parent.depth + 1 if c.parent else 0)
     root = factory.LazyAttribute(lambda c: (c.parent.root or c.parent) if c.parent else None)
     parent = None
+
+
+def sign_in_with_second_factor(client, user) -> None:
+    """Sign `user` in on the test client as if they passed their authenticator at sign-in:
+    moderation asks the session for a second factor (allauth's authentication records)."""
+    from types import SimpleNamespace
+
+    from allauth.account.internal.flows.login import record_authentication
+
+    client.force_login(user)
+    session = client.session
+    request = SimpleNamespace(session=session, user=user)
+    record_authentication(request, user, "password")
+    record_authentication(request, user, "mfa", type="totp")
+    session.save()

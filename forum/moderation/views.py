@@ -3,6 +3,7 @@
 from collections.abc import Callable, Container, Iterable
 from functools import wraps
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -42,6 +43,11 @@ TWO_FACTOR_MESSAGE = (
     "Moderators see members' reports, private notes and health details, so moderation "
     "needs two-factor authentication. Set up an authenticator app to continue."
 )
+# The account has a second factor, but this session was opened with a password alone.
+SESSION_TWO_FACTOR_MESSAGE = (
+    "Moderation needs a session that passed two-factor authentication. "
+    "Confirm with your authenticator app or security key to continue."
+)
 
 
 def moderator_required(view):
@@ -49,7 +55,7 @@ def moderator_required(view):
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        access = permissions.moderation_access(request.user)
+        access = permissions.moderation_access(request)
         if access == "login":
             return redirect_to_login(request.get_full_path())
         if access == "forbidden":
@@ -57,6 +63,10 @@ def moderator_required(view):
         if access == "needs_2fa":
             messages.warning(request, TWO_FACTOR_MESSAGE)
             return redirect("mfa_activate_totp")
+        if access == "needs_2fa_session":
+            messages.warning(request, SESSION_TWO_FACTOR_MESSAGE)
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
         return view(request, *args, **kwargs)
 
     return wrapper

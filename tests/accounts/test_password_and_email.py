@@ -122,3 +122,43 @@ def test_changing_to_a_taken_email_looks_the_same_and_never_moves_the_address(si
     assert EmailAddress.objects.get(user=bob, email=bob.email).verified
     member.refresh_from_db()
     assert member.email == "alice@example.org"
+
+
+# --- Links in emails go to SITE_URL (issue 13) -------------------------------------
+
+
+@pytest.mark.django_db
+def test_reset_link_uses_site_url_not_the_requests_host(client, member, mailoutbox, settings):
+    settings.SITE_URL = "http://127.0.0.1:8210"
+    # An allowed host on another port, as a load balancer's or a crafted request carries.
+    client.post(
+        reverse("account_reset_password"), {"email": member.email}, HTTP_HOST="localhost:9999"
+    )
+    [message] = mailoutbox
+    links = links_in(message)
+    assert links
+    assert all(link.startswith("http://127.0.0.1:8210/") for link in links)
+    assert "localhost:9999" not in message.body
+
+
+@pytest.mark.django_db
+def test_reset_for_an_unknown_email_links_to_site_url(client, mailoutbox, settings):
+    settings.SITE_URL = "https://forum.example.org"
+    client.post(
+        reverse("account_reset_password"), {"email": "nobody@example.org"}, HTTP_HOST="localhost"
+    )
+    links = links_in(mailoutbox[0])
+    assert links
+    assert all(link.startswith("https://forum.example.org/") for link in links)
+
+
+@pytest.mark.django_db
+def test_confirmation_link_uses_site_url(signed_in, mailoutbox, settings):
+    settings.SITE_URL = "http://127.0.0.1:8210"
+    signed_in.post(
+        reverse("account_email"),
+        {"action_add": "", "email": "new@example.org"},
+        HTTP_HOST="localhost:9999",
+    )
+    [link] = [url for url in links_in(mailoutbox[-1]) if "/confirm-email/" in url]
+    assert link.startswith("http://127.0.0.1:8210/accounts/confirm-email/")

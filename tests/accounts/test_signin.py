@@ -1,5 +1,7 @@
 """Signing in and out: password, emailed code, logout by POST only, attempt limits."""
 
+import time
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -170,3 +172,74 @@ def test_passkey_button_ships_hidden_for_browsers_without_javascript(client):
 
     assert 'id="passkey_login" type="submit" hidden data-needs-js' in body
     assert '<script src="/static/js/account.js" defer></script>' in body
+
+
+# --- Behind a load balancer (issue 13) ------------------------------------------
+
+
+def sign_in_from(client, address: str, login: str, password: str):
+    """A sign-in through one proxy (DJANGO_PROXY_COUNT=1) for a client at `address`."""
+    return client.post(
+        "/accounts/login/",
+        {"login": login, "password": password},
+        REMOTE_ADDR="10.0.0.1",  # the load balancer
+        HTTP_X_FORWARDED_FOR=f"203.0.113.99, {address}",  # the left entry is forged
+    )
+
+
+@pytest.mark.django_db
+def test_one_clients_failures_behind_the_proxy_do_not_lock_out_other_clients(
+    client, member, settings
+):
+    from django.test import Client
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    for attempt in range(11):
+        sign_in_from(client, "198.51.100.7", f"stranger{attempt}", "guess")
+    assert "Too many failed" in sign_in_from(client, "198.51.100.7", "x", "y").content.decode()
+
+    elsewhere = sign_in_from(Client(), "192.0.2.44", "alice", "correct horse battery")
+    assert elsewhere.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_strangers_wrong_passwords_leave_the_member_a_code_sign_in(
+    client, member, mailoutbox, settings
+):
+    from django.test import Client
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    stranger = Client()
+    for _ in range(5):
+        sign_in_from(stranger, "198.51.100.7", "alice", "wrong horse battery")
+    own = client
+    locked = sign_in_from(own, "192.0.2.44", "alice", "correct horse battery")
+    assert "sign in with a code sent to your email" in locked.content.decode()
+
+    own.post(reverse("account_request_login_code"), {"email": member.email})
+    assert len(mailoutbox) == 1
+    response = own.post(reverse("account_confirm_login_code"), {"code": code_in(mailoutbox[0])})
+    assert response.status_code == 302
+    assert own.get(reverse("account-settings")).context["user"] == member
+
+
+@pytest.mark.django_db
+def test_the_per_account_lock_ends_within_five_minutes(client, member, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):
+        sign_in_from(client, "198.51.100.7", "alice", "wrong horse battery")
+    with time_machine.travel(time.time() + 5 * 60 + 10):
+        response = sign_in_from(client, "192.0.2.44", "alice", "correct horse battery")
+    assert response.status_code == 302
+
+
+def test_posting_limits_count_the_real_client_behind_the_proxy(rf, settings):
+    from django_ratelimit.core import get_usage
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    requests = [
+        rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=address)
+        for address in ("198.51.100.7", "198.51.100.7", "192.0.2.44")
+    ]
+    usages = [get_usage(r, group="t", key="ip", rate="1/m", increment=True) for r in requests]
+    assert [usage["should_limit"] for usage in usages] == [False, True, False]

@@ -44,7 +44,10 @@ def test_every_page_sends_the_security_headers(client, pages, name):
     response = client.get(pages[name], secure=True)
     assert response.status_code in ({200, 302} if name == "admin sign in" else {200, 404}), name
     csp = csp_directives(response["Content-Security-Policy"])
-    assert csp["default-src"] == ["'self'"]
+    assert csp["default-src"] == ["'none'"]
+    for directive in ("img-src", "font-src", "connect-src", "manifest-src"):
+        assert "'self'" in csp[directive], directive
+    assert response["Cross-Origin-Resource-Policy"] == "same-site"
     assert csp["script-src"][0] == "'self'"
     assert csp["style-src"] == ["'self'"]
     assert csp["object-src"] == ["'none'"]
@@ -152,3 +155,9 @@ def test_health_checks_are_json_and_never_cached(client, db):
         "status": "ok",
         "checks": {"database": "ok", "cache": "ok"},
     }
+
+
+def test_static_files_carry_the_cross_origin_resource_policy(client, db):
+    response = client.get("/static/css/site.css")
+    assert response.status_code == 200
+    assert response["Cross-Origin-Resource-Policy"] == "same-site"

@@ -189,7 +189,11 @@ def test_traceback_stays_one_log_line():
 
 def test_missing_csrf_token_gets_a_friendly_403_that_keeps_the_text(db):
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/accounts/login/", {"login": "alice", "body": TYPED})
+    response = client.post(
+        "/accounts/login/",
+        {"login": "alice", "body": TYPED},
+        headers={"origin": "http://testserver"},
+    )
     assert response.status_code == 403
     body = response.content.decode()
     assert "Please send the form again" in body
@@ -197,10 +201,65 @@ def test_missing_csrf_token_gets_a_friendly_403_that_keeps_the_text(db):
     assert 'name="csrfmiddlewaretoken" value="' in body
 
 
+def test_expired_form_from_an_old_browser_without_origin_keeps_the_text_by_referer(db):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/accounts/login/",
+        {"login": "alice", "body": TYPED},
+        headers={"referer": "http://testserver/accounts/login/"},
+    )
+    assert response.status_code == 403
+    assert "&lt;b&gt;every&lt;/b&gt;" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "http://127.0.0.1:9999"},  # a hostile page on another port
+        {"origin": "https://evil.example"},
+        {"origin": "null"},  # a sandboxed frame or a data: page
+        {"referer": "https://evil.example/ban.html"},
+        {},  # neither header: nothing proves the form was ours
+    ],
+    ids=["other-port", "other-site", "null-origin", "foreign-referer", "no-origin-no-referer"],
+)
+def test_forged_cross_origin_post_is_a_plain_refusal_that_reoffers_nothing(db, headers):
+    client = Client(enforce_csrf_checks=True)
+    client.get("/accounts/login/")  # the member's CSRF cookie, sent along by the browser
+    response = client.post(
+        "/accounts/email/",
+        {"action_add": "", "email": "attacker@evil.example"},
+        headers=headers,
+    )
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Request refused" in body
+    assert "attacker@evil.example" not in body
+    assert "csrfmiddlewaretoken" not in body
+    assert "<form" not in body
+
+
+def test_forged_post_on_https_without_origin_or_referer_reoffers_nothing(db, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/moderation/members/1/ban/",
+        {"reason": "forged"},
+        headers={"x-forwarded-proto": "https"},
+    )
+    assert response.status_code == 403
+    assert "forged" not in response.content.decode()
+    assert "<form" not in response.content.decode()
+
+
 def test_wrong_csrf_token_gets_the_friendly_403(db):
     client = Client(enforce_csrf_checks=True)
     client.get("/accounts/login/")
-    response = client.post("/accounts/login/", {"csrfmiddlewaretoken": "x" * 64, "login": "a"})
+    response = client.post(
+        "/accounts/login/",
+        {"csrfmiddlewaretoken": "x" * 64, "login": "a"},
+        headers={"origin": "http://testserver"},
+    )
     assert response.status_code == 403
     assert "Please send the form again" in response.content.decode()
 
@@ -233,6 +292,46 @@ def test_invalid_utf8_in_query_and_body_is_handled(client, member):
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 200  # the form again, with its error
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/science/search/?q=%00",
+        "/members/%00/",
+        "/science/%00/",
+        "/moderation/log/?action=%00",
+        "/science/search/?q=a%0D%0Ab",
+        "/science/search/?q=%1b%5b2J",
+        "/science/search/?q=%7f",
+    ],
+)
+def test_control_characters_in_the_address_are_a_400(client, db, address, log_lines):
+    response = client.get(address)
+    assert response.status_code == 400
+    assert "characters no page of ours uses" in response.content.decode()
+    assert not any("Traceback" in line for line in log_lines)
+
+
+def test_ordinary_addresses_pass_the_control_character_check(client, db):
+    assert client.get("/science/search/?q=magnesium+%C3%A9t%C3%A9").status_code == 200
+
+
+def test_log_lines_escape_control_characters():
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "GET %s 404", ("/a\x00b\x1b[2J\tc\r\nforged\x85",), None
+    )
+    line = OneLineFormatter("%(message)s").format(record)
+    assert line == "GET /a\\x00b\\x1b[2J\\tc\\r\\nforged\\x85 404"
+    assert not any(ord(char) < 32 or 0x7F <= ord(char) <= 0x9F for char in line)
+
+
+def test_a_request_log_line_for_a_nul_path_is_escaped(client, db, log_lines):
+    client.get("/members/%00/")
+    request_lines = [line for line in log_lines if "aposbook.request" in line]
+    assert request_lines
+    assert "/members/\\x00/ 400" in request_lines[-1]
+    assert "\x00" not in "".join(log_lines)
 
 
 def test_methods_a_view_does_not_take_are_405(client, db):

@@ -30,6 +30,11 @@ print(json.dumps({
     "SECURE_PROXY_SSL_HEADER": s.SECURE_PROXY_SSL_HEADER,
     "STATICFILES": s.STORAGES["staticfiles"]["BACKEND"],
     "DATA_UPLOAD_MAX_MEMORY_SIZE": s.DATA_UPLOAD_MAX_MEMORY_SIZE,
+    "ALLAUTH_TRUSTED_PROXY_COUNT": getattr(s, "ALLAUTH_TRUSTED_PROXY_COUNT", 0),
+    "ALLAUTH_TRUSTED_CLIENT_IP_HEADER": getattr(s, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER", None),
+    "RATELIMIT_IP_META_KEY": getattr(s, "RATELIMIT_IP_META_KEY", None),
+    "SITE_URL": s.SITE_URL,
+    "ACCOUNT_DEFAULT_HTTP_PROTOCOL": s.ACCOUNT_DEFAULT_HTTP_PROTOCOL,
 }))
 """
 
@@ -88,12 +93,16 @@ def test_postgres_and_redis_from_the_environment(tmp_path):
         DATABASE_URL="postgres://app:pw@db.internal:5432/aposbook",
         REDIS_URL="redis://cache.internal:6379/0",
     )
-    assert s["ENGINE"] == "django.db.backends.postgresql"
+    # Django's PostgreSQL backend with a client-side deadline (aposbook/deadline.py).
+    assert s["ENGINE"] == "aposbook.postgresql"
     assert s["CONN_MAX_AGE"] == 600
     assert s["CONN_HEALTH_CHECKS"] is True
     assert s["OPTIONS"]["connect_timeout"] == 2
+    assert s["OPTIONS"]["keepalives"] == 1
+    assert s["OPTIONS"]["tcp_user_timeout"] == 3000
     assert s["CACHE"] == "django.core.cache.backends.redis.RedisCache"
-    assert s["CACHE_OPTIONS"]["socket_connect_timeout"] == 2
+    assert s["CACHE_OPTIONS"]["socket_connect_timeout"] == 0.5
+    assert s["CACHE_OPTIONS"]["socket_timeout"] == 0.5
     assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
 
 
@@ -105,6 +114,37 @@ def test_plain_http_opt_out_and_proxy_header(tmp_path):
     assert s["SECURE_HSTS_SECONDS"] == 0
     assert s["SESSION_COOKIE_SECURE"] is False
     assert s["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_behind_a_proxy_every_limiter_reads_the_client_from_the_forwarded_header(tmp_path):
+    direct = settings_with(tmp_path, DJANGO_SECRET_KEY="x" * 50)
+    assert direct["ALLAUTH_TRUSTED_PROXY_COUNT"] == 0  # REMOTE_ADDR: nobody to trust
+    assert direct["RATELIMIT_IP_META_KEY"] == "aposbook.clientip.client_ip"
+    one = settings_with(tmp_path, DJANGO_SECRET_KEY="x" * 50, DJANGO_BEHIND_PROXY="1")
+    assert one["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1
+    two = settings_with(
+        tmp_path,
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_BEHIND_PROXY="1",
+        DJANGO_PROXY_COUNT="2",
+        DJANGO_CLIENT_IP_HEADER="X-Real-IP",
+    )
+    assert two["ALLAUTH_TRUSTED_PROXY_COUNT"] == 2
+    assert two["ALLAUTH_TRUSTED_CLIENT_IP_HEADER"] == "X-Real-IP"
+
+
+def test_email_links_follow_the_port_and_plain_http(tmp_path):
+    run = settings_with(tmp_path, DJANGO_DEBUG="1", PORT="8210")
+    assert run["SITE_URL"] == "http://127.0.0.1:8210"
+    assert run["ACCOUNT_DEFAULT_HTTP_PROTOCOL"] == "http"
+    serve = settings_with(tmp_path, DJANGO_SECRET_KEY="x" * 50, DJANGO_HTTPS="0", PORT="8211")
+    assert serve["SITE_URL"] == "http://127.0.0.1:8211"
+    assert serve["ACCOUNT_DEFAULT_HTTP_PROTOCOL"] == "http"
+    public = settings_with(
+        tmp_path, DJANGO_SECRET_KEY="x" * 50, SITE_URL="https://aposbook.example/"
+    )
+    assert public["SITE_URL"] == "https://aposbook.example"
+    assert public["ACCOUNT_DEFAULT_HTTP_PROTOCOL"] == "https"
 
 
 def test_hsts_options(tmp_path):

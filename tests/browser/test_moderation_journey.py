@@ -5,15 +5,15 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from forum.models import Comment, ModerationAction
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, UserFactory, sign_in_with_second_factor
 from tests.moderation.conftest import make_comment, make_moderator
 
 
 def signed_in(browser, live_server, user, width=1280):
-    """A browser context carrying a session for `user` (moderators have TOTP on their
-    account, which is what the 2FA requirement checks; allauth asks for it at sign-in)."""
+    """A browser context carrying a session for `user`, as after a sign-in that passed
+    the second factor (moderation asks the session for it, not only the account)."""
     client = Client()
-    client.force_login(user)
+    sign_in_with_second_factor(client, user)
     context = browser.new_context(viewport={"width": width, "height": 900})
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]

@@ -2,6 +2,7 @@ import datetime
 import re
 import uuid
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -315,6 +316,50 @@ def test_bad_comment_text_is_refused_clearly_and_kept(client, member, article, b
         assert f">\n{body[:60]}" in html  # the text box holds exactly what was typed
     assert '<option value="question" selected>' in html
     assert not Comment.objects.exists()
+
+
+def post_as_browser(client, url: str, data: dict):
+    """A form POST as browsers send it (urlencoded; the test client defaults to multipart)."""
+    return client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
+
+
+def test_a_one_megabyte_comment_comes_back_in_the_form_with_the_limit(client, member, article):
+    """Past DATA_UPLOAD_MAX_MEMORY_SIZE: was the generic 400 page, the text lost."""
+    client.force_login(member)
+    body = "My long story. " * 70_000  # 1,050,000 characters
+    response = post_as_browser(client, create_url(article), post_data(body))
+    html = page_text(response)
+    assert response.status_code == 400
+    assert "Your comment is 1,050,000 characters long; the limit is 5,000." in html
+    assert f">\n{body.rstrip()[:200]}" in html
+    assert body.rstrip() in html  # the whole text, not a part of it
+    assert 'name="form_token"' in html
+    assert not Comment.objects.exists()
+
+
+def test_a_one_megabyte_edit_comes_back_in_the_form(client, member, article):
+    comment = CommentFactory(article=article, author=member, body_source="Short.")
+    client.force_login(member)
+    body = "x" * 1_000_000
+    response = post_as_browser(
+        client, reverse("forum:comment-edit", args=[comment.pk]), {"body": body}
+    )
+    assert response.status_code == 400
+    assert "the limit is 5,000" in page_text(response)
+
+
+def test_other_forms_keep_the_site_wide_body_cap(client, member):
+    response = post_as_browser(client, "/accounts/login/", {"login": "a", "body": "x" * 1_000_000})
+    assert response.status_code == 400
+    assert "We could not understand that request" in page_text(response)
+
+
+def test_a_comment_beyond_the_larger_cap_is_still_refused(client, member, article, settings):
+    settings.FORUM_COMMENT_UPLOAD_MAX_SIZE = 600_000
+    client.force_login(member)
+    response = post_as_browser(client, create_url(article), post_data("x" * 700_000))
+    assert response.status_code == 400
+    assert "We could not understand that request" in page_text(response)
 
 
 @pytest.mark.parametrize(

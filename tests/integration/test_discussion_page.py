@@ -8,7 +8,7 @@ from forum.models import Sanction
 from forum.moderation.appeals import submit_appeal
 from forum.moderation.decisions import remove_comment
 from forum.pagecache.versions import bump_discussion_version
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sign_in_with_second_factor
 from tests.moderation.conftest import make_comment
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +154,7 @@ def test_the_moderator_flag_costs_anonymous_readers_no_query(client, article):
 
 def test_the_queue_links_to_the_comment_permalink(client, member, article, moderator):
     comment = make_comment(article, member, "Waiting.", status="pending")
-    client.force_login(moderator)
+    sign_in_with_second_factor(client, moderator)
     assert f'href="/comments/{comment.pk}/">Open in thread' in html_of(client, "/moderation/")
 
 
@@ -167,7 +167,7 @@ def test_member_page_links_to_the_comment_permalink(client, member, article):
 def test_the_moderation_log_links_to_the_comment_permalink(client, member, article, moderator):
     comment = make_comment(article, member, "Off topic.")
     remove_comment(comment_id=comment.pk, moderator=moderator, reason="off_topic")
-    client.force_login(moderator)
+    sign_in_with_second_factor(client, moderator)
     assert f'href="/comments/{comment.pk}/">comment {comment.pk}</a>' in html_of(
         client, "/moderation/log/"
     )

@@ -15,6 +15,7 @@ from forum.moderation.errors import ActionRefused
 from forum.moderation.queue import queue_comments
 from forum.moderation.reports import report_comment
 from forum.services import delete_comment, edit_comment, post_comment
+from tests.factories import sign_in_with_second_factor
 from tests.moderation.conftest import make_comment
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +112,7 @@ def test_the_queue_shows_deleted_by_author_with_a_one_click_close(
     comment = make_comment(article, member, "Reported words.")
     report_comment(comment=comment, reporter=other_member, reason="harassment")
     delete_comment(comment=comment, author=member)
-    client.force_login(moderator)
+    sign_in_with_second_factor(client, moderator)
     html = client.get("/moderation/").content.decode()
     assert "Its author deleted this comment after it was reported" in html
     assert "Close the reports" in html

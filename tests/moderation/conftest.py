@@ -5,7 +5,7 @@ from aposbook.models import moderators_group
 from forum.models import Comment
 from forum.pagecache.versions import bump_discussion_version, bump_queue_version
 from forum.rendering import render_comment
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sign_in_with_second_factor
 
 
 def make_moderator(username: str, *, two_factor: bool = True):
@@ -54,5 +54,5 @@ def comment(article, author):
 
 @pytest.fixture
 def mod_client(client, moderator):
-    client.force_login(moderator)
+    sign_in_with_second_factor(client, moderator)
     return client

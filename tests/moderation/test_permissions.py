@@ -5,7 +5,7 @@ from django.contrib.messages import get_messages
 
 from forum import permissions
 from forum.models import CommentStatus, ModerationAction, Sanction
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sign_in_with_second_factor
 from tests.moderation.conftest import make_comment, make_moderator
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def login_as(client, role):
         "staff": lambda: UserFactory(username="boss", is_staff=True, is_superuser=True),
     }[role]
     if user:
-        client.force_login(user())
+        sign_in_with_second_factor(client, user())
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -117,13 +117,60 @@ def test_two_factor_requirement_can_be_switched_off(client, world, settings):
     assert client.get("/moderation/").status_code == 200
 
 
-def test_webauthn_counts_as_two_factor(db):
+def test_webauthn_counts_as_two_factor(client, db):
     from allauth.mfa.models import Authenticator
 
     user = make_moderator("keyholder", two_factor=False)
-    assert permissions.moderation_access(user) == "needs_2fa"
+    sign_in_with_second_factor(client, user)
+    request = client.get("/").wsgi_request
+    assert permissions.moderation_access(request) == "needs_2fa"
     Authenticator.objects.create(user=user, type=Authenticator.Type.WEBAUTHN, data={})
-    assert permissions.moderation_access(user) == "ok"
+    assert permissions.moderation_access(request) == "ok"
+
+
+def test_a_password_only_session_opened_before_2fa_was_set_up_is_refused(client, db):
+    """The account has TOTP now, but this session signed in with a password alone (before
+    TOTP was set up, or on another device while it was): it must pass the second factor."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from tests.accounts.conftest import PASSWORD, totp_now
+
+    user = make_moderator("late_2fa", two_factor=False)
+    user.set_password(PASSWORD)
+    user.save()
+    assert (
+        client.post("/accounts/login/", {"login": "late_2fa", "password": PASSWORD}).status_code
+        == 302
+    )
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)  # elsewhere, later
+
+    response = client.get("/moderation/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/reauthenticate/?next=%2Fmoderation%2F")
+    messages = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("session that passed two-factor" in message for message in messages)
+
+    # Passing the second factor in this session opens moderation.
+    passed = client.post(response["Location"], {"code": totp_now(secret)})
+    assert passed.status_code == 302
+    assert passed["Location"] == "/moderation/"
+    assert client.get("/moderation/").status_code == 200
+
+
+def test_a_session_that_passed_totp_at_sign_in_opens_moderation(client, db):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from tests.accounts.conftest import PASSWORD, totp_now
+
+    user = make_moderator("mod_totp", two_factor=False)
+    user.set_password(PASSWORD)
+    user.save()
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    client.post("/accounts/login/", {"login": "mod_totp", "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": totp_now(secret)})
+    assert client.get("/moderation/").status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from forum.pagecache.queue import queue_page_key
 from forum.pagecache.versions import bump_queue_version, queue_version
 from forum.rendering import with_csrf_token
 from forum.services import post_comment
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sign_in_with_second_factor
 from tests.moderation.conftest import make_comment
 
 pytestmark = pytest.mark.django_db
@@ -228,8 +228,8 @@ def test_each_moderator_gets_their_own_page(client, comment, author, moderator, 
     appeals.submit_appeal(comment=comment, author=author, message="Please look again.")
     bump_queue_version()
     other = Client()
-    client.force_login(moderator)
-    other.force_login(second_moderator)
+    sign_in_with_second_factor(client, moderator)
+    sign_in_with_second_factor(other, second_moderator)
     for _ in range(2):  # rendered, then from the cache
         remover = item_of(queue_html(client), comment)
         assert "another moderator decides the appeal" in remover
@@ -259,7 +259,7 @@ def test_every_form_carries_the_requests_own_token_and_the_cache_none(reported, 
     sessions = [Client(enforce_csrf_checks=True) for _ in range(2)]
     tokens = []
     for session in sessions:
-        session.force_login(moderator)
+        sign_in_with_second_factor(session, moderator)
         html = queue_html(session)
         # The sign-out form's token, then one shared by every form in the queue.
         values = TOKEN_VALUES.findall(html)

@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.reliability.harness import manage, production_env, required_env
+from tests.reliability.harness import PostgresCluster, manage, production_env, required_env
 
 # A hard limit per test (pytest-timeout), setup and teardown included. The signal method
 # fails the test in the main thread, so its `finally:` still stops the servers it started
@@ -63,3 +63,14 @@ def fresh_database(suffix: str):
 def shared_database_url():
     with fresh_database(f"reliability_{os.getpid()}") as url:
         yield url
+
+
+@pytest.fixture
+def cluster():
+    """A throwaway PostgreSQL cluster of the test's own, to stop and start at will."""
+    cluster = PostgresCluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.destroy()

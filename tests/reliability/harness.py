@@ -264,19 +264,28 @@ class PostgresCluster:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-NGINX_CONF = """
+# nginx's main context with its pid, logs and temporary files in a folder of our own;
+# {site} is what goes inside `http { }` (a load balancer here, the shipped config in
+# test_nginx.py).
+NGINX_MAIN = """
 worker_processes 1;
 user {user};
 pid {dir}/nginx.pid;
 error_log {dir}/error.log warn;
 events {{ worker_connections 256; }}
 http {{
+    include /etc/nginx/mime.types;
     access_log {dir}/access.log;
     client_body_temp_path {dir}/body;
     proxy_temp_path {dir}/proxy;
     fastcgi_temp_path {dir}/fastcgi;
     uwsgi_temp_path {dir}/uwsgi;
     scgi_temp_path {dir}/scgi;
+{site}
+}}
+"""
+
+NGINX_CONF = """
     upstream app {{
 {servers}
     }}
@@ -289,8 +298,11 @@ http {{
             proxy_next_upstream off;
         }}
     }}
-}}
 """
+
+
+def nginx_user() -> str:
+    return "root" if os.geteuid() == 0 else os.environ.get("USER", "nobody")
 
 
 def start_nginx(upstream_ports: list[int], *, work_dir: Path) -> tuple[Process, int]:
@@ -301,9 +313,9 @@ def start_nginx(upstream_ports: list[int], *, work_dir: Path) -> tuple[Process, 
     port = free_port()
     work_dir.mkdir(parents=True, exist_ok=True)
     servers = "\n".join(f"        server 127.0.0.1:{p};" for p in upstream_ports)
-    user = "root" if os.geteuid() == 0 else os.environ.get("USER", "nobody")
     conf = work_dir / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(dir=work_dir, port=port, servers=servers, user=user))
+    site = NGINX_CONF.format(port=port, servers=servers)
+    conf.write_text(NGINX_MAIN.format(dir=work_dir, site=site, user=nginx_user()))
     process = Process(
         "nginx",
         [nginx, "-c", str(conf), "-p", str(work_dir), "-g", "daemon off;"],

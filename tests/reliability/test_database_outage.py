@@ -5,13 +5,10 @@ import threading
 import time
 import uuid
 
-import pytest
-
 from tests.reliability.actions import ARTICLE
 from tests.reliability.harness import (
     MEMBER_PASSWORD,
     Client,
-    PostgresCluster,
     find_form,
     prepare_database,
     production_env,
@@ -30,16 +27,6 @@ COUNT_COMMENTS = (
     "print(list(Comment.objects.filter(body_source__contains={marker!r}).values_list('pk', "
     "'author__username')))"
 )
-
-
-@pytest.fixture
-def cluster():
-    cluster = PostgresCluster()
-    try:
-        cluster.start()
-        yield cluster
-    finally:
-        cluster.destroy()
 
 
 class Traffic:

@@ -75,7 +75,7 @@ def test_make_serve_from_a_clean_var_folder(tmp_path):
         assert "immutable" in css.header("Cache-Control")
         assert (var_dir / "static" / "staticfiles.json").exists()
         running = [args for _, args in descendants(serve.pid)]
-        assert any("db_worker" in args for args in running), running
+        assert any("run_worker" in args for args in running), running
         assert sum("gunicorn" in args for args in running) == 3  # master + 2 workers
 
         # SIGTERM to the launcher stops gunicorn and the worker together.

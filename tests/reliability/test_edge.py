@@ -63,6 +63,10 @@ OVERSIZED = 400_000
         ),
         (b"GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n", {400}),
         (b"NONSENSE\r\n\r\n", {400}),
+        # NUL and other controls on PostgreSQL: a clean 400 before any query (was a 500).
+        (request_bytes(b"/science/search/?q=%00"), {400}),
+        (request_bytes(b"/members/%00/"), {400}),
+        (request_bytes(b"/moderation/log/?action=%00&member=%1b"), {400}),
     ],
     ids=[
         "raw-invalid-utf8-path",
@@ -79,6 +83,9 @@ OVERSIZED = 400_000
         "oversized-body",
         "unknown-host",
         "not-http",
+        "nul-in-query",
+        "nul-in-path",
+        "controls-in-moderation-filters",
     ],
 )
 def test_bad_input_gets_a_clean_answer(server, raw, expected):
