@@ -7,12 +7,15 @@ allauth's, restyled through templates/allauth/.
 import json
 
 from allauth.account.decorators import reauthentication_required
+from allauth.mfa.recovery_codes.views import ViewRecoveryCodesView
+from allauth.mfa.totp.views import ActivateTOTPView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -120,6 +123,44 @@ def member_detail(request: HttpRequest, username: str) -> HttpResponse:
     ]
     context = {"member": member, "page": page, "items": items}
     return render(request, "members/member_detail.html", context)
+
+
+# Where a member was going when two-factor setup interrupted them (a moderator opening
+# /moderation/). Kept in the session: allauth's forms post to their own URL without the
+# query string, and the recovery codes page comes between activation and the return.
+AFTER_TWO_FACTOR = "after_two_factor"
+
+
+def _safe_next(request: HttpRequest, target: str) -> str:
+    allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    return target if target and allowed else ""
+
+
+class ActivateTOTP(ActivateTOTPView):
+    """allauth's TOTP setup, remembering `next` for after the recovery codes."""
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if target := _safe_next(request, request.GET.get("next", "")):
+            request.session[AFTER_TWO_FACTOR] = target
+        return super().get(request, *args, **kwargs)
+
+    def get_success_url(self) -> str:
+        target = self.request.session.get(AFTER_TWO_FACTOR, "")
+        if target and not self.did_generate_recovery_codes:
+            del self.request.session[AFTER_TWO_FACTOR]
+            return target
+        return super().get_success_url()
+
+
+class RecoveryCodes(ViewRecoveryCodesView):
+    """allauth's recovery codes, with the way back to where the member was going."""
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["continue_url"] = _safe_next(
+            self.request, self.request.session.get(AFTER_TWO_FACTOR, "")
+        )
+        return context
 
 
 def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
