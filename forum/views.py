@@ -12,7 +12,7 @@ from forum import permissions
 from forum.discussion import page_of
 from forum.forms import CommentForm
 from forum.models import EDITABLE_STATUSES, Comment, CommentStatus
-from forum.ratelimit import seconds_until_allowed
+from forum.ratelimit import seconds_until_allowed, wait_phrase
 from forum.rendering import render_comment, trusted
 from forum.services import (
     GONE_MESSAGE,
@@ -96,7 +96,7 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
         if not form.is_valid() or "preview" in request.POST:
             return _composer_page(request, form, **page, status=200 if form.is_valid() else 400)
         if wait := seconds_until_allowed(request):
-            error = f"You are posting too fast. Try again in {wait} seconds."
+            error = f"You are posting too fast. Try again in {wait_phrase(wait)}."
             return _composer_page(request, form, **page, status=429, error=error)
         comment = post_comment(
             author=request.user, article=article, parent=page["parent"], **form.post_fields()
