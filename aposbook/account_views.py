@@ -24,7 +24,7 @@ from aposbook.accounts import (
     delete_account,
     export_member_data,
     minutes_phrase,
-    rate_limit_window,
+    rate_limit_wait,
     update_member_settings,
 )
 from aposbook.models import User
@@ -166,7 +166,7 @@ class RecoveryCodes(ViewRecoveryCodesView):
 def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """allauth's 429 page (it looks up ROOT_URLCONF.handler429): say when to try again."""
     url_name = getattr(request.resolver_match, "url_name", None)
-    seconds = rate_limit_window(RATE_LIMITED_PAGES.get(url_name, ()))
+    seconds = rate_limit_wait(request, RATE_LIMITED_PAGES.get(url_name, ()))
     response = render(
         request,
         "429.html",
