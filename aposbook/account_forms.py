@@ -1,5 +1,8 @@
+from allauth.account.app_settings import EmailVerificationMethod
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.http import HttpRequest, HttpResponse
 
 from aposbook.models import User
 
@@ -13,6 +16,28 @@ class SignupForm(AllauthSignupForm):
             "email"
         ].help_text = "Never shown to other members. We send a link to verify it."
         self.fields["username"].help_text = User._meta.get_field("username").help_text
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form in the site's words, letting unverified members in.
+
+    Verification stays mandatory at sign-up, so a sign-up with a taken email looks the
+    same as a new one (allauth prevents enumeration only then). At a later sign-in a
+    member whose email is not verified yet comes in to read; posting waits for the
+    link (forum.permissions.posting_refusal says so, with a resend).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username or email"
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["login"].widget.attrs["autocomplete"] = "username"
+
+    def _login_with_password(
+        self, request: HttpRequest, redirect_url: str | None, credentials: dict
+    ) -> HttpResponse:
+        self._login.email_verification = EmailVerificationMethod.OPTIONAL
+        return super()._login_with_password(request, redirect_url, credentials)
 
 
 class MemberSettingsForm(forms.ModelForm):

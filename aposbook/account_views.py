@@ -7,6 +7,7 @@ allauth's, restyled through templates/allauth/.
 import json
 
 from allauth.account.decorators import reauthentication_required
+from allauth.account.views import EmailView
 from allauth.mfa.recovery_codes.views import ViewRecoveryCodesView
 from allauth.mfa.totp.views import ActivateTOTPView
 from django.contrib import messages
@@ -161,6 +162,23 @@ class RecoveryCodes(ViewRecoveryCodesView):
             self.request, self.request.session.get(AFTER_TWO_FACTOR, "")
         )
         return context
+
+
+class Email(EmailView):
+    """allauth's email page; a resend that its limit skipped silently says when it can
+    be sent again (allauth skips it because the link already sent still works)."""
+
+    def _action_send(self, request: HttpRequest, *args, **kwargs) -> HttpResponse | None:
+        response = super()._action_send(request, *args, **kwargs)
+        address = self._get_email_address(request)
+        if address and not address.verified and not self._did_send_verification_email:
+            wait = rate_limit_wait(request, ("confirm_email",), key=address.email.lower())
+            messages.info(
+                request,
+                f"We sent a link to {address.email} a short while ago; it still works. "
+                f"Check your spam folder too. You can send another in {minutes_phrase(wait)}.",
+            )
+        return response
 
 
 def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -62,29 +62,32 @@ def rate_limit_window(actions: tuple[str, ...] = ()) -> int:
     return math.ceil(max(durations, default=60))
 
 
-def rate_limit_wait(request: HttpRequest, actions: tuple[str, ...]) -> int:
-    """Seconds until this request may try again: for the limits counted per address or
-    per member, read from allauth's own counters (a 1-minute limit says 1 minute, not the
-    longest window of the page); a limit per login key cannot be told apart here, so
-    that one is the longest of those windows."""
+def rate_limit_wait(request: HttpRequest, actions: tuple[str, ...], *, key: str = "") -> int:
+    """Seconds until this request may try again, read from allauth's own counters for the
+    limit that was hit (a 1-minute limit says 1 minute, not the longest window of the
+    page). A limit per login key needs that key; without it, its window is the answer."""
     now = time.time()
     configured = allauth_account_settings.RATE_LIMITS
     waits: list[float] = []
-    keyed: list[float] = []
+    unknown: list[float] = []
     for action in actions:
         for rate in parse_rates(configured.get(action) or ""):
-            if rate.per == "key" or (rate.per == "user" and not request.user.is_authenticated):
-                keyed.append(rate.duration)
+            if (rate.per == "key" and not key) or (
+                rate.per == "user" and not request.user.is_authenticated
+            ):
+                unknown.append(rate.duration)
                 continue
-            key = get_cache_key(request, app="allauth.account", action=action, rate=rate)
-            history = [stamp for stamp in cache.get(key, []) if stamp > now - rate.duration]
+            cache_key = get_cache_key(
+                request, app="allauth.account", action=action, rate=rate, key=key or None
+            )
+            history = [stamp for stamp in cache.get(cache_key, []) if stamp > now - rate.duration]
             if len(history) >= rate.amount:
                 # Allowed again once enough of the counted attempts have aged out.
                 freeing = sorted(history)[len(history) - rate.amount]
                 waits.append(freeing + rate.duration - now)
     if waits:
         return max(1, math.ceil(max(waits)))
-    return math.ceil(max(keyed)) if keyed else rate_limit_window(actions)
+    return math.ceil(max(unknown)) if unknown else rate_limit_window(actions)
 
 
 def minutes_phrase(seconds: int) -> str:

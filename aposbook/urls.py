@@ -31,6 +31,7 @@ urlpatterns = [
         account_views.RecoveryCodes.as_view(),
         name="mfa_view_recovery_codes",
     ),
+    path("accounts/email/", account_views.Email.as_view(), name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("members/<str:username>/", account_views.member_detail, name="member-detail"),
     path("admin/", admin.site.urls),

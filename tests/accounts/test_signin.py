@@ -1,5 +1,7 @@
 """Signing in and out: password, emailed code, logout by POST only, attempt limits."""
 
+import re
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -183,3 +185,10 @@ def test_429_page_says_the_window_of_the_limit_that_was_hit(client, settings):
     assert response.status_code == 429
     assert "Please try again in 1 minute." in response.content.decode()
     assert 1 <= int(response["Retry-After"]) <= 60
+
+
+@pytest.mark.django_db
+def test_sign_in_field_says_username_or_email(client):
+    page = client.get(reverse("account_login")).content.decode()
+    assert re.search(r"<label[^>]*>\s*Username or email", page)
+    assert ">Login<" not in page and "Login\n" not in page
