@@ -1,5 +1,8 @@
 """Thin views: fetch through a helper, validate a form, call one service, redirect."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -37,14 +40,23 @@ EDIT_WINDOW_PASSED = (
 
 
 def _composer_page(
-    request, form, *, article, status=200, parent=None, comment=None, error="", code=""
-):
+    request: HttpRequest,
+    form: CommentForm,
+    *,
+    article: Article,
+    status: int = 200,
+    parent: Comment | None = None,
+    comment: Comment | None = None,
+    error: str = "",
+    code: str = "",
+    closed: bool = False,
+) -> HttpResponse:
     if error:
         form.add_error(None, error)
     if code == "confirm_dosing":
         form.dosing_prompt = True
     preview = preview_reference = None
-    if "preview" in request.POST and form.is_valid():
+    if "preview" in request.POST and form.is_valid() and not closed:
         preview = trusted(render_comment(form.cleaned_data["body"]))
         source = form.cleaned_data["source"]
         preview_reference = matching_reference(
@@ -52,6 +64,12 @@ def _composer_page(
         )
     context = {"form": form, "article": article, "parent": parent, "comment": comment}
     context["preview_reference"] = preview_reference
+    context["edit_closed"] = closed
+    if comment is not None:
+        # The edit page says how long editing remains (the window is counted from posting).
+        context["edit_until"] = comment.created_at + timedelta(
+            minutes=settings.FORUM_EDIT_WINDOW_MINUTES
+        )
     return render(
         request, "forum/comment_form.html", {**context, "preview": preview}, status=status
     )
@@ -120,18 +138,26 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("article", "author"), pk=pk)
     if comment.author_id != request.user.pk:
-        return _refused(request, "You can only edit your own comments.")
+        return _refused(
+            request,
+            "You can only edit your own comments.",
+            back=f"{comment.article.get_absolute_url()}#discussion",
+        )
     page = {"article": comment.article, "comment": comment}
+    back = f"{comment.article.get_absolute_url()}#discussion"
+    # Asked before a preview too: past the window, no page may offer "Save changes".
+    refused = "" if comment.editable_by(request.user) else EDIT_WINDOW_PASSED
+    refused = refused if comment.status in EDITABLE_STATUSES else GONE_MESSAGE
     if request.method == "GET":
-        refused = "" if comment.editable_by(request.user) else EDIT_WINDOW_PASSED
-        refused = refused if comment.status in EDITABLE_STATUSES else GONE_MESSAGE
         if not refused and (sanction := permissions.sanction_refusal(request.user)):
             refused = sanction.message
-        if refused:  # nothing to edit: an unbound form cannot carry the message anyway
-            return _refused(request, refused)
+        if refused:
+            return _refused(request, refused, back=back)
         form = CommentForm(editing=True, initial=CommentForm.initial_for(comment))
         return _composer_page(request, form, **page)
     form = CommentForm(request.POST, editing=True)
+    if refused:  # the text stays on the page to copy, with no button to save it
+        return _composer_page(request, form, **page, status=403, error=refused, closed=True)
     if not form.is_valid() or "preview" in request.POST:
         return _composer_page(request, form, **page, status=200 if form.is_valid() else 400)
     try:
@@ -141,22 +167,27 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _saved(request, comment, "Your comment is updated.")
 
 
-def _refused(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
-    return render(request, "forum/refused.html", {"message": message}, status=status)
+def _refused(
+    request: HttpRequest, message: str, status: int = 403, *, back: str = ""
+) -> HttpResponse:
+    """A refusal page; `back` leads to the discussion it came from, when there is one."""
+    context = {"message": message, "back": back}
+    return render(request, "forum/refused.html", context, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    back = f"{comment.article.get_absolute_url()}#discussion"
     if request.method == "GET":
         if not permissions.can_delete(request.user, comment):
-            return _refused(request, "You can only delete your own comments.")
+            return _refused(request, "You can only delete your own comments.", back=back)
         return render(request, "forum/comment_confirm_delete.html", {"comment": comment})
     try:
         delete_comment(comment=comment, author=request.user)
     except CommentRefused as refusal:
-        return _refused(request, refusal.message, refusal.status)
+        return _refused(request, refusal.message, refusal.status, back=back)
     messages.success(request, "Your comment is deleted.")
     return redirect(f"{comment.article.get_absolute_url()}#discussion")
 

@@ -484,8 +484,45 @@ def test_edit_after_the_window_is_refused_with_the_text_kept(client, member, art
     assert response.status_code == 403
     assert "time to edit" in page_text(response).lower() or "15 minutes" in page_text(response)
     assert "my new words</textarea>" in page_text(response)
+    assert "Save changes" not in page_text(response)
     comment.refresh_from_db()
     assert comment.body_source == "before"
+
+
+def test_preview_after_the_window_offers_no_save(client, member, article, settings):
+    settings.FORUM_EDIT_WINDOW_MINUTES = 15
+    with time_machine.travel(timezone.now() - timedelta(minutes=16)):
+        comment = CommentFactory(article=article, author=member, body_source="before")
+    client.force_login(member)
+    data = {"body": "my new words", "kind": "", "source": "", "preview": "1"}
+    html = page_text(client.post(edit_url(comment), data))
+    assert "Save changes" not in html and "Preview</h2>" not in html
+    assert "my new words</textarea>" in html
+
+
+def test_edit_page_says_how_long_editing_remains(client, member, article, settings):
+    settings.FORUM_EDIT_WINDOW_MINUTES = 15
+    with time_machine.travel(timezone.now() - timedelta(minutes=5)):
+        comment = CommentFactory(article=article, author=member)
+    client.force_login(member)
+    html = page_text(client.get(edit_url(comment)))
+    assert re.search(
+        r"You can change this comment until <time datetime=\S+>\d\d:\d\d</time>, "
+        r"(9|10)\xa0minutes from now",
+        html,
+    )
+
+
+def test_edit_refusal_after_the_window_links_back_to_the_discussion(
+    client, member, article, settings
+):
+    settings.FORUM_EDIT_WINDOW_MINUTES = 15
+    with time_machine.travel(timezone.now() - timedelta(minutes=16)):
+        comment = CommentFactory(article=article, author=member)
+    client.force_login(member)
+    html = page_text(client.get(edit_url(comment)))
+    assert f'<a href="{article.get_absolute_url()}#discussion">Back to the discussion</a>' in html
+    assert "Back to the Science Center" not in html
 
 
 def test_editing_or_deleting_someone_elses_comment_is_forbidden(
