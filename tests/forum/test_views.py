@@ -131,6 +131,23 @@ def test_deep_reply_says_whom_it_answers(client, article):
     assert f'in reply to <a href="#comment-{third.pk}">@{third.author.username}</a>' in html
 
 
+def test_reply_to_a_removed_comment_links_to_no_missing_anchor(client, article):
+    top = CommentFactory(article=article)
+    second = CommentFactory(article=article, parent=top)
+    third = CommentFactory(article=article, parent=second, status="removed")
+    CommentFactory(article=article, parent=second, in_reply_to=third, depth=2)
+    html = page_text(client.get(article.get_absolute_url()))
+    assert f'id="comment-{third.pk}"' not in html
+    assert f'href="#comment-{third.pk}"' not in html
+    assert f"in reply to @{third.author.username} (no longer shown)" in html
+
+
+def test_member_text_reads_in_its_own_direction(client, article):
+    CommentFactory(article=article, body_source="שלום, המגנזיום עזר לי לישון.")
+    html = page_text(client.get(article.get_absolute_url()))
+    assert '<div class="comment__body" dir="auto"><p>שלום' in html
+
+
 def test_cited_source_links_out_and_says_it_matches_a_reference(client, article):
     ReferenceFactory(article=article, position=3, doi="10.1000/xyz")
     CommentFactory(
