@@ -55,15 +55,20 @@ def _composer_page(
         form.add_error(None, error)
     if code == "confirm_dosing":
         form.dosing_prompt = True
-    preview = preview_reference = None
+    preview = preview_source = None
     if "preview" in request.POST and form.is_valid() and not closed:
         preview = trusted(render_comment(form.cleaned_data["body"]))
         source = form.cleaned_data["source"]
-        preview_reference = matching_reference(
-            article=article, source_type=source.type, source=source.value
+        # An unsaved comment, so the preview shows the source as the posted comment will.
+        preview_source = Comment(
+            source_type=source.type,
+            source=source.value,
+            source_reference=matching_reference(
+                article=article, source_type=source.type, source=source.value
+            ),
         )
     context = {"form": form, "article": article, "parent": parent, "comment": comment}
-    context["preview_reference"] = preview_reference
+    context["preview_source"] = preview_source
     context["edit_closed"] = closed
     if comment is not None:
         # The edit page says how long editing remains (the window is counted from posting).

@@ -362,8 +362,18 @@ def test_preview_says_when_the_source_matches_a_reference(client, member, articl
     client.force_login(member)
     data = post_data("see this", source="PMID 555", preview="1")
     html = page_text(client.post(create_url(article), data))
-    assert "matches reference [4] of the article" in html
+    assert f'<a href="{article.get_absolute_url()}#ref-4">matches reference [4]</a>' in html
     assert not Comment.objects.exists()
+
+
+def test_preview_shows_a_doi_source_as_the_link_the_comment_will_show(client, member, article):
+    client.force_login(member)
+    data = post_data("see this", source="https://doi.org/10.1000/xyz", preview="1")
+    preview = page_text(client.post(create_url(article), data))
+    link = '<a href="https://doi.org/10.1000/xyz" rel="nofollow ugc noopener noreferrer">'
+    assert f"{link}doi:10.1000/xyz</a>" in preview
+    client.post(create_url(article), post_data("see this", source="https://doi.org/10.1000/xyz"))
+    assert f"{link}doi:10.1000/xyz</a>" in page_text(client.get(article.get_absolute_url()))
 
 
 def test_invalid_doi_prefix_is_refused_and_text_kept(client, member, article):
