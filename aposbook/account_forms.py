@@ -2,6 +2,7 @@ from allauth.account.app_settings import EmailVerificationMethod
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 
 from aposbook.models import User
@@ -52,6 +53,19 @@ class MemberSettingsForm(forms.ModelForm):
     def clean_username(self) -> str:
         # Stored lowercase, as allauth stores it at sign-up (ACCOUNT_PRESERVE_USERNAME_CASING).
         return self.cleaned_data["username"].lower()
+
+    def validate_unique(self) -> None:
+        super().validate_unique()
+        # The field's unique check and the case-insensitive constraint both find a taken
+        # name: say it once, beside the field.
+        field_errors = set(self.errors.get("username", []))
+        general = self._errors.get(NON_FIELD_ERRORS)
+        if field_errors and general:
+            kept = [error for error in general.as_data() if error.messages[0] not in field_errors]
+            if kept:
+                self._errors[NON_FIELD_ERRORS] = self.error_class(kept)
+            else:
+                del self._errors[NON_FIELD_ERRORS]
 
 
 class DeleteAccountForm(forms.Form):

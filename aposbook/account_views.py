@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -107,6 +108,12 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 @require_GET
 def member_detail(request: HttpRequest, username: str) -> HttpResponse:
     member = get_object_or_404(User, username__iexact=username, is_active=True)
+    if username != member.username:
+        # One address per member (/members/NAME_M/ -> /members/name_m/), for links and search.
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(
+            f"{reverse('member-detail', args=[member.username])}{query}", permanent=True
+        )
     comments = (
         Comment.objects.filter(author=member, status=CommentStatus.PUBLISHED)
         .filter(article__in=Article.objects.published())
