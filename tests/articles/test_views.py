@@ -250,6 +250,13 @@ def test_sitemap_and_robots(client, seed_article):
     assert "Sitemap: http://testserver/sitemap.xml" in robots.content.decode()
 
 
+def test_robots_lets_crawlers_read_the_noindex_of_account_pages(client):
+    robots = client.get("/robots.txt").content.decode()
+    assert "Disallow: /accounts/" not in robots
+    login = client.get(reverse("account_login")).content.decode()
+    assert '<meta name="robots" content="noindex">' in login
+
+
 def test_admin_renders_a_preview_of_the_body(client, staff, seed_article):
     client.force_login(staff)
     response = client.get(reverse("admin:articles_article_change", args=[seed_article.pk]))
