@@ -31,3 +31,12 @@ def test_header_links_show_in_a_row_on_a_wide_screen(browser, live_server):
     page.goto(f"{live_server.url}/moderation/")
     assert page.get_by_role("link", name="Moderation", exact=True).is_visible()
     assert page.get_by_text("Menu", exact=True).is_hidden()
+
+
+def test_home_footer_sits_at_the_foot_of_a_tall_window(page, live_server):
+    page.set_viewport_size({"width": 1280, "height": 2400})
+    page.goto(f"{live_server.url}/")
+    footer = page.locator(".site-footer").bounding_box()
+    assert abs(footer["y"] + footer["height"] - 2400) <= 1, footer
+    main = page.locator("main").bounding_box()
+    assert main["width"] > 900  # the content keeps its full measure
