@@ -51,6 +51,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if not DE
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "AposBook"
+# Where "write to us" links go (verification and password pages): a mailbox people read.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "help@aposbook.example")
 
 INSTALLED_APPS = [
     "aposbook",
@@ -192,6 +194,8 @@ LOGIN_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "aposbook.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# Mandatory at sign-up (so a taken email looks the same as a new one); a later sign-in
+# lets an unverified member in to read (aposbook.account_forms.LoginForm).
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
@@ -202,7 +206,10 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 # Tell members by email when their password, email or 2FA changes (allauth's notices).
 ACCOUNT_EMAIL_NOTIFICATIONS = True
-ACCOUNT_FORMS = {"signup": "aposbook.account_forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "aposbook.account_forms.SignupForm",
+    "login": "aposbook.account_forms.LoginForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AposBook] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_RATE_LIMITS = {

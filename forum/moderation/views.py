@@ -56,7 +56,8 @@ def moderator_required(view):
             raise PermissionDenied
         if access == "needs_2fa":
             messages.warning(request, TWO_FACTOR_MESSAGE)
-            return redirect("mfa_activate_totp")
+            # Back to the queue once set up (aposbook.account_views.ActivateTOTP).
+            return redirect_to_login(request.get_full_path(), reverse("mfa_activate_totp"))
         return view(request, *args, **kwargs)
 
     return wrapper

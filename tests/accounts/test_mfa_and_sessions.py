@@ -118,3 +118,31 @@ def test_passkey_pages_load_their_scripts_from_our_own_origin(signed_in):
         # Either a file from /static/ (script-src 'self') or inert JSON data.
         assert 'src="/static/' in attributes or 'type="application/json"' in attributes
     assert "script-src 'self'" in page["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+@time_machine.travel(FROZEN, tick=False)
+def test_moderator_returns_to_the_queue_after_setting_up_totp(client):
+    from tests.moderation.conftest import make_moderator
+
+    make_moderator("alice", two_factor=False)
+    sign_in(client, "alice")
+    setup = client.get("/moderation/?state=pending")
+    assert setup["Location"] == "/accounts/2fa/totp/activate/?next=/moderation/%3Fstate%3Dpending"
+    client.get(setup["Location"], follow=True)
+    if client.session.get(SECRET_SESSION_KEY) is None:
+        reauthenticate(client)
+        client.get(setup["Location"])
+    secret = client.session[SECRET_SESSION_KEY]
+    done = client.post(reverse("mfa_activate_totp"), {"code": totp_now(secret)})
+    assert done["Location"] == reverse("mfa_view_recovery_codes")
+    codes = client.get(done["Location"]).content.decode()
+    assert 'href="/moderation/?state=pending"' in codes
+    assert "Continue to where you were going" in codes
+
+
+@pytest.mark.django_db
+def test_totp_setup_ignores_a_next_on_another_site(client, member):
+    sign_in(client, "alice")
+    client.get(reverse("mfa_activate_totp") + "?next=https://evil.example/")
+    assert "after_two_factor" not in client.session

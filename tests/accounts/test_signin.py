@@ -1,5 +1,7 @@
 """Signing in and out: password, emailed code, logout by POST only, attempt limits."""
 
+import re
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -170,3 +172,24 @@ def test_passkey_button_ships_hidden_for_browsers_without_javascript(client):
 
     assert 'id="passkey_login" type="submit" hidden data-needs-js' in body
     assert '<script src="/static/js/account.js" defer></script>' in body
+
+
+@pytest.mark.django_db
+def test_429_page_says_the_window_of_the_limit_that_was_hit(client, settings):
+    # The sign-in page has a 1-minute limit per address and a 5-minute one per login:
+    # running into the per-address one says 1 minute.
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "2/m/ip"}
+    for _ in range(2):
+        client.post(reverse("account_login"), {"login": "someone", "password": "x"})
+    response = client.post(reverse("account_login"), {"login": "someone", "password": "x"})
+    assert response.status_code == 429
+    assert "Please try again in 1 minute." in response.content.decode()
+    assert 1 <= int(response["Retry-After"]) <= 60
+
+
+@pytest.mark.django_db
+def test_sign_in_field_says_username_or_email(client):
+    page = client.get(reverse("account_login")).content.decode()
+    assert re.search(r"<label[^>]*>\s*Username or email", page)
+    assert ">Login<" not in page
+    assert "Login\n" not in page

@@ -37,7 +37,7 @@ def test_reader_signs_up_verifies_enables_totp_and_signs_in_with_it(
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
-    expect(page.locator("h1")).to_contain_text("Verify Your Email Address")
+    expect(page.locator("h1")).to_contain_text("Verify your email address")
     assert_accessible(page)
 
     # Open the verification link from the email.
@@ -52,7 +52,7 @@ def test_reader_signs_up_verifies_enables_totp_and_signs_in_with_it(
     page.goto(f"{base}/accounts/login/")
     expect(page.get_by_role("button", name="Sign in with a passkey")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Login").fill("rosa")
+    page.get_by_label("Username or email").fill("rosa")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign In", exact=True).click()
     expect(page.get_by_role("link", name="rosa")).to_be_visible()
@@ -73,14 +73,14 @@ def test_reader_signs_up_verifies_enables_totp_and_signs_in_with_it(
     secret = page.locator("#authenticator_secret").input_value()
     page.get_by_label("Authenticator code").fill(totp_now(secret))
     page.get_by_role("button", name="Activate").click()
-    expect(page.locator("h1")).to_contain_text("Recovery Codes")
+    expect(page.locator("h1")).to_contain_text("Recovery codes")
     assert_accessible(page)
 
     # Sign out (a POST from the header), then sign in with the password and a code.
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Login").fill("rosa@example.org")
+    page.get_by_label("Username or email").fill("rosa@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign In", exact=True).click()
     expect(page.locator("h1")).to_contain_text("Two-Factor Authentication")
@@ -115,7 +115,7 @@ def test_signed_in_account_pages_pass_axe(page, live_server, assert_accessible):
 
     UserFactory(username="rosa")
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Login").fill("rosa")
+    page.get_by_label("Username or email").fill("rosa")
     page.get_by_label("Password", exact=True).fill("correct horse battery")
     page.get_by_role("button", name="Sign In", exact=True).click()
     expect(page.get_by_role("link", name="rosa")).to_be_visible()
