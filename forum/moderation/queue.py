@@ -197,6 +197,12 @@ class QueueItem:
         )
 
     @property
+    def is_crisis(self) -> bool:
+        """An open crisis report: the item is marked urgent, with a note to reach out first
+        (the same test as the queue's order, where crisis ranks first)."""
+        return any(report.reason == ReportReason.CRISIS for report in self.open_reports)
+
+    @property
     def head_reason(self) -> str:
         reports = self.open_reports
         return reports[0].get_reason_display() if reports else ""
