@@ -1,6 +1,8 @@
 from allauth.account.app_settings import EmailVerificationMethod
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn.forms import AuthenticateWebAuthnForm
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
@@ -39,6 +41,17 @@ class LoginForm(AllauthLoginForm):
     ) -> HttpResponse:
         self._login.email_verification = EmailVerificationMethod.OPTIONAL
         return super()._login_with_password(request, redirect_url, credentials)
+
+
+class SecurityKeyForm(AuthenticateWebAuthnForm):
+    """allauth's security key step at sign-in; the page offers it only to members who
+    registered a key (mfa/authenticate.html)."""
+
+    @property
+    def has_security_key(self) -> bool:
+        return Authenticator.objects.filter(
+            user_id=self.user.pk, type=Authenticator.Type.WEBAUTHN
+        ).exists()
 
 
 class MemberSettingsForm(forms.ModelForm):

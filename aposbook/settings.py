@@ -223,6 +223,7 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_FORMS = {"authenticate_webauthn": "aposbook.account_forms.SecurityKeyForm"}
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "AposBook"
 # Off: tracking writes the session row on every signed-in request; the sessions list

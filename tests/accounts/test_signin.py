@@ -193,3 +193,26 @@ def test_sign_in_field_says_username_or_email(client):
     assert re.search(r"<label[^>]*>\s*Username or email", page)
     assert ">Login<" not in page
     assert "Login\n" not in page
+
+
+@pytest.mark.parametrize(
+    ("name", "heading"),
+    [
+        ("account_login", "Sign in"),
+        ("account_signup", "Sign up"),
+        ("account_reset_password", "Reset your password"),
+    ],
+)
+@pytest.mark.django_db
+def test_account_pages_speak_in_sentence_case(client, name, heading):
+    page = " ".join(client.get(reverse(name)).content.decode().split())
+    assert f"<h1> {heading} </h1>" in page
+    for title_case in ["Sign In", "Sign Up", "Password Reset", "Reset My Password"]:
+        assert title_case not in page
+
+
+def test_sentence_case_keeps_names_and_the_first_word():
+    from aposbook.templatetags.site_voice import sentence_case
+
+    assert sentence_case("Two-Factor Authentication") == "Two-factor authentication"
+    assert sentence_case("\n  Sign In to AposBook with TOTP") == "\n  Sign in to AposBook with TOTP"

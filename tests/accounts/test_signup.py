@@ -38,7 +38,7 @@ def test_signup_sends_a_verification_link_that_verifies_and_lets_the_member_sign
     [link] = [url for url in links_in(mailoutbox[0]) if "/confirm-email/" in url]
 
     page = client.get(path_of(link))
-    assert "Confirm Email Address" in page.content.decode()
+    assert "Confirm email address" in page.content.decode()
     client.post(path_of(link))
 
     assert EmailAddress.objects.get(user=user).verified

@@ -36,7 +36,7 @@ def test_reader_signs_up_verifies_enables_totp_and_signs_in_with_it(
     page.get_by_label("Username", exact=True).fill("Rosa")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
     expect(page.locator("h1")).to_contain_text("Verify your email address")
     assert_accessible(page)
 
@@ -44,7 +44,7 @@ def test_reader_signs_up_verifies_enables_totp_and_signs_in_with_it(
     [message] = mailoutbox
     link = re.search(r"https?://\S+/confirm-email/\S+", message.body).group(0)
     page.goto(link.replace("https://", "http://"))
-    expect(page.locator("h1")).to_contain_text("Confirm Email Address")
+    expect(page.locator("h1")).to_contain_text("Confirm email address")
     assert_accessible(page)
     page.get_by_role("button", name="Confirm").click()
 
@@ -54,7 +54,7 @@ def test_reader_signs_up_verifies_enables_totp_and_signs_in_with_it(
     assert_accessible(page)
     page.get_by_label("Username or email").fill("rosa")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("link", name="rosa")).to_be_visible()
 
     # Account settings, then two-factor authentication with an authenticator app.
@@ -64,11 +64,11 @@ def test_reader_signs_up_verifies_enables_totp_and_signs_in_with_it(
     page.get_by_role("link", name="Two-factor authentication").click()
     assert_accessible(page)
     page.get_by_role("link", name="Activate").click()
-    if "Confirm Access" in page.locator("h1").inner_text():
+    if "Confirm access" in page.locator("h1").inner_text():
         assert_accessible(page)
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_role("button", name="Confirm").click()
-    expect(page.locator("h1")).to_contain_text("Activate Authenticator App")
+    expect(page.locator("h1")).to_contain_text("Activate authenticator app")
     assert_accessible(page)
     secret = page.locator("#authenticator_secret").input_value()
     page.get_by_label("Authenticator code").fill(totp_now(secret))
@@ -82,11 +82,11 @@ def test_reader_signs_up_verifies_enables_totp_and_signs_in_with_it(
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Username or email").fill("rosa@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
-    expect(page.locator("h1")).to_contain_text("Two-Factor Authentication")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.locator("h1")).to_contain_text("Two-factor authentication")
     assert_accessible(page)
     page.get_by_label("Code").fill(totp_now(secret))
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
     expect(page.get_by_role("link", name="rosa")).to_be_visible()
 
@@ -117,7 +117,7 @@ def test_signed_in_account_pages_pass_axe(page, live_server, assert_accessible):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username or email").fill("rosa")
     page.get_by_label("Password", exact=True).fill("correct horse battery")
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("link", name="rosa")).to_be_visible()
 
     for path in (
