@@ -72,13 +72,13 @@ class MemberSettingsForm(forms.ModelForm):
         # The field's unique check and the case-insensitive constraint both find a taken
         # name: say it once, beside the field.
         field_errors = set(self.errors.get("username", []))
-        general = self._errors.get(NON_FIELD_ERRORS)
+        general = self.errors.get(NON_FIELD_ERRORS)
         if field_errors and general:
             kept = [error for error in general.as_data() if error.messages[0] not in field_errors]
             if kept:
-                self._errors[NON_FIELD_ERRORS] = self.error_class(kept)
+                self.errors[NON_FIELD_ERRORS] = self.error_class(kept)
             else:
-                del self._errors[NON_FIELD_ERRORS]
+                del self.errors[NON_FIELD_ERRORS]
 
 
 class DeleteAccountForm(forms.Form):

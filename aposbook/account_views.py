@@ -192,7 +192,7 @@ class Email(EmailView):
 def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """allauth's 429 page (it looks up ROOT_URLCONF.handler429): say when to try again."""
     url_name = getattr(request.resolver_match, "url_name", None)
-    seconds = rate_limit_wait(request, RATE_LIMITED_PAGES.get(url_name, ()))
+    seconds = rate_limit_wait(request, RATE_LIMITED_PAGES.get(url_name or "", ()))
     response = render(
         request,
         "429.html",

@@ -16,6 +16,22 @@ admin.site.site_title = "AposBook admin"
 admin.site.index_title = "Articles, discussion and members"
 
 
+# The member page's fields (`password` is in neither list: its hash is never shown,
+# and never edited here).
+MEMBER_FIELDS: tuple[str, ...] = (
+    "username",
+    "email",
+    "verified",
+    "moderator",
+    "sanction",
+    "moderation_log",
+    "date_joined",
+    "last_login",
+    "is_active",
+    "groups",
+)
+
+
 @admin.register(User)
 class MemberAdmin(admin.ModelAdmin):
     """Find a member and read their standing. Members sign up on the site and manage
@@ -34,20 +50,8 @@ class MemberAdmin(admin.ModelAdmin):
     search_fields = ["username", "email"]
     list_filter = ["is_active", "is_staff", "groups"]
     ordering = ["username"]
-    # `password` is in neither list: its hash is never shown, and never edited here.
-    fields = [
-        "username",
-        "email",
-        "verified",
-        "moderator",
-        "sanction",
-        "moderation_log",
-        "date_joined",
-        "last_login",
-        "is_active",
-        "groups",
-    ]
-    readonly_fields = [name for name in fields if name not in {"is_active", "groups"}]
+    fields = MEMBER_FIELDS
+    readonly_fields = [name for name in MEMBER_FIELDS if name not in {"is_active", "groups"}]
     filter_horizontal = ["groups"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -65,7 +69,7 @@ class MemberAdmin(admin.ModelAdmin):
 
     @admin.display(boolean=True, description="verified email", ordering="standing_verified")
     def verified(self, member: User) -> bool:
-        return bool(member.standing_verified)
+        return bool(getattr(member, "standing_verified", False))  # with_standing() adds it
 
     @admin.display(boolean=True, description="moderator", ordering="standing_moderates")
     def moderator(self, member: User) -> bool:

@@ -16,16 +16,19 @@ from django.template import loader
 
 from aposbook.logging import request_id_var
 
+REDIS_ERRORS: tuple[type[Exception], ...]
 try:  # redis is installed whenever REDIS_URL can be used
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    REDIS_ERRORS = (RedisConnectionError, RedisTimeoutError)
 except ImportError:  # pragma: no cover
-    RedisConnectionError = RedisTimeoutError = OSError
+    REDIS_ERRORS = ()
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
 
 # Database or cache unreachable: a backend being down, not a bug in our code.
-OUTAGE_ERRORS = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+OUTAGE_ERRORS = (OperationalError, InterfaceError, *REDIS_ERRORS)
 
 request_log = logging.getLogger("aposbook.request")
 outage_log = logging.getLogger("aposbook.outage")
@@ -57,7 +60,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        request.request_id = request_id
+        request.request_id = request_id  # type: ignore[attr-defined]  # read by the error views
         token = request_id_var.set(request_id)
         started = time.monotonic()
         try:
@@ -158,7 +161,7 @@ def outage_response(request: HttpRequest, error: BaseException) -> HttpResponse:
     response["Retry-After"] = str(settings.OUTAGE_RETRY_AFTER)
     response["Cache-Control"] = "no-store"
     # Already logged above, as one line; tells Django not to log it a second time.
-    response._has_been_logged = True
+    response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own flag
     return response
 
 
