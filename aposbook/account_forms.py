@@ -1,6 +1,11 @@
+from allauth.account.app_settings import EmailVerificationMethod
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn.forms import AuthenticateWebAuthnForm
 from django import forms
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 
 from aposbook.models import User
@@ -25,6 +30,39 @@ class SignupForm(AllauthSignupForm):
         return super().try_save(request)
 
 
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form in the site's words, letting unverified members in.
+
+    Verification stays mandatory at sign-up, so a sign-up with a taken email looks the
+    same as a new one (allauth prevents enumeration only then). At a later sign-in a
+    member whose email is not verified yet comes in to read; posting waits for the
+    link (forum.permissions.posting_refusal says so, with a resend).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username or email"
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["login"].widget.attrs["autocomplete"] = "username"
+
+    def _login_with_password(
+        self, request: HttpRequest, redirect_url: str | None, credentials: dict
+    ) -> HttpResponse:
+        self._login.email_verification = EmailVerificationMethod.OPTIONAL
+        return super()._login_with_password(request, redirect_url, credentials)
+
+
+class SecurityKeyForm(AuthenticateWebAuthnForm):
+    """allauth's security key step at sign-in; the page offers it only to members who
+    registered a key (mfa/authenticate.html)."""
+
+    @property
+    def has_security_key(self) -> bool:
+        return Authenticator.objects.filter(
+            user_id=self.user.pk, type=Authenticator.Type.WEBAUTHN
+        ).exists()
+
+
 class MemberSettingsForm(forms.ModelForm):
     class Meta:
         model = User
@@ -37,6 +75,19 @@ class MemberSettingsForm(forms.ModelForm):
     def clean_username(self) -> str:
         # Stored lowercase, as allauth stores it at sign-up (ACCOUNT_PRESERVE_USERNAME_CASING).
         return self.cleaned_data["username"].lower()
+
+    def validate_unique(self) -> None:
+        super().validate_unique()
+        # The field's unique check and the case-insensitive constraint both find a taken
+        # name: say it once, beside the field.
+        field_errors = set(self.errors.get("username", []))
+        general = self.errors.get(NON_FIELD_ERRORS)
+        if field_errors and general:
+            kept = [error for error in general.as_data() if error.messages[0] not in field_errors]
+            if kept:
+                self.errors[NON_FIELD_ERRORS] = self.error_class(kept)
+            else:
+                del self.errors[NON_FIELD_ERRORS]
 
 
 class DeleteAccountForm(forms.Form):

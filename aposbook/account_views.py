@@ -7,12 +7,17 @@ allauth's, restyled through templates/allauth/.
 import json
 
 from allauth.account.decorators import reauthentication_required
+from allauth.account.views import EmailView
+from allauth.mfa.recovery_codes.views import ViewRecoveryCodesView
+from allauth.mfa.totp.views import ActivateTOTPView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,7 +26,7 @@ from aposbook.accounts import (
     delete_account,
     export_member_data,
     minutes_phrase,
-    rate_limit_window,
+    rate_limit_wait,
     update_member_settings,
 )
 from aposbook.http import MemberRequest
@@ -104,6 +109,12 @@ def account_delete(request: MemberRequest) -> HttpResponse:
 @require_GET
 def member_detail(request: HttpRequest, username: str) -> HttpResponse:
     member = get_object_or_404(User, username__iexact=username, is_active=True)
+    if username != member.username:
+        # One address per member (/members/NAME_M/ -> /members/name_m/), for links and search.
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(
+            f"{reverse('member-detail', args=[member.username])}{query}", permanent=True
+        )
     comments = (
         Comment.objects.filter(author=member, status=CommentStatus.PUBLISHED)
         .filter(article__in=Article.objects.published())
@@ -123,10 +134,65 @@ def member_detail(request: HttpRequest, username: str) -> HttpResponse:
     return render(request, "members/member_detail.html", context)
 
 
+# Where a member was going when two-factor setup interrupted them (a moderator opening
+# /moderation/). Kept in the session: allauth's forms post to their own URL without the
+# query string, and the recovery codes page comes between activation and the return.
+AFTER_TWO_FACTOR = "after_two_factor"
+
+
+def _safe_next(request: HttpRequest, target: str) -> str:
+    allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    return target if target and allowed else ""
+
+
+class ActivateTOTP(ActivateTOTPView):
+    """allauth's TOTP setup, remembering `next` for after the recovery codes."""
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if target := _safe_next(request, request.GET.get("next", "")):
+            request.session[AFTER_TWO_FACTOR] = target
+        return super().get(request, *args, **kwargs)
+
+    def get_success_url(self) -> str:
+        target = self.request.session.get(AFTER_TWO_FACTOR, "")
+        if target and not self.did_generate_recovery_codes:
+            del self.request.session[AFTER_TWO_FACTOR]
+            return target
+        return super().get_success_url()
+
+
+class RecoveryCodes(ViewRecoveryCodesView):
+    """allauth's recovery codes, with the way back to where the member was going."""
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["continue_url"] = _safe_next(
+            self.request, self.request.session.get(AFTER_TWO_FACTOR, "")
+        )
+        return context
+
+
+class Email(EmailView):
+    """allauth's email page; a resend that its limit skipped silently says when it can
+    be sent again (allauth skips it because the link already sent still works)."""
+
+    def _action_send(self, request: HttpRequest, *args, **kwargs) -> HttpResponse | None:
+        response = super()._action_send(request, *args, **kwargs)
+        address = self._get_email_address(request)
+        if address and not address.verified and not self._did_send_verification_email:
+            wait = rate_limit_wait(request, ("confirm_email",), key=address.email.lower())
+            messages.info(
+                request,
+                f"We sent a link to {address.email} a short while ago; it still works. "
+                f"Check your spam folder too. You can send another in {minutes_phrase(wait)}.",
+            )
+        return response
+
+
 def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """allauth's 429 page (it looks up ROOT_URLCONF.handler429): say when to try again."""
     url_name = getattr(request.resolver_match, "url_name", None)
-    seconds = rate_limit_window(RATE_LIMITED_PAGES.get(url_name, ()))
+    seconds = rate_limit_wait(request, RATE_LIMITED_PAGES.get(url_name or "", ()))
     response = render(
         request,
         "429.html",

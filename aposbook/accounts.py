@@ -7,16 +7,19 @@ the data export, and leaving the site without taking other people's threads alon
 
 import datetime
 import math
+import time
 import uuid
 from typing import Any
 
 from allauth.account import app_settings as allauth_account_settings
 from allauth.account.models import EmailAddress
-from allauth.core.internal.ratelimit import parse_rates
+from allauth.core.internal.ratelimit import get_cache_key, parse_rates
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import HttpRequest
 from django.utils import timezone
 
 from aposbook.models import User
@@ -58,6 +61,34 @@ def rate_limit_window(actions: tuple[str, ...] = ()) -> int:
         rate.duration for name in names for rate in parse_rates(configured.get(name) or "")
     ]
     return math.ceil(max(durations, default=60))
+
+
+def rate_limit_wait(request: HttpRequest, actions: tuple[str, ...], *, key: str = "") -> int:
+    """Seconds until this request may try again, read from allauth's own counters for the
+    limit that was hit (a 1-minute limit says 1 minute, not the longest window of the
+    page). A limit per login key needs that key; without it, its window is the answer."""
+    now = time.time()
+    configured = allauth_account_settings.RATE_LIMITS
+    waits: list[float] = []
+    unknown: list[float] = []
+    for action in actions:
+        for rate in parse_rates(configured.get(action) or ""):
+            if (rate.per == "key" and not key) or (
+                rate.per == "user" and not request.user.is_authenticated
+            ):
+                unknown.append(rate.duration)
+                continue
+            cache_key = get_cache_key(
+                request, app="allauth.account", action=action, rate=rate, key=key or None
+            )
+            history = [stamp for stamp in cache.get(cache_key, []) if stamp > now - rate.duration]
+            if len(history) >= rate.amount:
+                # Allowed again once enough of the counted attempts have aged out.
+                freeing = sorted(history)[len(history) - rate.amount]
+                waits.append(freeing + rate.duration - now)
+    if waits:
+        return max(1, math.ceil(max(waits)))
+    return math.ceil(max(unknown)) if unknown else rate_limit_window(actions)
 
 
 def minutes_phrase(seconds: int) -> str:

@@ -7,7 +7,11 @@ from forum import permissions
 
 def site(request: HttpRequest) -> dict:
     """Site-wide names every template may need; no queries here."""
-    return {"SITE_NAME": settings.SITE_NAME, "FORUM_NOTICE": settings.FORUM_NOTICE}
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "FORUM_NOTICE": settings.FORUM_NOTICE,
+        "CONTACT_EMAIL": settings.CONTACT_EMAIL,
+    }
 
 
 def moderation(request: HttpRequest) -> dict:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from io import BytesIO
 from urllib.parse import unquote_plus
 
+from django import forms
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
@@ -188,6 +189,15 @@ def echoed_fields(request: HttpRequest) -> list[tuple[str, str]]:
     ]
 
 
+def _echo_widget(name: str, value: str, control_id: str) -> str:
+    """One echoed field as Django's own widget writes it (the markup has one source)."""
+    if name in _CARRIED_FIELDS:
+        return forms.HiddenInput().render(name, value)
+    multiline = "\n" in value or len(value) > 80
+    widget = forms.Textarea(attrs={"rows": 8}) if multiline else forms.TextInput()
+    return widget.render(name, value, attrs={"id": control_id})
+
+
 def resubmit_context(request: HttpRequest) -> dict:
     from django.middleware.csrf import get_token  # cookie-based: needs no database
 
@@ -196,11 +206,11 @@ def resubmit_context(request: HttpRequest) -> dict:
         "fields": [
             {
                 "name": name,
-                "value": value,
-                "multiline": "\n" in value or len(value) > 80,
+                "id": f"resubmit-{number}",
                 "hidden": name in _CARRIED_FIELDS,
+                "widget": _echo_widget(name, value, f"resubmit-{number}"),
             }
-            for name, value in fields
+            for number, (name, value) in enumerate(fields, start=1)
         ],
         "action": request.get_full_path(),
         "csrf_token": get_token(request) if fields else "",

@@ -51,6 +51,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if not DEBUG else "*")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_NAME = "AposBook"
+# Where "write to us" links go (verification and password pages): a mailbox people read.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "help@aposbook.example")
 
 INSTALLED_APPS = [
     "aposbook",
@@ -207,6 +209,8 @@ LOGIN_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "aposbook.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# Mandatory at sign-up (so a taken email looks the same as a new one); a later sign-in
+# lets an unverified member in to read (aposbook.account_forms.LoginForm).
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
@@ -217,7 +221,10 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 # Tell members by email when their password, email or 2FA changes (allauth's notices).
 ACCOUNT_EMAIL_NOTIFICATIONS = True
-ACCOUNT_FORMS = {"signup": "aposbook.account_forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "aposbook.account_forms.SignupForm",
+    "login": "aposbook.account_forms.LoginForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AposBook] "
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -234,6 +241,7 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_FORMS = {"authenticate_webauthn": "aposbook.account_forms.SecurityKeyForm"}
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "AposBook"
 # Off: tracking writes the session row on every signed-in request; the sessions list

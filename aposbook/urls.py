@@ -20,6 +20,18 @@ urlpatterns = [
     path("accounts/settings/", account_views.account_settings, name="account-settings"),
     path("accounts/settings/export/", account_views.account_export, name="account-export"),
     path("accounts/settings/delete/", account_views.account_delete, name="account-delete"),
+    # Before allauth's own, at the same addresses: these return to `next` afterwards.
+    path(
+        "accounts/2fa/totp/activate/",
+        account_views.ActivateTOTP.as_view(),
+        name="mfa_activate_totp",
+    ),
+    path(
+        "accounts/2fa/recovery-codes/",
+        account_views.RecoveryCodes.as_view(),
+        name="mfa_view_recovery_codes",
+    ),
+    path("accounts/email/", account_views.Email.as_view(), name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("members/<str:username>/", account_views.member_detail, name="member-detail"),
     path("admin/", admin.site.urls),

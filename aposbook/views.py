@@ -32,9 +32,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
+    # /accounts/ is not disallowed: its pages say noindex, and a crawler kept out never
+    # reads that, so a linked sign-in page could still be listed from links alone.
     lines = [
         "User-agent: *",
-        "Disallow: /accounts/",
         "Disallow: /admin/",
         "Disallow: /moderation/",
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",

@@ -53,4 +53,12 @@ def seconds_until_allowed(author: User, *, now: datetime | None = None) -> int:
 
 
 def too_fast_message(wait: int) -> str:
-    return f"You are posting too fast. Try again in {wait} seconds."
+    return f"You are posting too fast. Try again in {wait_phrase(wait)}."
+
+
+def wait_phrase(seconds: int) -> str:
+    """ "1 second", "55 seconds", "58 minutes": what a member reads, not a count of seconds."""
+    if seconds < 60:
+        return "1 second" if seconds == 1 else f"{seconds} seconds"
+    minutes = math.ceil(seconds / 60)
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"

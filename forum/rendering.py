@@ -23,7 +23,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
-RENDERER_VERSION = 2
+RENDERER_VERSION = 3  # 3: code blocks are keyboard-focusable (<pre tabindex="0">)
 
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener noreferrer"
@@ -31,7 +31,19 @@ LINK_REL = "nofollow ugc noopener noreferrer"
 COMMENT_TAGS = frozenset(
     {"p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre", "hr"}
 )
-COMMENT_ATTRIBUTES = {"a": ["href", "rel", "title"], "ol": ["start"]}
+
+
+def _focusable_block(tag: str, name: str, value: str) -> bool:
+    """tabindex="0" on <pre> only: a code block that scrolls sideways must be reachable
+    by keyboard (axe scrollable-region-focusable). The parser adds it (raw HTML is off,
+    so members cannot); nothing else passes."""
+    return name == "tabindex" and value == "0"
+
+
+COMMENT_ATTRIBUTES = {"a": ["href", "rel", "title"], "ol": ["start"], "pre": _focusable_block}
+# The parser writes exactly this for a code block (fenced or indented).
+_CODE_BLOCK = "<pre><code"
+_FOCUSABLE_CODE_BLOCK = '<pre tabindex="0"><code'
 
 ARTICLE_TAGS = COMMENT_TAGS | {
     "h2",
@@ -196,6 +208,7 @@ def render_comment(source: str) -> str:
     tokens = _comment_markdown.parse(source)
     _flatten_excess_emphasis(tokens)
     html = _comment_markdown.renderer.render(tokens, _comment_markdown.options, {})
+    html = html.replace(_CODE_BLOCK, _FOCUSABLE_CODE_BLOCK)
     html = _REFERENCE_PATTERN.sub(lambda match: _REFERENCES[match.group()], html)
     cleaner = _cleaner(COMMENT_TAGS, COMMENT_ATTRIBUTES, link_callback=_absolute_links_only)
     return cleaner.clean(html).translate(_RESTORE)
@@ -233,6 +246,7 @@ def render_article(source: str) -> RenderedArticle:
             if token.tag == "h2":
                 toc.append({"id": anchor, "title": title})
     html = _article_markdown.renderer.render(tokens, _article_markdown.options, {})
+    html = html.replace(_CODE_BLOCK, _FOCUSABLE_CODE_BLOCK)
     return RenderedArticle(html=_cleaner(ARTICLE_TAGS, ARTICLE_ATTRIBUTES).clean(html), toc=toc)
 
 

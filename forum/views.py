@@ -1,7 +1,9 @@
 """Thin views: fetch through a helper, validate a form, call one service, redirect."""
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -39,21 +41,41 @@ EDIT_WINDOW_PASSED = (
 
 
 def _composer_page(
-    request, form, *, article, status=200, parent=None, comment=None, error="", code=""
-):
+    request: HttpRequest,
+    form: CommentForm,
+    *,
+    article: Article,
+    status: int = 200,
+    parent: Comment | None = None,
+    comment: Comment | None = None,
+    error: str = "",
+    code: str = "",
+    closed: bool = False,
+) -> HttpResponse:
     if error:
         form.add_error(None, error)
     if code == "confirm_dosing":
         form.dosing_prompt = True
-    preview = preview_reference = None
-    if "preview" in request.POST and form.is_valid():
+    preview = preview_source = None
+    if "preview" in request.POST and form.is_valid() and not closed:
         preview = trusted(render_comment(form.cleaned_data["body"]))
         source = form.cleaned_data["source"]
-        preview_reference = matching_reference(
-            article=article, source_type=source.type, source=source.value
+        # An unsaved comment, so the preview shows the source as the posted comment will.
+        preview_source = Comment(
+            source_type=source.type,
+            source=source.value,
+            source_reference=matching_reference(
+                article=article, source_type=source.type, source=source.value
+            ),
         )
     context = {"form": form, "article": article, "parent": parent, "comment": comment}
-    context["preview_reference"] = preview_reference
+    context["preview_source"] = preview_source
+    context["edit_closed"] = closed
+    if comment is not None:
+        # The edit page says how long editing remains (the window is counted from posting).
+        context["edit_until"] = comment.created_at + timedelta(
+            minutes=settings.FORUM_EDIT_WINDOW_MINUTES
+        )
     return render(
         request, "forum/comment_form.html", {**context, "preview": preview}, status=status
     )
@@ -119,41 +141,52 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_edit(request: MemberRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("article", "author"), pk=pk)
     page = {"article": comment.article, "comment": comment}
+    back = f"{comment.article.get_absolute_url()}#discussion"
     refusal = edit_refusal(comment, request.user)
+    # A closed window comes with what the member can still do.
+    refused = "" if refusal is None else refusal.message
+    refused = EDIT_WINDOW_PASSED if refusal and refusal.code == "window_closed" else refused
     if refusal and (request.method == "GET" or refusal.code == "not_author"):
-        # Nothing to edit: an unbound form cannot carry the message anyway. On the page,
-        # a closed window comes with what the member can still do.
-        closed = refusal.code == "window_closed"
-        return _refused(request, EDIT_WINDOW_PASSED if closed else refusal.message)
+        # Nothing to edit: an unbound form cannot carry the message anyway.
+        return _refused(request, refused, back=back)
     if request.method == "GET":
         form = CommentForm(editing=True, initial=CommentForm.initial_for(comment))
         return _composer_page(request, form, **page)
     form = CommentForm(request.POST, editing=True)
+    if refusal:  # asked before a preview too: the text stays to copy, with no "Save changes"
+        return _composer_page(
+            request, form, **page, status=refusal.status, error=refused, closed=True
+        )
     if not form.is_valid() or "preview" in request.POST:
         return _composer_page(request, form, **page, status=200 if form.is_valid() else 400)
     try:
         comment = edit_comment(comment=comment, editor=request.user, **form.edit_fields())
-    except CommentRefused as refusal:
-        return _refused_composer(request, form, page, refusal)
+    except CommentRefused as late:  # refused under the row lock
+        return _refused_composer(request, form, page, late)
     return _saved(request, comment, "Your comment is updated.")
 
 
-def _refused(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
-    return render(request, "forum/refused.html", {"message": message}, status=status)
+def _refused(
+    request: HttpRequest, message: str, status: int = 403, *, back: str = ""
+) -> HttpResponse:
+    """A refusal page; `back` leads to the discussion it came from, when there is one."""
+    context = {"message": message, "back": back}
+    return render(request, "forum/refused.html", context, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_delete(request: MemberRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    back = f"{comment.article.get_absolute_url()}#discussion"
     if request.method == "GET":
         if not permissions.can_delete(request.user, comment):
-            return _refused(request, "You can only delete your own comments.")
+            return _refused(request, "You can only delete your own comments.", back=back)
         return render(request, "forum/comment_confirm_delete.html", {"comment": comment})
     try:
         delete_comment(comment=comment, author=request.user)
     except CommentRefused as refusal:
-        return _refused(request, refusal.message, refusal.status)
+        return _refused(request, refusal.message, refusal.status, back=back)
     messages.success(request, "Your comment is deleted.")
     return redirect(f"{comment.article.get_absolute_url()}#discussion")
 

@@ -108,7 +108,9 @@ def queue_comments(*, reason: str = "", article_id: int | None = None, state: st
     appeal_open = Q(appeal__status=Appeal.Status.OPEN)
     return (
         waiting_comments(reason=reason, article_id=article_id, state=state)
-        .select_related("article__category", "author", "parent__author", "appeal")
+        .select_related(
+            "article__category", "author", "parent__author", "in_reply_to__author", "appeal"
+        )
         .annotate(
             severity=Coalesce(severity, hold_severity),
             reporters=Count("reports__reporter", filter=open_q, distinct=True),
@@ -187,7 +189,39 @@ class QueueItem:
 
     @property
     def open_reports(self) -> list[Report]:
-        return [report for report in self.reports if report.resolution == OPEN]
+        """Open reports, most severe reason first (then oldest): the first one heads the
+        item, so a crisis report is never hidden behind an earlier "Off-topic"."""
+        return sorted(
+            (report for report in self.reports if report.resolution == OPEN),
+            key=lambda report: (REASON_SEVERITY.get(report.reason, _LAST), report.created_at),
+        )
+
+    @property
+    def is_crisis(self) -> bool:
+        """An open crisis report: the item is marked urgent, with a note to reach out first
+        (the same test as the queue's order, where crisis ranks first)."""
+        return any(report.reason == ReportReason.CRISIS for report in self.open_reports)
+
+    @property
+    def head_reason(self) -> str:
+        reports = self.open_reports
+        return reports[0].get_reason_display() if reports else ""
+
+    @property
+    def other_reasons(self) -> list[str]:
+        """The other distinct open reasons, most severe first, listed under the heading."""
+        labels: list[str] = []
+        for report in self.open_reports[1:]:
+            label = report.get_reason_display()
+            if label != self.head_reason and label not in labels:
+                labels.append(label)
+        return labels
+
+    @property
+    def answers(self) -> Comment | None:
+        """The comment this one answers: below the nesting cap a reply sits under its
+        thread parent but answers `in_reply_to`."""
+        return self.comment.in_reply_to or self.comment.parent
 
 
 def _url_base(name: str, pk: int) -> str:

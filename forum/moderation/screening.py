@@ -16,14 +16,99 @@ from forum.models import (
 
 # A dose: a number and a unit. Units are case-sensitive so "5G network" is not a dose.
 DOSE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|μg|g|(?i:iu))(?!\w)")
-# Telling others what to take (instead of sharing one's own experience).
-ADVICE = re.compile(
-    r"\b(?:you|u)\s+(?:should|must|need\s+to|have\s+to|ought\s+to)\s+(?:take|try|start)\b"
-    r"|\btry\s+taking\b"
-    # "Take X" as a command, at the start of a sentence; "take care" is not advice.
-    r"|(?:^|[.!?]\s+)take\s+(?!care\b|a\s+look\b|a\s+break\b|it\s+easy\b|time\b)\w+",
-    re.IGNORECASE | re.MULTILINE,
+
+# The prompt asks for one's own experience, so it must not fire on experience ("I take
+# 400 mg and sleep better", a quoted post): it fires on telling others what to take.
+# Each pattern is tried on one sentence at a time, with quotations blanked out first.
+_I = re.IGNORECASE
+_LEAD = r"(?:(?:so|just|and|but|then|also|definitely|always|seriously|honestly|really|maybe|"
+_LEAD += r"simply|please|ok|okay|yes|yeah|instead|first|basically|pro\s+tip:?|tip:?)[\s,]+)*"
+_NOT_A_DOSE = r"(?!care\b|a\s+look\b|a\s+break\b|it\s+easy\b|time\b|note\b|part\b|a\s+seat\b)"
+ADVICE_PATTERNS = [
+    # "you should take", "you might want to try", "everyone needs to start"
+    re.compile(
+        r"\b(?:you|u|y'all|everyone|everybody|people|anyone|patients|folks)\s+"
+        r"(?:really\s+|definitely\s+|just\s+)?"
+        r"(?:should|must|need\s+to|needs\s+to|have\s+to|has\s+to|ought\s+to|could|can|"
+        r"might\s+want\s+to|may\s+want\s+to|want\s+to|'d\s+better|had\s+better|"
+        r"would\s+do\s+well\s+to)\s+"
+        r"(?:also\s+|just\s+|really\s+)?"
+        r"(?:take|try|start|use|add|up|increase|double|switch|stick|go|get|aim|stop|skip|"
+        r"avoid|split|combine|dose|supplement)\b",
+        _I,
+    ),
+    # "Everyone with fibro should take", "she should try": any subject but the writer.
+    re.compile(
+        r"(?<!\bi\s)(?<!\bwe\s)\b(?:should|must)\s+(?:really\s+|definitely\s+|also\s+)?"
+        r"(?:take|try|start|use|add|increase|double|switch|stick)\b",
+        _I,
+    ),
+    # Imperatives at the start of a sentence or after "if ...,": "Take 400 mg", "Try
+    # taking it", "Don't take more than", "Start with 200 mg", "Switch to glycinate".
+    re.compile(
+        r"(?:^\s*|(?<=,)\s*)" + _LEAD + r"(?:"
+        r"take\s+" + _NOT_A_DOSE + r"\w+"
+        r"|(?:try|start|stop|keep)\s+taking\b"
+        r"|try\s+(?!to\b|again\b|it\s+and\s+see\b)\w+"
+        r"|(?:don't|do\s+not|never)\s+(?:take|exceed|go\s+over|skip|mix|combine)\b"
+        r"|(?:start|begin)\s+(?:with|on|at|low|by\s+taking)\b"
+        r"|(?:up|double|increase|raise|lower|split)\s+(?:your|the)\s+(?:dose|dosage|intake)\b"
+        r"|switch\s+to\b"
+        r"|(?:aim|go)\s+for\s+\d"
+        r"|(?:add|use|have|get|pop|mix|stick\s+to|stay\s+(?:at|under|below))\s+"
+        r"(?:about\s+|around\s+|at\s+least\s+|up\s+to\s+)?\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|g|iu)\b"
+        r")",
+        _I | re.MULTILINE,
+    ),
+    # "The dose is 400 mg", "the right dosage should be", "recommended dose: 300 mg"
+    re.compile(
+        r"(?<!\bmy\s)(?<!\bour\s)(?<!\bher\s)(?<!\bhis\s)(?<!\bmy)"
+        r"\b(?:the|a|your)\s+(?:(?:right|correct|best|ideal|optimal|effective|proper|usual|"
+        r"standard|typical|recommended|starting|therapeutic|safe|daily|good|normal)\s+)*"
+        r"(?:dose|dosage|amount)\s+(?:(?:of|for)\s+[\w\s-]{1,30}?\s+)?"
+        r"(?:is|should\s+be|would\s+be|=|:)",
+        _I,
+    ),
+    re.compile(r"^\s*(?:dose|dosage)\s*[:=]", _I | re.MULTILINE),
+    # Advising in the first person: "I'd recommend 300 mg", "my advice: take it at night".
+    re.compile(
+        r"\bI(?:'d|\s+would|\s+strongly|\s+really)?\s+(?:recommend|suggest|advise|urge)\b"
+        r"|\bmy\s+advice\b|\b(?:it's|it\s+is)\s+best\s+to\s+(?:take|start|use)\b"
+        r"|\b(?:make|be)\s+sure\s+(?:to|you)\s+(?:take|get|start|use)\b"
+        r"|\ball\s+you\s+need\s+is\b|\byou(?:'ll)?\s+(?:want|need)\s+(?:about\s+|at\s+least\s+)?\d"
+        r"|\bwhy\s+(?:not|don't\s+you)\s+(?:try|take|start)\b",
+        _I,
+    ),
+]
+# A bare dose with a schedule ("400 mg daily before bed.") reads as an instruction, but
+# only in a comment that is not about the writer's or a study's own use.
+_SCHEDULE = re.compile(
+    r"\b(?:daily|a\s+day|per\s+day|each\s+day|every\s+(?:day|night|morning|evening)|"
+    r"at\s+night|before\s+bed|twice|once|with\s+(?:food|meals))\b",
+    _I,
 )
+_OWN_OR_REPORTED = re.compile(
+    r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we've|us|our|he|she|his|her|they|their|"
+    r"study|studies|trial|trials|participants|subjects|group|groups|researchers|paper|review|"
+    r"placebo|patients\s+(?:got|received|took))\b"
+    # A sentence opening in the past tense is the writer's own: "Started on 250mg ...".
+    r"|^\s*(?:\w+ed|took|been|went|was|had|got|felt|found|saw|kept|began)\b",
+    _I | re.MULTILINE,
+)
+# Quotations: a Markdown blockquote line, or text in straight or curly double quotes.
+_QUOTED = re.compile(r'^\s*>.*$|"[^"\n]*"|“[^”\n]*”', re.MULTILINE)
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)", re.MULTILINE)
+
+
+def _blank_quotes(text: str) -> str:
+    """The text with quotations replaced by spaces, so offsets still match the original."""
+    return _QUOTED.sub(lambda match: " " * len(match.group(0)), text)
+
+
+def _is_question(sentence: str) -> bool:
+    stripped = sentence.strip()
+    return stripped.endswith("?") and not re.match(r"(?i)why\s+(?:not|don't\s+you)\b", stripped)
+
 
 HOLD_WATCHED_WORD = "watched_word"
 HOLD_DOSING = "dosing_advice"
@@ -48,9 +133,26 @@ DOSING_PROMPT = (
 
 
 def find_dosing_advice(text: str) -> str:
-    """The first dose or instruction in the text, or '' when there is none."""
-    match = DOSE.search(text) or ADVICE.search(text)
-    return match.group(0).strip(" .!?") if match else ""
+    """The first instruction or dose told to others in the text, or '' when there is
+    none (first-person and quoted experience are not advice)."""
+    unquoted = _blank_quotes(text)
+    sentences = [m for m in _SENTENCE.finditer(unquoted) if m.group(0).strip()]
+    for sentence in sentences:
+        if _is_question(sentence.group(0)):
+            continue
+        for pattern in ADVICE_PATTERNS:
+            if match := pattern.search(sentence.group(0)):
+                # The dose, when the advice names one: what the moderator checks first.
+                if dose := DOSE.search(sentence.group(0)):
+                    return dose.group(0)
+                start = sentence.start() + match.start()
+                return text[start : sentence.start() + match.end()].strip(" .!?,:")
+    if not _OWN_OR_REPORTED.search(unquoted):
+        for sentence in sentences:
+            dose = DOSE.search(sentence.group(0))
+            if dose and _SCHEDULE.search(sentence.group(0)):
+                return dose.group(0)
+    return ""
 
 
 def needs_dosing_confirmation(text: str) -> bool:

@@ -62,7 +62,8 @@ def moderator_required(view):
             raise PermissionDenied
         if access == "needs_2fa":
             messages.warning(request, TWO_FACTOR_MESSAGE)
-            return redirect("mfa_activate_totp")
+            # Back to the queue once set up (aposbook.account_views.ActivateTOTP).
+            return redirect_to_login(request.get_full_path(), reverse("mfa_activate_totp"))
         if access == "needs_2fa_session":
             messages.warning(request, SESSION_TWO_FACTOR_MESSAGE)
             query = urlencode({"next": request.get_full_path()})
@@ -131,8 +132,7 @@ def _queue_context(request: MemberRequest, csrf_placeholder: str) -> dict[str, A
         "bulk_form": BulkForm(),
         # Every item's forms share one CSRF token, the return address and the choices:
         # worked out once per page, not once per form (about 150 forms). The token is
-        # the placeholder, for {% csrf_token %} too.
-        "csrf_value": csrf_placeholder,
+        # the placeholder, which {% csrf_token %} in moderation/_form_state.html writes.
         "csrf_token": csrf_placeholder,
         "next_path": request.get_full_path(),
         "removal_choices": _choices(RemoveForm, "reason"),

@@ -3,6 +3,16 @@
 // link opens that page, which does the same job.
 (function () {
   "use strict";
+  // A confirmation ("Your comment is posted") is printed at the top of the page, but the
+  // redirect lands on the comment's anchor thousands of pixels down: move the message
+  // next to that comment, where the member is looking.
+  var messages = document.querySelector("[data-messages]");
+  var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+  if (messages && target && target.closest(".discussion")) {
+    target.parentNode.insertBefore(messages, target);
+    messages.scrollIntoView({ block: "start" });
+  }
+
   var composer = document.getElementById("composer");
   var form = composer && composer.querySelector("form.composer__form");
   if (!form || !form.elements.parent) {
@@ -14,6 +24,7 @@
   var original = { heading: heading.textContent, submit: submit.textContent };
   composer.parentNode.insertBefore(home, composer);
 
+  var opener = null; // the Reply link that moved the form, to return focus to on cancel
   var cancel = document.createElement("button");
   cancel.type = "button";
   cancel.className = "button button--secondary";
@@ -24,6 +35,11 @@
     submit.textContent = original.submit;
     cancel.remove();
     home.parentNode.insertBefore(composer, home.nextSibling);
+    // Without this, focus falls to <body> when the focused button leaves the page.
+    if (opener && document.contains(opener)) {
+      opener.focus();
+    }
+    opener = null;
   });
 
   document.addEventListener("click", function (event) {
@@ -32,6 +48,7 @@
       return;
     }
     event.preventDefault();
+    opener = link;
     var comment = document.getElementById("comment-" + link.dataset.replyTo);
     var actions = comment.querySelector(".comment__actions");
     actions.parentNode.insertBefore(composer, actions.nextSibling);

@@ -1,5 +1,6 @@
 """Signing in and out: password, emailed code, logout by POST only, attempt limits."""
 
+import re
 import time
 
 import pytest
@@ -243,3 +244,47 @@ def test_posting_limits_count_the_real_client_behind_the_proxy(rf, settings):
     ]
     usages = [get_usage(r, group="t", key="ip", rate="1/m", increment=True) for r in requests]
     assert [usage["should_limit"] for usage in usages] == [False, True, False]
+
+
+@pytest.mark.django_db
+def test_429_page_says_the_window_of_the_limit_that_was_hit(client, settings):
+    # The sign-in page has a 1-minute limit per address and a 5-minute one per login:
+    # running into the per-address one says 1 minute.
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "2/m/ip"}
+    for _ in range(2):
+        client.post(reverse("account_login"), {"login": "someone", "password": "x"})
+    response = client.post(reverse("account_login"), {"login": "someone", "password": "x"})
+    assert response.status_code == 429
+    assert "Please try again in 1 minute." in response.content.decode()
+    assert 1 <= int(response["Retry-After"]) <= 60
+
+
+@pytest.mark.django_db
+def test_sign_in_field_says_username_or_email(client):
+    page = client.get(reverse("account_login")).content.decode()
+    assert re.search(r"<label[^>]*>\s*Username or email", page)
+    assert ">Login<" not in page
+    assert "Login\n" not in page
+
+
+@pytest.mark.parametrize(
+    ("name", "heading"),
+    [
+        ("account_login", "Sign in"),
+        ("account_signup", "Sign up"),
+        ("account_reset_password", "Reset your password"),
+    ],
+)
+@pytest.mark.django_db
+def test_account_pages_speak_in_sentence_case(client, name, heading):
+    page = " ".join(client.get(reverse(name)).content.decode().split())
+    assert f"<h1> {heading} </h1>" in page
+    for title_case in ["Sign In", "Sign Up", "Password Reset", "Reset My Password"]:
+        assert title_case not in page
+
+
+def test_sentence_case_keeps_names_and_the_first_word():
+    from aposbook.templatetags.site_voice import sentence_case
+
+    assert sentence_case("Two-Factor Authentication") == "Two-factor authentication"
+    assert sentence_case("\n  Sign In to AposBook with TOTP") == "\n  Sign in to AposBook with TOTP"

@@ -29,7 +29,7 @@ def test_signup_sends_a_verification_link_that_verifies_and_lets_the_member_sign
 ):
     response = signup(client)
 
-    assert "Verify Your Email Address" in response.content.decode()
+    assert "Verify your email address" in response.content.decode()
     user = User.objects.get(email="new@example.org")
     assert user.username == "newmember"  # stored lowercase: one spelling per person
     assert not EmailAddress.objects.get(user=user).verified
@@ -38,7 +38,7 @@ def test_signup_sends_a_verification_link_that_verifies_and_lets_the_member_sign
     [link] = [url for url in links_in(mailoutbox[0]) if "/confirm-email/" in url]
 
     page = client.get(path_of(link))
-    assert "Confirm Email Address" in page.content.decode()
+    assert "Confirm email address" in page.content.decode()
     client.post(path_of(link))
 
     assert EmailAddress.objects.get(user=user).verified
@@ -48,17 +48,47 @@ def test_signup_sends_a_verification_link_that_verifies_and_lets_the_member_sign
 
 
 @pytest.mark.django_db
-def test_unverified_member_cannot_sign_in_and_is_sent_the_link_again(client, mailoutbox):
+def test_unverified_member_signs_in_reads_and_is_told_why_they_cannot_post(client, article):
     UserFactory(username="waiting", verified=False)
 
     response = client.post(
         reverse("account_login"), {"login": "waiting", "password": PASSWORD}, follow=True
     )
 
-    assert "Verify Your Email Address" in response.content.decode()
-    assert not response.context["user"].is_authenticated
+    assert response.context["user"].is_authenticated
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Verify your email address to join the discussion." in page
+    assert f'href="{reverse("account_email")}"' in page
+
+
+@pytest.mark.django_db
+def test_resend_says_when_another_can_be_sent(client, mailoutbox, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "confirm_email": "1/3m/key"}
+    member = UserFactory(username="waiting", verified=False)
+    client.force_login(member)
+    resend = {"email": member.email, "action_send": ""}
+
+    client.post(reverse("account_email"), resend)
     assert len(mailoutbox) == 1
     assert any("/confirm-email/" in url for url in links_in(mailoutbox[0]))
+    page = client.post(reverse("account_email"), resend, follow=True).content.decode()
+
+    assert len(mailoutbox) == 1
+    assert "You can send another in 3 minutes." in page
+
+
+@pytest.mark.django_db
+def test_verification_pages_link_contact_to_a_real_address(client, settings):
+    settings.CONTACT_EMAIL = "help@example.org"
+    client.force_login(UserFactory(username="waiting", verified=False))
+    for name in ["account_email", "account_email_verification_sent"]:
+        page = client.get(reverse(name)).content.decode()
+        assert 'href="mailto:help@example.org"' in page, name
+    client.logout()
+    for name in ["account_reset_password", "account_reset_password_done"]:
+        page = client.get(reverse(name)).content.decode()
+        assert 'href="mailto:help@example.org"' in page, name
+        assert "contact us" not in page
 
 
 @pytest.mark.django_db
@@ -123,7 +153,7 @@ def test_signup_with_a_taken_email_looks_the_same_and_emails_the_owner(client, m
 
     assert taken.status_code == fresh.status_code == 200
     assert taken.redirect_chain == fresh.redirect_chain
-    assert "Verify Your Email Address" in taken.content.decode()
+    assert "Verify your email address" in taken.content.decode()
     assert not User.objects.filter(username="imposter").exists()
     to_owner = [message for message in mailoutbox if message.to == [member.email]]
     assert len(to_owner) == 1

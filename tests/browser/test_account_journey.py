@@ -38,8 +38,8 @@ def test_reader_signs_up_verifies_enables_totp_and_signs_in_with_it(
     page.get_by_label("Username", exact=True).fill("Rosa")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
-    expect(page.locator("h1")).to_contain_text("Verify Your Email Address")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.locator("h1")).to_contain_text("Verify your email address")
     assert_accessible(page)
 
     # Open the verification link from the email.
@@ -47,7 +47,7 @@ def test_reader_signs_up_verifies_enables_totp_and_signs_in_with_it(
     link = re.search(r"https?://\S+/confirm-email/\S+", message.body).group(0)
     assert link.startswith(f"{base}/accounts/confirm-email/")
     page.goto(link)
-    expect(page.locator("h1")).to_contain_text("Confirm Email Address")
+    expect(page.locator("h1")).to_contain_text("Confirm email address")
     assert_accessible(page)
     page.get_by_role("button", name="Confirm").click()
 
@@ -55,9 +55,9 @@ def test_reader_signs_up_verifies_enables_totp_and_signs_in_with_it(
     page.goto(f"{base}/accounts/login/")
     expect(page.get_by_role("button", name="Sign in with a passkey")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Login").fill("rosa")
+    page.get_by_label("Username or email").fill("rosa")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("link", name="rosa")).to_be_visible()
 
     # Account settings, then two-factor authentication with an authenticator app.
@@ -67,29 +67,29 @@ def test_reader_signs_up_verifies_enables_totp_and_signs_in_with_it(
     page.get_by_role("link", name="Two-factor authentication").click()
     assert_accessible(page)
     page.get_by_role("link", name="Activate").click()
-    if "Confirm Access" in page.locator("h1").inner_text():
+    if "Confirm access" in page.locator("h1").inner_text():
         assert_accessible(page)
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_role("button", name="Confirm").click()
-    expect(page.locator("h1")).to_contain_text("Activate Authenticator App")
+    expect(page.locator("h1")).to_contain_text("Activate authenticator app")
     assert_accessible(page)
     secret = page.locator("#authenticator_secret").input_value()
     page.get_by_label("Authenticator code").fill(totp_now(secret))
     page.get_by_role("button", name="Activate").click()
-    expect(page.locator("h1")).to_contain_text("Recovery Codes")
+    expect(page.locator("h1")).to_contain_text("Recovery codes")
     assert_accessible(page)
 
     # Sign out (a POST from the header), then sign in with the password and a code.
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Login").fill("rosa@example.org")
+    page.get_by_label("Username or email").fill("rosa@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
-    expect(page.locator("h1")).to_contain_text("Two-Factor Authentication")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.locator("h1")).to_contain_text("Two-factor authentication")
     assert_accessible(page)
     page.get_by_label("Code").fill(totp_now(secret))
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
     expect(page.get_by_role("link", name="rosa")).to_be_visible()
 
@@ -118,9 +118,9 @@ def test_signed_in_account_pages_pass_axe(page, live_server, assert_accessible):
 
     UserFactory(username="rosa")
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Login").fill("rosa")
+    page.get_by_label("Username or email").fill("rosa")
     page.get_by_label("Password", exact=True).fill("correct horse battery")
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("link", name="rosa")).to_be_visible()
 
     for path in (

@@ -16,7 +16,7 @@ REL = 'rel="nofollow ugc noopener noreferrer"'
         ("`<b>`", "<p><code>&lt;b&gt;</code></p>\n"),
         (
             "```\n<b>bold?</b> &amp;\n```",
-            "<pre><code>&lt;b&gt;bold?&lt;/b&gt; &amp;amp;\n</code></pre>\n",
+            '<pre tabindex="0"><code>&lt;b&gt;bold?&lt;/b&gt; &amp;amp;\n</code></pre>\n',
         ),
         ("x<y and y>z", "<p>x&lt;y and y&gt;z</p>\n"),
         ("<not> advice", "<p>&lt;not&gt; advice</p>\n"),

@@ -174,3 +174,16 @@ def test_absurdly_deep_emphasis_reads_as_the_asterisks_typed():
     assert html.count("<strong>") == 4
     assert "**deep**" in html
     assert render_comment("***both***") == "<p><em><strong>both</strong></em></p>\n"
+
+
+def test_code_blocks_are_keyboard_focusable_and_members_cannot_add_the_attribute():
+    from forum.rendering import RENDERER_VERSION, render_article, render_comment
+
+    assert RENDERER_VERSION >= 3
+    fenced = render_comment("```\nselect * from a_very_long_table_name;\n```")
+    assert fenced.startswith('<pre tabindex="0"><code>select')
+    assert render_comment("    indented code").startswith('<pre tabindex="0"><code>')
+    assert '<pre tabindex="0"><code>' in render_article("```\ncode\n```").html
+    typed = render_comment('<pre tabindex="0" onclick="x">hi</pre>')
+    assert "<pre" not in typed
+    assert "&lt;pre" in typed

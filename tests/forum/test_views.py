@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum.models import Comment, CommentStatus, Sanction
+from forum.ratelimit import wait_phrase
 from tests.factories import CommentFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,7 @@ def test_comment_shows_author_link_times_and_permalink(client, article):
     comment.save()
     html = page_text(client.get(article.get_absolute_url()))
     assert f'href="/members/{comment.author.username}/"' in html
-    assert f'<time datetime="{comment.created_at.isoformat()}' in html
+    assert f'<time datetime="{comment.created_at:%Y-%m-%dT%H:%M:%S+0000}">' in html
     assert "ago" in html or "now" in html
     assert ">edited<" in html
     assert f'href="/comments/{comment.pk}/"' in html
@@ -131,6 +132,23 @@ def test_deep_reply_says_whom_it_answers(client, article):
     CommentFactory(article=article, parent=second, in_reply_to=third, depth=2)
     html = page_text(client.get(article.get_absolute_url()))
     assert f'in reply to <a href="#comment-{third.pk}">@{third.author.username}</a>' in html
+
+
+def test_reply_to_a_removed_comment_links_to_no_missing_anchor(client, article):
+    top = CommentFactory(article=article)
+    second = CommentFactory(article=article, parent=top)
+    third = CommentFactory(article=article, parent=second, status="removed")
+    CommentFactory(article=article, parent=second, in_reply_to=third, depth=2)
+    html = page_text(client.get(article.get_absolute_url()))
+    assert f'id="comment-{third.pk}"' not in html
+    assert f'href="#comment-{third.pk}"' not in html
+    assert f"in reply to @{third.author.username} (no longer shown)" in html
+
+
+def test_member_text_reads_in_its_own_direction(client, article):
+    CommentFactory(article=article, body_source="שלום, המגנזיום עזר לי לישון.")
+    html = page_text(client.get(article.get_absolute_url()))
+    assert '<div class="comment__body" dir="auto"><p>שלום' in html
 
 
 def test_cited_source_links_out_and_says_it_matches_a_reference(client, article):
@@ -397,8 +415,18 @@ def test_preview_says_when_the_source_matches_a_reference(client, member, articl
     client.force_login(member)
     data = post_data("see this", source="PMID 555", preview="1")
     html = page_text(client.post(create_url(article), data))
-    assert "matches reference [4] of the article" in html
+    assert f'<a href="{article.get_absolute_url()}#ref-4">matches reference [4]</a>' in html
     assert not Comment.objects.exists()
+
+
+def test_preview_shows_a_doi_source_as_the_link_the_comment_will_show(client, member, article):
+    client.force_login(member)
+    data = post_data("see this", source="https://doi.org/10.1000/xyz", preview="1")
+    preview = page_text(client.post(create_url(article), data))
+    link = '<a href="https://doi.org/10.1000/xyz" rel="nofollow ugc noopener noreferrer">'
+    assert f"{link}doi:10.1000/xyz</a>" in preview
+    client.post(create_url(article), post_data("see this", source="https://doi.org/10.1000/xyz"))
+    assert f"{link}doi:10.1000/xyz</a>" in page_text(client.get(article.get_absolute_url()))
 
 
 def test_invalid_doi_prefix_is_refused_and_text_kept(client, member, article):
@@ -461,11 +489,32 @@ def test_posting_too_fast_is_limited_with_when_to_retry(client, member, article,
     response = client.post(create_url(article), post_data("third in a minute"))
     html = page_text(response)
     assert response.status_code == 429
-    match = re.search(r"You are posting too fast. Try again in (\d+) seconds.", html)
-    assert match
-    assert 1 <= int(match.group(1)) <= 60
+    # Frozen time: the first post leaves the window a full minute from now.
+    assert "You are posting too fast. Try again in 1 minute." in html
     assert "third in a minute</textarea>" in html
     assert Comment.objects.count() == 2
+
+
+def test_one_second_left_reads_in_the_singular(client, member, article, monkeypatch):
+    # The wait is set here, not timed.
+    monkeypatch.setattr("forum.services.seconds_until_allowed", lambda author: 1)
+    client.force_login(member)
+    html = page_text(client.post(create_url(article), post_data("two")))
+    assert "You are posting too fast. Try again in 1 second." in html
+
+
+@pytest.mark.parametrize(
+    ("seconds", "phrase"),
+    [
+        (1, "1 second"),
+        (55, "55 seconds"),
+        (60, "1 minute"),
+        (61, "2 minutes"),
+        (3540, "59 minutes"),
+    ],
+)
+def test_wait_reads_in_seconds_then_minutes(seconds, phrase):
+    assert wait_phrase(seconds) == phrase
 
 
 @time_machine.travel(datetime.datetime(2026, 3, 2, 9, 30, 5, tzinfo=datetime.UTC), tick=False)
@@ -519,8 +568,46 @@ def test_edit_after_the_window_is_refused_with_the_text_kept(client, member, art
     assert response.status_code == 403
     assert "time to edit" in page_text(response).lower() or "15 minutes" in page_text(response)
     assert "my new words</textarea>" in page_text(response)
+    assert "Save changes" not in page_text(response)
     comment.refresh_from_db()
     assert comment.body_source == "before"
+
+
+def test_preview_after_the_window_offers_no_save(client, member, article, settings):
+    settings.FORUM_EDIT_WINDOW_MINUTES = 15
+    with time_machine.travel(timezone.now() - timedelta(minutes=16)):
+        comment = CommentFactory(article=article, author=member, body_source="before")
+    client.force_login(member)
+    data = {"body": "my new words", "kind": "", "source": "", "preview": "1"}
+    html = page_text(client.post(edit_url(comment), data))
+    assert "Save changes" not in html
+    assert "Preview</h2>" not in html
+    assert "my new words</textarea>" in html
+
+
+def test_edit_page_says_how_long_editing_remains(client, member, article, settings):
+    settings.FORUM_EDIT_WINDOW_MINUTES = 15
+    with time_machine.travel(timezone.now() - timedelta(minutes=5)):
+        comment = CommentFactory(article=article, author=member)
+    client.force_login(member)
+    html = page_text(client.get(edit_url(comment)))
+    assert re.search(
+        r"You can change this comment until <time datetime=\S+>\d\d:\d\d</time>, "
+        r"(9|10)\xa0minutes from now",
+        html,
+    )
+
+
+def test_edit_refusal_after_the_window_links_back_to_the_discussion(
+    client, member, article, settings
+):
+    settings.FORUM_EDIT_WINDOW_MINUTES = 15
+    with time_machine.travel(timezone.now() - timedelta(minutes=16)):
+        comment = CommentFactory(article=article, author=member)
+    client.force_login(member)
+    html = page_text(client.get(edit_url(comment)))
+    assert f'<a href="{article.get_absolute_url()}#discussion">Back to the discussion</a>' in html
+    assert "Back to the Science Center" not in html
 
 
 def test_editing_or_deleting_someone_elses_comment_is_forbidden(

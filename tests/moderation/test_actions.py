@@ -85,7 +85,9 @@ def test_dismiss_tells_reporters_no_action_was_needed(
         decisions.dismiss_reports(comment_id=reported.pk, moderator=moderator)
     assert set(Report.objects.values_list("resolution", flat=True)) == {"dismissed"}
     assert len(mailoutbox) == 2
-    assert all("no action was needed" in mail.body for mail in mailoutbox)
+    assert all(
+        "within the discussion guidelines, so it stays up" in mail.body for mail in mailoutbox
+    )
     assert reported not in queue.queue_comments()
 
 
@@ -297,3 +299,16 @@ def test_removal_notice_partial_shows_reason_message_and_appeal_link(removed):
     assert "Removed by a moderator: Off-topic." in html
     assert "Please &lt;cite&gt; a source." in html
     assert f'href="/comments/{removed.pk}/appeal/"' in html
+
+
+def test_crisis_reporter_hears_the_outcome_kindly(
+    comment, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    reports.report_comment(comment=comment, reporter=UserFactory(), reason=ReportReason.CRISIS)
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions.dismiss_reports(comment_id=comment.pk, moderator=moderator)
+    (mail,) = [mail for mail in mailoutbox if "reviewed" in mail.subject]
+    assert "Thank you for looking out for someone" in mail.body
+    assert "left it in place" in mail.body
+    assert "local emergency number" in mail.body
+    assert "no action was needed" not in mail.body

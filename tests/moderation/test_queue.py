@@ -305,3 +305,65 @@ def test_only_the_author_can_open_the_appeal_page(client, comment, member, moder
     decisions.remove_comment(comment_id=comment.pk, moderator=moderator, reason="off_topic")
     client.force_login(member)
     assert client.get(f"/comments/{comment.pk}/appeal/").status_code == 404
+
+
+def _item_html(html: str, comment: Comment) -> str:
+    item = html[html.index(f'id="item-{comment.pk}"') :]
+    end = item.find('<li class="mod-item ', 1)
+    return item if end == -1 else item[:end]
+
+
+def test_item_is_headed_by_its_most_severe_open_reason_with_the_others_listed(
+    mod_client, comment, settings
+):
+    settings.FORUM_HIDE_AFTER_REPORTS = 99
+    report(comment, ReportReason.OFF_TOPIC)
+    report(comment, ReportReason.MEDICAL_HARM)
+    report(comment, ReportReason.CRISIS)
+    item = _item_html(mod_client.get(QUEUE).content.decode(), comment)
+    title = item[item.index('class="mod-item__title"') :]
+    assert title[: title.index("</h2>")].strip().endswith("Self-harm or crisis")
+    assert "Also reported: Medical misinformation or dangerous advice, Off-topic" in item
+    # The removal form suggests the heading's reason too.
+    assert re.search(r'<option value="crisis" selected>', item)
+
+
+def test_in_reply_to_quotes_the_comment_answered_not_the_thread_parent(mod_client, article, author):
+    top = make_comment(article, UserFactory(username="top_author"), "Top of the thread.")
+    middle = make_comment(
+        article, UserFactory(username="middle_author"), "A reply.", parent=top, root=top, depth=1
+    )
+    deep = make_comment(
+        article,
+        UserFactory(username="deep_author"),
+        "A reply to the reply.",
+        parent=middle,
+        root=top,
+        depth=2,
+    )
+    # Past the nesting cap: sits under `middle`, answers `deep`.
+    answer = make_comment(
+        article,
+        author,
+        "Answering the deepest one.",
+        parent=middle,
+        in_reply_to=deep,
+        root=top,
+        depth=2,
+        status=CommentStatus.PENDING,
+    )
+    item = _item_html(mod_client.get(QUEUE).content.decode(), answer)
+    assert "In reply to deep_author:" in item
+    assert "A reply to the reply." in item
+    assert "middle_author" not in item
+
+
+def test_waiting_time_reads_as_a_duration(mod_client, comment):
+    Comment.objects.filter(pk=comment.pk).update(
+        status=CommentStatus.PENDING,
+        status_changed_at=timezone.now() - datetime.timedelta(minutes=2),
+    )
+    bump_queue_version()
+    item = _item_html(mod_client.get(QUEUE).content.decode(), comment)
+    assert re.search(r"waiting <time [^>]*>2\xa0minutes</time>", item)
+    assert " ago</time>" not in item

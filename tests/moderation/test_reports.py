@@ -182,3 +182,15 @@ def test_edit_with_open_reports_stays_in_queue_and_is_not_held(comment, member):
     comment.refresh_from_db()
     assert comment.status == CommentStatus.PUBLISHED
     assert comment in queue.queue_comments()
+
+
+def test_report_page_quotes_the_comment_rendered_and_is_not_indexed(
+    client, member, article, author
+):
+    comment = make_comment(article, author, "Magnesium **really** helped.\n\n- my sleep")
+    client.force_login(member)
+    html = client.get(reverse("forum:comment-report", args=[comment.pk])).content.decode()
+    assert "<strong>really</strong>" in html
+    assert "<li>my sleep</li>" in html
+    assert "**really**" not in html
+    assert '<meta name="robots" content="noindex">' in html

@@ -14,13 +14,9 @@ from forum.moderation.screening import (
 )
 from tests.factories import UserFactory
 from tests.moderation.conftest import make_comment
+from tests.moderation.dosing_phrasings import ADVICE, EXPERIENCE
 
 DOSING = [
-    ("I take 400 mg before bed.", "400 mg"),
-    ("Started on 250mg twice a day", "250mg"),
-    ("My doctor said 50 mcg of B12", "50 mcg"),
-    ("I use 100 µg of selenium", "100 µg"),
-    ("About 2.5g of powder in water", "2.5g"),
     ("Vitamin D 5000 IU every morning", "5000 IU"),
     ("vitamin d 1000 iu daily", "1000 iu"),
     ("You should take magnesium citrate.", "You should take"),
@@ -28,6 +24,9 @@ DOSING = [
     ("Try taking it with food.", "Try taking"),
     ("Take magnesium at night. It helps.", "Take magnesium"),
     ("It helped me. Take zinc with it!", "Take zinc"),
+    ("Take 400 mg before bed.", "400 mg"),
+    ("The dose is 400 mg.", "400 mg"),
+    ("The right dose is what your doctor says.", "The right dose is"),
 ]
 NOT_DOSING = [
     "I have had fibromyalgia for 9 years.",
@@ -40,7 +39,22 @@ NOT_DOSING = [
     "It took me 2 months to notice anything.",
     "What did you take before this?",
     "Page 12 of the review, table 4.",
+    # First-person experience with doses: what the prompt asks for, so no prompt.
+    "I take 400 mg before bed.",
+    "Started on 250mg twice a day",
+    "My doctor said 50 mcg of B12",
+    "I use 100 µg of selenium",
 ]
+
+
+def test_prompt_fires_on_advice_and_not_on_experience():
+    """Issue 18: at least 90 % of advice, at most 10 % of first-person or quoted experience."""
+    assert len(ADVICE) >= 30
+    assert len(EXPERIENCE) >= 30
+    advice_hits = [text for text in ADVICE if needs_dosing_confirmation(text)]
+    experience_hits = [text for text in EXPERIENCE if needs_dosing_confirmation(text)]
+    assert len(advice_hits) >= 0.9 * len(ADVICE), set(ADVICE) - set(advice_hits)
+    assert len(experience_hits) <= 0.1 * len(EXPERIENCE), experience_hits
 
 
 @pytest.mark.parametrize(("text", "found"), DOSING)
