@@ -44,6 +44,8 @@ class LoginForm(AllauthLoginForm):
         self.fields["login"].label = "Username or email"
         self.fields["login"].widget.attrs.pop("placeholder", None)
         self.fields["login"].widget.attrs["autocomplete"] = "username"
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Remember me"
 
     def _login_with_password(
         self, request: HttpRequest, redirect_url: str | None, credentials: dict

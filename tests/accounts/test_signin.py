@@ -279,7 +279,7 @@ def test_sign_in_field_says_username_or_email(client):
 def test_account_pages_speak_in_sentence_case(client, name, heading):
     page = " ".join(client.get(reverse(name)).content.decode().split())
     assert f"<h1> {heading} </h1>" in page
-    for title_case in ["Sign In", "Sign Up", "Password Reset", "Reset My Password"]:
+    for title_case in ["Sign In", "Sign Up", "Password Reset", "Reset My Password", "Remember Me"]:
         assert title_case not in page
 
 
