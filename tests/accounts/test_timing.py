@@ -91,7 +91,7 @@ def median_seconds(action, runs: int = 7) -> float:
     return statistics.median(samples)
 
 
-def interleaved_medians(first, second, runs: int = 9) -> tuple[float, float, float]:
+def interleaved_medians(first, second, runs: int = 15) -> tuple[float, float, float]:
     """Medians of the two actions and of one password hash, taken turn about so that a
     busy moment hits all three alike."""
     hasher = SlowHasher()
