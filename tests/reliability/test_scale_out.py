@@ -4,7 +4,6 @@ import time
 import uuid
 
 import pytest
-from django_ratelimit.core import _get_window
 
 from tests.reliability.actions import ARTICLE
 from tests.reliability.conftest import fresh_database
@@ -160,13 +159,17 @@ def test_posting_limit_counts_across_both_servers(cluster_of_two):
     # comments in the shared database: spread over two servers (two workers each) the
     # sixth is refused, and not stored.
     env, (_, port_a), (_, port_b), _ = cluster_of_two
-    # The window now slides (forum/ratelimit.py), so this wait for a fresh fixed window
-    # is no longer needed; it only costs time, and keeps the test valid either way.
-    member = "print(User.objects.get(username='member0').pk)"
-    pk = shell_output(env, "from aposbook.models import User; " + member)
-    left = _get_window(pk, 60) - time.time()
-    if left < 20:
-        time.sleep(left + 1)
+    # The limit counts member0's comments stored in the last minute, and earlier tests on
+    # this cluster posted as member0: wait until the newest of them is a minute old.
+    newest = (
+        "from django.utils import timezone; from forum.models import Comment; "
+        "last = Comment.objects.filter(author__username='member0').order_by('-created_at')"
+        ".values_list('created_at', flat=True).first(); "
+        "print((timezone.now() - last).total_seconds() if last else 999)"
+    )
+    age = float(shell_output(env, newest))
+    if age < 61:
+        time.sleep(61 - age)
     on_a = Client(port_a, host=PUBLIC_HOST)
     on_a.sign_in("member0")
     on_b = Client(port_b, host=PUBLIC_HOST, cookies=dict(on_a.cookies))
