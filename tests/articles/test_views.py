@@ -243,6 +243,22 @@ def test_atom_feed_has_an_author_and_the_real_publication_date(client):
         assert entry.find(f"{atom}updated").text >= entry.find(f"{atom}published").text
 
 
+def test_a_feed_reader_reads_the_atom_feed_without_complaint(client, seed_article):
+    import feedparser
+
+    ArticleFactory(published_on=datetime.date(2024, 10, 1), author_name="Dr. Ada Example")
+    parsed = feedparser.parse(client.get("/feeds/science/").content)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    assert parsed.feed.author == "AposBook"
+    entries = {entry.title: entry for entry in parsed.entries}
+    assert entries["What science says about Magnesium For Fibromyalgia"].link.endswith(
+        "/science/magnesium-for-fibromyalgia/"
+    )
+    ada = next(entry for entry in parsed.entries if entry.get("author") == "Dr. Ada Example")
+    assert ada.published_parsed[:3] == (2024, 10, 1)
+
+
 def test_sitemap_and_robots(client, seed_article):
     sitemap = client.get("/sitemap.xml").content.decode()
     assert "http://testserver/science/magnesium-for-fibromyalgia/" in sitemap
