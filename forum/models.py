@@ -433,3 +433,57 @@ class QueueAlert(models.Model):
 
     def __str__(self) -> str:
         return f"Queue alert for comment {self.comment_id}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_member(self, member) -> "NotificationQuerySet":
+        return self.filter(recipient=member)
+
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Something the site tells one member inside the site (the single model for it:
+    replies, mentions, outcomes, moderators' messages, support resources)."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", "Reply to your comment"
+        MENTION = "mention", "Mentioned you"
+        REPORT_OUTCOME = "report_outcome", "Outcome of your report"
+        APPEAL_OUTCOME = "appeal_outcome", "Outcome of your appeal"
+        MODERATOR_MESSAGE = "moderator_message", "Message from the moderators"
+        SUPPORT = "support", "Support resources"
+        ARTICLE_UPDATE = "article_update", "Article you follow"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Who caused it, when a member did; never the recipient (notify() drops those).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Plain text, escaped wherever it is shown.
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The header's unread count and the list page both read by recipient.
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["created_at"], name="notification_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for member {self.recipient_id}"
