@@ -584,7 +584,6 @@ class CrisisCase(models.Model):
     source = models.CharField(max_length=8, choices=Source.choices)
     matched_text = models.CharField(max_length=200, blank=True)
     matched_rule = models.CharField(max_length=300, blank=True)
-    country = models.CharField(max_length=2, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -605,3 +604,25 @@ class CrisisCase(models.Model):
 
     def __str__(self) -> str:
         return f"Possible crisis, comment {self.comment_id}"
+
+
+class EmergencyContact(models.Model):
+    """A moderator's record that they contacted emergency services about a crisis item.
+    Nothing is sent to anyone automatically: this only records what a person did."""
+
+    case = models.ForeignKey(
+        CrisisCase, on_delete=models.CASCADE, related_name="emergency_contacts"
+    )
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    service = models.CharField(max_length=200)
+    contacted_at = models.DateTimeField()
+    reason = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-contacted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Emergency contact for comment {self.case.comment_id}"

@@ -17,18 +17,22 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.http import urlencode
 
-from forum.models import CrisisPhrase, SupportResource
+from forum.models import Comment, CrisisCase, CrisisPhrase, SupportResource
 
 # Letters people swap in to get past filters: "k1ll mys3lf", "$uicide".
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
 # A word with a letter and a disguise character in it ("k1ll", "su1c1de", "$uicide").
 _DISGUISED_WORD = re.compile(r"(?<![\w@$])(?=[\w@$]*[a-z])(?=[\w@$]*[0-9@$])[\w@$]+")
 # Single letters spelled apart: "k.i.l.l", "k i l l", "s-u-i-c-i-d-e".
 _SPELLED_APART = re.compile(r"(?<![a-z])[a-z](?:[ .\-_*]+[a-z](?![a-z])){2,}")
 _VOWEL_RUN = re.compile(r"([aeiou])\1{2,}")
 _CONSONANT_RUN = re.compile(r"([b-df-hj-np-tv-z])\1{2,}")
-_APOSTROPHE = re.compile(r"['’‘`´]")
+_APOSTROPHE = re.compile("['\u2019\u2018`\u00b4]")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060\ufeff]")
 # Key words a typo should not hide, matched within one edit (insert, drop, swap, change).
 _KEY_WORDS = (
@@ -219,3 +223,31 @@ def support_resources(country: str = "") -> list[SupportResource]:
     country = (country or "").strip().upper()[:2]
     rows = list(SupportResource.objects.filter(country__in={"", country}))
     return sorted(rows, key=lambda row: (row.country == "", row.position, row.pk))
+
+
+COMPOSER_INTRO = (
+    "It sounds like you may be going through something really hard. You can still post "
+    "your comment as usual. If you would like to talk to someone now, these services are "
+    "free and confidential."
+)
+
+
+def composer_support(request: HttpRequest, form) -> dict:
+    """Support resources for the composer page when the text being written has crisis
+    language (a preview, or a form shown again): shown above it, before posting."""
+    body = form.data.get("body", "") if form.is_bound else ""
+    if not isinstance(body, str) or find_crisis_language(body) is None:
+        return {}
+    return {
+        "support_resources": support_resources(country_from_request(request)),
+        "support_intro": COMPOSER_INTRO,
+    }
+
+
+def support_after_posting(comment: Comment) -> str:
+    """Where to send a member after posting: the support page when their comment opened
+    a crisis case for its words, else ''."""
+    opened = CrisisCase.objects.open().filter(comment=comment, source=CrisisCase.Source.LANGUAGE)
+    if not opened.exists():
+        return ""
+    return f"{reverse('forum:support')}?{urlencode({'posted': comment.pk})}"

@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (a table of regular expressions: splitting them would hide them)
 """The crisis phrases the site ships with (issue 19): plain data, copied into the
 CrisisPhrase table by a data migration, then maintained by moderators in the admin.
 
@@ -17,7 +16,12 @@ DEFAULT_PHRASES: list[tuple[str, str, str, str]] = [
     (r"\bkill(?:ing)?\s+myself\b", "crisis", "en", "kill myself"),
     (r"(?<!\d)(?<!\d\s)\bkms\b", "crisis", "en", "kms (kill myself), not kilometres"),
     (r"\bunalive\b", "crisis", "en", "euphemism for suicide"),
-    (r"\bend(?:ing)?\s+(?:my|it)\s+(?:own\s+)?(?:life|all)\b", "crisis", "en", "end my life, end it all"),
+    (
+        r"\bend(?:ing)?\s+(?:my|it)\s+(?:own\s+)?(?:life|all)\b",
+        "crisis",
+        "en",
+        "end my life, end it all",
+    ),
     (
         r"\b(?:want|wanna|going|plan(?:ning)?|thinking\s+(?:about|of)|ready|decided)\s+(?:to\s+)?end(?:ing)?\s+it\b(?!\s+with\b)",
         "crisis",
@@ -49,8 +53,18 @@ DEFAULT_PHRASES: list[tuple[str, str, str, str]] = [
         "en",
         "wish I was dead",
     ),
-    (r"\bwish\s+(?:i|id|i\s+had)\s+never\s+(?:been\s+born|existed|woken\s+up)\b", "crisis", "en", "wish I'd never been born"),
-    (r"\bbetter\s+off\s+(?:dead|without\s+me|if\s+i\s+(?:was|were)\s+gone)\b", "crisis", "en", "better off without me"),
+    (
+        r"\bwish\s+(?:i|id|i\s+had)\s+never\s+(?:been\s+born|existed|woken\s+up)\b",
+        "crisis",
+        "en",
+        "wish I'd never been born",
+    ),
+    (
+        r"\bbetter\s+off\s+(?:dead|without\s+me|if\s+i\s+(?:was|were)\s+gone)\b",
+        "crisis",
+        "en",
+        "better off without me",
+    ),
     (
         r"\bbetter\s+(?:off\s+)?if\s+i\s+(?:wasnt|werent|was\s+not|were\s+not|didnt\s+exist|was\s+gone|were\s+gone|died)\b",
         "crisis",
@@ -63,8 +77,18 @@ DEFAULT_PHRASES: list[tuple[str, str, str, str]] = [
         "en",
         "I'm feeling suicidal",
     ),
-    (r"\b(?:i|im|ive|my|me)\b[^.!?]{0,40}suicidal\s+(?:thoughts|feelings|urges)\b", "crisis", "en", "my suicidal thoughts"),
-    (r"\b(?:thinking|thought|thoughts)\s+(?:about|of)\s+(?:suicide|killing\s+myself)\b", "crisis", "en", "thinking about suicide"),
+    (
+        r"\b(?:i|im|ive|my|me)\b[^.!?]{0,40}suicidal\s+(?:thoughts|feelings|urges)\b",
+        "crisis",
+        "en",
+        "my suicidal thoughts",
+    ),
+    (
+        r"\b(?:thinking|thought|thoughts)\s+(?:about|of)\s+(?:suicide|killing\s+myself)\b",
+        "crisis",
+        "en",
+        "thinking about suicide",
+    ),
     (r"\b(?:commit|attempt|try|tried|attempted)\s+suicide\b", "crisis", "en", "attempt suicide"),
     (
         r"\b(?:dont|do\s+not|no\s+longer)\s+want\s+to\s+(?:live|be\s+alive|exist|wake\s+up|be\s+here\s+any\s*more|go\s+on)\b",
@@ -72,8 +96,18 @@ DEFAULT_PHRASES: list[tuple[str, str, str, str]] = [
         "en",
         "don't want to live",
     ),
-    (r"\b(?:tired|sick)\s+of\s+(?:living|being\s+alive|life|existing)\b", "crisis", "en", "tired of living"),
-    (r"\b(?:sleep|go\s+to\s+sleep|fall\s+asleep)\s+and\s+(?:never|not)\s+wake\s+up\b", "crisis", "en", "sleep and never wake up"),
+    (
+        r"\b(?:tired|sick)\s+of\s+(?:living|being\s+alive|life|existing)\b",
+        "crisis",
+        "en",
+        "tired of living",
+    ),
+    (
+        r"\b(?:sleep|go\s+to\s+sleep|fall\s+asleep)\s+and\s+(?:never|not)\s+wake\s+up\b",
+        "crisis",
+        "en",
+        "sleep and never wake up",
+    ),
     # --- English: implicit -------------------------------------------------------
     (
         r"\b(?:im|i\s+am|feel\s+like|i\s+feel\s+like)\s+(?:\w+\s+)?(?:a|such\s+a|nothing\s+but\s+a)\s+burden\s+(?:to|on|for)\b",
@@ -81,10 +115,30 @@ DEFAULT_PHRASES: list[tuple[str, str, str, str]] = [
         "en",
         "I'm a burden to everyone",
     ),
-    (r"\b(?:everyone|everybody|they|family|kids|world)\s+(?:would\s+)?(?:be\s+)?better\s+off\s+without\s+me\b", "crisis", "en", "they'd be better off without me"),
-    (r"\b(?:wrote|written|writing|write)\s+(?:my\s+|a\s+)?(?:goodbye|suicide)\s+(?:letters?|notes?)\b", "crisis", "en", "goodbye letters"),
-    (r"\bthis\s+is\s+(?:my\s+)?(?:goodbye|last\s+(?:post|message|comment))\b", "crisis", "en", "this is goodbye"),
-    (r"\bgiv(?:e|ing|en)\s+away\s+(?:all\s+)?(?:of\s+)?my\s+(?:things|stuff|belongings|possessions)\b", "crisis", "en", "giving away my things"),
+    (
+        r"\b(?:everyone|everybody|they|family|kids|world)\s+(?:would\s+)?(?:be\s+)?better\s+off\s+without\s+me\b",
+        "crisis",
+        "en",
+        "they'd be better off without me",
+    ),
+    (
+        r"\b(?:wrote|written|writing|write)\s+(?:my\s+|a\s+)?(?:goodbye|suicide)\s+(?:letters?|notes?)\b",
+        "crisis",
+        "en",
+        "goodbye letters",
+    ),
+    (
+        r"\bthis\s+is\s+(?:my\s+)?(?:goodbye|last\s+(?:post|message|comment))\b",
+        "crisis",
+        "en",
+        "this is goodbye",
+    ),
+    (
+        r"\bgiv(?:e|ing|en)\s+away\s+(?:all\s+)?(?:of\s+)?my\s+(?:things|stuff|belongings|possessions)\b",
+        "crisis",
+        "en",
+        "giving away my things",
+    ),
     (
         r"\b(?:saving|stockpiling|hoarding|saved|collecting|stashing)\s+(?:up\s+)?(?:all\s+)?(?:my\s+)?(?:pills|tablets|meds|medication|painkillers)\b",
         "crisis",
@@ -103,14 +157,24 @@ DEFAULT_PHRASES: list[tuple[str, str, str, str]] = [
         "en",
         "take all my pills",
     ),
-    (r"\b(?:cant|cannot|can\s+not)\s+(?:do|take|handle|bear)\s+(?:this|it)\s+(?:anymore|any\s+more)\b", "crisis", "en", "can't do this anymore"),
+    (
+        r"\b(?:cant|cannot|can\s+not)\s+(?:do|take|handle|bear)\s+(?:this|it)\s+(?:anymore|any\s+more)\b",
+        "crisis",
+        "en",
+        "can't do this anymore",
+    ),
     (
         r"\b(?:dont|do\s+not)\s+see\s+(?:the\s+|a\s+|any\s+)?(?:point|reason)\s+(?:in|of|to)\s+(?:living|going\s+on|life|carrying\s+on|being\s+alive)\b",
         "crisis",
         "en",
         "don't see the point in living",
     ),
-    (r"\bwhats\s+the\s+point\s+(?:of|in)\s+(?:living|going\s+on|life|being\s+alive)\b", "crisis", "en", "what's the point of living"),
+    (
+        r"\bwhats\s+the\s+point\s+(?:of|in)\s+(?:living|going\s+on|life|being\s+alive)\b",
+        "crisis",
+        "en",
+        "what's the point of living",
+    ),
     (r"\bnothing\s+(?:left\s+)?to\s+live\s+for\b", "crisis", "en", "nothing to live for"),
     (
         r"\b(?:wont|will\s+not)\s+be\s+(?:around|here|alive)\s+(?:much\s+longer|for\s+long|anymore|any\s+more|by\s+(?:next|the\s+end))\b",
@@ -118,7 +182,12 @@ DEFAULT_PHRASES: list[tuple[str, str, str, str]] = [
         "en",
         "won't be around much longer",
     ),
-    (r"\bwant\s+(?:it|everything|it\s+all)\s+(?:all\s+)?to\s+(?:end|stop)\s+(?:forever|for\s+good|permanently)\b", "crisis", "en", "want it all to end for good"),
+    (
+        r"\bwant\s+(?:it|everything|it\s+all)\s+(?:all\s+)?to\s+(?:end|stop)\s+(?:forever|for\s+good|permanently)\b",
+        "crisis",
+        "en",
+        "want it all to end for good",
+    ),
     (r"\bwant\s+(?:everything|it\s+all)\s+to\s+end\b", "crisis", "en", "want it all to end"),
     (
         r"\b(?:want|wanna|urges?|going|started|keep|been|thinking\s+(?:about|of))\s+(?:to\s+)?(?:hurt|harm|cut|cutting|hurting|harming|burning)\s+myself\b",
@@ -127,11 +196,26 @@ DEFAULT_PHRASES: list[tuple[str, str, str, str]] = [
         "self-harm",
     ),
     (r"\bself[\s-]?harm(?:ing|ed)?\s+again\b", "crisis", "en", "self-harming again"),
-    (r"\b(?:disappear|vanish)\s+(?:forever|for\s+good|permanently)\b", "crisis", "en", "disappear forever"),
+    (
+        r"\b(?:disappear|vanish)\s+(?:forever|for\s+good|permanently)\b",
+        "crisis",
+        "en",
+        "disappear forever",
+    ),
     (r"\bdone\s+with\s+(?:life|living|it\s+all|being\s+alive)\b", "crisis", "en", "done with life"),
-    (r"\b(?:isnt|is\s+not|not|no\s+longer)\s+worth\s+living\b", "crisis", "en", "life isn't worth living"),
+    (
+        r"\b(?:isnt|is\s+not|not|no\s+longer)\s+worth\s+living\b",
+        "crisis",
+        "en",
+        "life isn't worth living",
+    ),
     (r"\bno\s+way\s+out\s+(?:but|except|other\s+than)\b", "crisis", "en", "no way out but..."),
-    (r"\bend\s+(?:the|my|this)\s+(?:pain|suffering)\s+(?:for\s+good|forever|permanently)\b", "crisis", "en", "end the pain for good"),
+    (
+        r"\bend\s+(?:the|my|this)\s+(?:pain|suffering)\s+(?:for\s+good|forever|permanently)\b",
+        "crisis",
+        "en",
+        "end the pain for good",
+    ),
     # --- Spanish ------------------------------------------------------------------
     (
         r"\b(?:quiero|quisiera|voy\s+a|pienso\s+en|pensando\s+en|deseo|ganas\s+de)\s+(?:morir|morirme|matarme|suicidarme|quitarme\s+la\s+vida|desaparecer)\b",
@@ -140,16 +224,51 @@ DEFAULT_PHRASES: list[tuple[str, str, str, str]] = [
         "quiero morir",
     ),
     (r"\bme\s+quiero\s+(?:morir|matar|suicidar)\b", "crisis", "es", "me quiero morir"),
-    (r"\b(?:matarme|suicidarme|quitarme\s+la\s+vida|acabar\s+con\s+mi\s+vida|terminar\s+con\s+mi\s+vida)\b", "crisis", "es", "quitarme la vida"),
-    (r"\bno\s+quiero\s+(?:seguir\s+)?(?:vivir|viviendo|estar\s+aqui|despertar(?:me)?|existir)\b", "crisis", "es", "no quiero vivir"),
-    (r"\bno\s+(?:tiene|le\s+veo|veo)\s+(?:ningun\s+)?sentido\s+(?:a\s+)?(?:vivir|seguir|la\s+vida)\b", "crisis", "es", "no tiene sentido vivir"),
-    (r"\bmejor\s+(?:estarian|estaria|estarian\s+todos)\s+sin\s+mi\b|\b(?:estarian|estaria)\s+(?:todos\s+)?mejor\s+sin\s+mi\b", "crisis", "es", "estarían mejor sin mí"),
-    (r"\bno\s+(?:aguanto|puedo)\s+mas\s+(?:con\s+)?(?:la\s+vida|vivir|esta\s+vida|con\s+mi\s+vida)\b", "crisis", "es", "no aguanto más la vida"),
+    (
+        r"\b(?:matarme|suicidarme|quitarme\s+la\s+vida|acabar\s+con\s+mi\s+vida|terminar\s+con\s+mi\s+vida)\b",
+        "crisis",
+        "es",
+        "quitarme la vida",
+    ),
+    (
+        r"\bno\s+quiero\s+(?:seguir\s+)?(?:vivir|viviendo|estar\s+aqui|despertar(?:me)?|existir)\b",
+        "crisis",
+        "es",
+        "no quiero vivir",
+    ),
+    (
+        r"\bno\s+(?:tiene|le\s+veo|veo)\s+(?:ningun\s+)?sentido\s+(?:a\s+)?(?:vivir|seguir|la\s+vida)\b",
+        "crisis",
+        "es",
+        "no tiene sentido vivir",
+    ),
+    (
+        r"\bmejor\s+(?:estarian|estaria|estarian\s+todos)\s+sin\s+mi\b|\b(?:estarian|estaria)\s+(?:todos\s+)?mejor\s+sin\s+mi\b",
+        "crisis",
+        "es",
+        "estarían mejor sin mí",
+    ),
+    (
+        r"\bno\s+(?:aguanto|puedo)\s+mas\s+(?:con\s+)?(?:la\s+vida|vivir|esta\s+vida|con\s+mi\s+vida)\b",
+        "crisis",
+        "es",
+        "no aguanto más la vida",
+    ),
     (r"\bno\s+puedo\s+seguir\s+(?:asi|viviendo|mas)\b", "crisis", "es", "no puedo seguir así"),
     (r"\bsoy\s+una\s+carga\s+para\b", "crisis", "es", "soy una carga"),
-    (r"\bno\s+hay\s+(?:ninguna\s+)?razon\s+para\s+(?:vivir|seguir)\b", "crisis", "es", "no hay razón para vivir"),
+    (
+        r"\bno\s+hay\s+(?:ninguna\s+)?razon\s+para\s+(?:vivir|seguir)\b",
+        "crisis",
+        "es",
+        "no hay razón para vivir",
+    ),
     (r"\bdormir\s+y\s+no\s+despertar\b", "crisis", "es", "dormir y no despertar"),
-    (r"\b(?:tengo|tenido|tener)\s+(?:\w+\s+)?(?:pensamientos|ideas)\s+suicidas\b", "crisis", "es", "pensamientos suicidas"),
+    (
+        r"\b(?:tengo|tenido|tener)\s+(?:\w+\s+)?(?:pensamientos|ideas)\s+suicidas\b",
+        "crisis",
+        "es",
+        "pensamientos suicidas",
+    ),
     (r"\bcansad[oa]\s+de\s+vivir\b", "crisis", "es", "cansada de vivir"),
     # --- Safe: blanked out before crisis patterns are tried --------------------------
     (r"\bdying\s+(?:to|for)\b|\bto\s+die\s+for\b", "safe", "en", "dying to try, to die for"),
@@ -165,7 +284,12 @@ DEFAULT_PHRASES: list[tuple[str, str, str, str]] = [
         "en",
         "negated: I'm not suicidal",
     ),
-    (r"\b(?:dont|do\s+not|didnt|did\s+not)\s+want\s+to\s+die\b", "safe", "en", "I don't want to die"),
+    (
+        r"\b(?:dont|do\s+not|didnt|did\s+not)\s+want\s+to\s+die\b",
+        "safe",
+        "en",
+        "I don't want to die",
+    ),
     (
         r"\bsuicid\w*\s+(?:prevention|risk|rates?|research|awareness|statistics|screening|scale|ideation|attempts?\s+(?:in|among|were|was)|behaviou?r|among|in\s+(?:patients|people|fibromyalgia|chronic))",
         "safe",
@@ -184,10 +308,30 @@ DEFAULT_PHRASES: list[tuple[str, str, str, str]] = [
         "en",
         "patients reported suicidal thoughts (research)",
     ),
-    (r"\boverdos\w*\s+(?:risk|symptoms|levels?|threshold|cases?|toxicity|is\s+rare|is\s+unlikely)\b", "safe", "en", "overdose risk (factual)"),
-    (r"\bme\s+muero\s+de\s+(?:ganas|risa|hambre|sueno|frio|calor|verguenza)\b", "safe", "es", "me muero de ganas"),
-    (r"\b(?:prevencion|riesgo|tasas?)\s+(?:del|de)\s+suicidio\b", "safe", "es", "prevención del suicidio"),
-    (r"\bno\s+(?:quiero|pienso)\s+(?:matarme|suicidarme|quitarme\s+la\s+vida)\b", "safe", "es", "no quiero matarme"),
+    (
+        r"\boverdos\w*\s+(?:risk|symptoms|levels?|threshold|cases?|toxicity|is\s+rare|is\s+unlikely)\b",
+        "safe",
+        "en",
+        "overdose risk (factual)",
+    ),
+    (
+        r"\bme\s+muero\s+de\s+(?:ganas|risa|hambre|sueno|frio|calor|verguenza)\b",
+        "safe",
+        "es",
+        "me muero de ganas",
+    ),
+    (
+        r"\b(?:prevencion|riesgo|tasas?)\s+(?:del|de)\s+suicidio\b",
+        "safe",
+        "es",
+        "prevención del suicidio",
+    ),
+    (
+        r"\bno\s+(?:quiero|pienso)\s+(?:matarme|suicidarme|quitarme\s+la\s+vida)\b",
+        "safe",
+        "es",
+        "no quiero matarme",
+    ),
 ]
 
 # Support resources: rows with no country are shown to everyone. Content editors add
