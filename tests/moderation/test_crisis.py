@@ -113,7 +113,8 @@ def test_the_match_is_the_members_own_words():
     match = find_crisis_language(text)
     assert match is not None
     assert text[match.start : match.end] == match.text
-    assert "K1LL" in match.text and "myself" in match.text
+    assert "K1LL" in match.text
+    assert "myself" in match.text
 
 
 def test_a_moderators_safe_phrase_stops_a_crisis_phrase():
@@ -174,10 +175,12 @@ def test_a_countrys_resources_come_first_then_the_default():
 def test_support_page_uses_the_browser_language_region(client):
     response = client.get(reverse("forum:support"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8")
     html = response.content.decode()
-    assert "Samaritans" in html and "If you are in immediate danger" in html
+    assert "Samaritans" in html
+    assert "If you are in immediate danger" in html
     response = client.get(reverse("forum:support"), HTTP_ACCEPT_LANGUAGE="fr")
     assert "Samaritans" not in response.content.decode()
-    assert "<iframe" not in html and "<script src" not in html.replace("/static/", "")
+    assert "<iframe" not in html
+    assert "<script src" not in html.replace("/static/", "")
 
 
 # ---- while writing ---------------------------------------------------------------------
@@ -225,7 +228,8 @@ def test_posting_crisis_language_publishes_and_shows_resources_again(
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('forum:support')}?posted={comment.pk}"
     page = client.get(response["Location"]).content.decode()
-    assert "Your comment is posted" in page and "If you are in immediate danger" in page
+    assert "Your comment is posted" in page
+    assert "If you are in immediate danger" in page
     case = CrisisCase.objects.get(comment=comment)
     assert case.source == CrisisCase.Source.LANGUAGE
     assert case.matched_text == "Everyone would be better off without me"
@@ -261,7 +265,9 @@ def test_queue_item_highlights_the_match_and_offers_the_actions(client, moderato
     html = client.get(reverse("forum:moderation-queue")).content.decode()
     assert "Possible crisis" in html
     assert "&lt;b&gt;I <mark>want to die</mark>&lt;/b&gt;" in html  # escaped, then marked
-    assert "Send resources again" in html and "Message the member" in html and "Claim" in html
+    assert "Send resources again" in html
+    assert "Message the member" in html
+    assert "Claim" in html
 
 
 # ---- reports ---------------------------------------------------------------------------
@@ -278,9 +284,11 @@ def test_crisis_report_sends_the_author_resources_at_once_without_naming_the_rep
     body = to_author[0].body
     assert "If you are in immediate danger, call your local emergency number" in body
     assert "you have done nothing wrong" in body
-    assert member.username not in body and "report" not in body.lower()
+    assert member.username not in body
+    assert "report" not in body.lower()
     notice = Notification.objects.get(recipient=writer)
-    assert notice.kind == Notification.Kind.SUPPORT and notice.actor is None
+    assert notice.kind == Notification.Kind.SUPPORT
+    assert notice.actor is None
     assert member.username not in notice.text
     assert Comment.objects.get(pk=comment.pk).status == CommentStatus.PUBLISHED  # no decision
 
@@ -412,7 +420,8 @@ def test_emergency_contact_is_recorded_as_its_own_action(case, moderator):
         when,
     )
     action = ModerationAction.objects.get(kind=Kind.EMERGENCY)
-    assert action.moderator == moderator and action.reason == "Contacted Police (999)"
+    assert action.moderator == moderator
+    assert action.reason == "Contacted Police (999)"
     assert "Named a plan." in action.message
 
 
@@ -446,7 +455,8 @@ def test_message_the_member_is_private_and_logged(case, moderator, writer):
     notice = Notification.objects.get(recipient=writer, kind=Notification.Kind.MODERATOR_MESSAGE)
     assert notice.text == "We're thinking of you."
     action = ModerationAction.objects.get(kind=Kind.MEMBER_MESSAGED)
-    assert action.message == "We're thinking of you." and action.moderator == moderator
+    assert action.message == "We're thinking of you."
+    assert action.moderator == moderator
 
 
 def test_an_empty_message_is_refused(case, moderator):
