@@ -485,3 +485,22 @@ def test_resources_admin_is_for_content_editors(admin_client):
     )
     assert response.status_code == 302
     assert SupportResource.objects.get(name="Pieta").country == "IE"
+
+
+def test_opening_a_case_schedules_the_escalation_check_on_the_worker(
+    settings, article, writer, django_capture_on_commit_callbacks
+):
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.FORUM_CRISIS_ESCALATE_MINUTES = 15
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = post_comment(author=writer, article=article, body="I want to kill myself")
+    case = CrisisCase.objects.get(comment=comment)
+    scheduled = [
+        result
+        for result in default_task_backend.results
+        if result.task.name == "escalate_crisis_cases"
+    ]
+    assert len(scheduled) == 1
+    assert scheduled[0].task.run_after >= case.created_at + datetime.timedelta(minutes=15)
