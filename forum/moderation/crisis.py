@@ -218,11 +218,12 @@ def country_from_request(request: HttpRequest) -> str:
 
 
 def support_resources(country: str = "") -> list[SupportResource]:
-    """The country's own resources first (if it has any), then the default ones everyone
-    sees; an empty or unknown country gets the default alone."""
+    """The default resources everyone sees (the first says what to do in immediate
+    danger), then the country's own (if it has any); an empty or unknown country gets
+    the default alone."""
     country = (country or "").strip().upper()[:2]
     rows = list(SupportResource.objects.filter(country__in={"", country}))
-    return sorted(rows, key=lambda row: (row.country == "", row.position, row.pk))
+    return sorted(rows, key=lambda row: (row.country != "", row.position, row.pk))
 
 
 COMPOSER_INTRO = (

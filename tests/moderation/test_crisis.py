@@ -166,9 +166,10 @@ def test_unknown_or_empty_country_falls_back_to_the_default():
     assert all(row.country == "" for row in support_resources("ZZ"))
 
 
-def test_a_countrys_resources_come_first_then_the_default():
+def test_the_default_comes_first_then_the_countrys_resources():
     rows = support_resources("gb")
-    assert rows[0].country == "GB"
+    assert rows[0].description.startswith("If you are in immediate danger")
+    assert rows[-1].country == "GB"
     assert {row.country for row in rows} == {"GB", ""}
 
 
