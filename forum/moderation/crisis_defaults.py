@@ -36,7 +36,7 @@ DEFAULT_PHRASES: list[tuple[str, str, str, str]] = [
         "no reason to live",
     ),
     (
-        r"\bcant\s+go\s+on(?=\s*(?:[.!,;]|$|like\s+this|anymore|any\s+more|living|much\s+longer|with\s+(?:life|living)))",
+        r"\bcant\s+go\s+on(?=\s*(?:[.!,;]|$|like\s+this(?!\s+without)|anymore|any\s+more|living|much\s+longer|with\s+(?:life|living)))",
         "crisis",
         "en",
         "can't go on (not 'can't go on the trip')",
@@ -91,7 +91,7 @@ DEFAULT_PHRASES: list[tuple[str, str, str, str]] = [
     ),
     (r"\b(?:commit|attempt|try|tried|attempted)\s+suicide\b", "crisis", "en", "attempt suicide"),
     (
-        r"\b(?:dont|do\s+not|no\s+longer)\s+want\s+to\s+(?:live|be\s+alive|exist|wake\s+up|be\s+here\s+any\s*more|go\s+on)\b",
+        r"\b(?:dont|do\s+not|no\s+longer)\s+want\s+to\s+(?:live|be\s+alive|exist|wake\s+up|be\s+here\s+any\s*more|go\s+on)\b(?!\s+without)",
         "crisis",
         "en",
         "don't want to live",
@@ -216,6 +216,74 @@ DEFAULT_PHRASES: list[tuple[str, str, str, str]] = [
         "en",
         "end the pain for good",
     ),
+    (
+        r"\b(?:stop|cease\s+to)\s+exist(?:ing)?\b|\bwant\s+to\s+not\s+exist\b",
+        "crisis",
+        "en",
+        "stop existing",
+    ),
+    (
+        r"\b(?:nobody|no\s+one|noone)\s+would\s+(?:even\s+)?(?:notice|care|miss\s+me)\s+if\s+i\s+(?:was|were|died|disappeared|left)\b",
+        "crisis",
+        "en",
+        "nobody would notice if I was gone",
+    ),
+    (
+        r"\bi\s+(?:will\s+|am\s+going\s+to\s+|ll\s+)?end\s+it(?:\s+all)?\s*(?:[.!]|$|tonight|today|soon|now)",
+        "crisis",
+        "en",
+        "I end it tonight",
+    ),
+    (
+        r"\b(?:jump(?:ing)?|throw(?:ing)?\s+myself)\s+(?:off|from|in\s+front\s+of)\s+(?:a|the|my)\s+(?:bridge|roof|building|train|cliff|balcony)\b",
+        "crisis",
+        "en",
+        "jumping off a bridge",
+    ),
+    (
+        r"\b(?:take|swallow|taking)\s+every\s+(?:pill|tablet)\b|\b(?:all|every)\s+(?:the\s+)?(?:pills?|tablets)\s+in\s+the\s+(?:house|cabinet)\b",
+        "crisis",
+        "en",
+        "every pill in the house",
+    ),
+    (
+        r"\b(?:whats|what\s+is)\s+(?:even\s+)?the\s+point\s+(?:of|in)\s+(?:living|going\s+on|life|being\s+alive)\b",
+        "crisis",
+        "en",
+        "what is even the point of living",
+    ),
+    (
+        r"\bwant\s+(?:my\s+life|it\s+all|everything|it)\s+(?:to\s+be\s+)?over\b",
+        "crisis",
+        "en",
+        "want it all over",
+    ),
+    (r"\b(?:happier|better)\s+without\s+me\b", "crisis", "en", "happier without me"),
+    (
+        r"\bkeep\s+living\s+like\s+this\b|\bcant\s+keep\s+going\s*(?:[.,!;]|$|on\b)",
+        "crisis",
+        "en",
+        "can't keep living like this",
+    ),
+    (
+        r"\bways\s+to\s+(?:die|kill\s+myself|end\s+it|end\s+my\s+life)\b",
+        "crisis",
+        "en",
+        "looking up ways to die",
+    ),
+    (r"\b(?:sleep|go\s+to\s+sleep)\s+forever\b", "crisis", "en", "sleep forever"),
+    (
+        r"\b(?:relieved|happier|better)\s+if\s+i\s+(?:died|was\s+dead|were\s+dead|was\s+gone|were\s+gone)\b",
+        "crisis",
+        "en",
+        "relieved if I died",
+    ),
+    (
+        r"\bwant\s+out\s+of\s+(?:this\s+)?life\b|\bgiv(?:e|ing)\s+up\s+on\s+(?:life|living)\b",
+        "crisis",
+        "en",
+        "give up on life",
+    ),
     # --- Spanish ------------------------------------------------------------------
     (
         r"\b(?:quiero|quisiera|voy\s+a|pienso\s+en|pensando\s+en|deseo|ganas\s+de)\s+(?:morir|morirme|matarme|suicidarme|quitarme\s+la\s+vida|desaparecer)\b",
@@ -255,6 +323,8 @@ DEFAULT_PHRASES: list[tuple[str, str, str, str]] = [
         "no aguanto más la vida",
     ),
     (r"\bno\s+puedo\s+seguir\s+(?:asi|viviendo|mas)\b", "crisis", "es", "no puedo seguir así"),
+    (r"\bacabar\s+con\s+todo\b", "crisis", "es", "acabar con todo"),
+    (r"\bme\s+voy\s+a\s+(?:matar|suicidar|quitar\s+la\s+vida)\b", "crisis", "es", "me voy a matar"),
     (r"\bsoy\s+una\s+carga\s+para\b", "crisis", "es", "soy una carga"),
     (
         r"\bno\s+hay\s+(?:ninguna\s+)?razon\s+para\s+(?:vivir|seguir)\b",
