@@ -467,6 +467,8 @@ FORUM_PREMODERATE_UNTIL_APPROVED = env_int("FORUM_PREMODERATE_UNTIL_APPROVED", 1
 FORUM_MODERATORS_REQUIRE_2FA = env_bool("FORUM_MODERATORS_REQUIRE_2FA", True)
 # Moderators get an email about a queue item that has waited longer than this.
 FORUM_QUEUE_ALERT_HOURS = env_int("FORUM_QUEUE_ALERT_HOURS", 12)
+# A crisis item nobody claims within this many minutes is sent to every moderator.
+FORUM_CRISIS_ESCALATE_MINUTES = env_int("FORUM_CRISIS_ESCALATE_MINUTES", 15)
 FORUM_QUEUE_PER_PAGE = 25
 FORUM_LOG_PER_PAGE = 50
 

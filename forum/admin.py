@@ -6,7 +6,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
-from forum.models import ModerationAction, WatchedWord
+from forum.models import CrisisPhrase, ModerationAction, SupportResource, WatchedWord
+from forum.moderation.crisis import phrase_error
 from forum.permissions import can_moderate
 
 
@@ -75,4 +76,44 @@ class WatchedWordAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         if not change:
             obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class CrisisPhraseForm(forms.ModelForm):
+    class Meta:
+        model = CrisisPhrase
+        fields = ["pattern", "is_regex", "kind", "language", "note", "active"]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("pattern") and (
+            error := phrase_error(data["pattern"], data.get("is_regex", False))
+        ):
+            self.add_error("pattern", error)
+        return data
+
+
+@admin.register(CrisisPhrase)
+class CrisisPhraseAdmin(WatchedWordAdmin):
+    """Moderators keep the crisis list as they keep watched words; a pattern that does
+    not compile is refused with the reason."""
+
+    form = CrisisPhraseForm  # type: ignore[assignment]
+    list_display = ["pattern", "kind", "language", "is_regex", "active", "note"]
+    list_filter = ["kind", "language", "active"]
+    search_fields = ["pattern", "note"]
+
+
+@admin.register(SupportResource)
+class SupportResourceAdmin(admin.ModelAdmin):
+    """Content editors keep the support resources (model permissions), per country."""
+
+    list_display = ["name", "country", "phone", "url", "position"]
+    list_filter = ["country"]
+    search_fields = ["name", "description"]
+    ordering = ["country", "position"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.country = obj.country.strip().upper()
         super().save_model(request, obj, form, change)

@@ -313,6 +313,14 @@ class ModerationAction(models.Model):
         BAN = "ban", "Member banned"
         LIFT = "lift", "Sanction lifted"
         NOTE = "note", "Note on member"
+        CRISIS_FLAG = "crisis_flag", "Possible crisis"
+        CRISIS_CLAIM = "crisis_claim", "Crisis item claimed"
+        CRISIS_PAGE = "crisis_page", "On-call moderators paged"
+        CRISIS_ESCALATE = "crisis_escalate", "Crisis escalated to all moderators"
+        RESOURCES_SENT = "resources_sent", "Support resources sent"
+        MEMBER_MESSAGED = "member_messaged", "Message sent to member"
+        EMERGENCY = "emergency", "Emergency services contacted"
+        CRISIS_CLOSE = "crisis_close", "Crisis item closed"
 
     # NULL for the system (automatic holds and hides).
     moderator = models.ForeignKey(
@@ -487,3 +495,134 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for member {self.recipient_id}"
+
+
+# ---- Crisis (issue 19): what the crisis screening reads, and the follow-up it starts.
+
+
+class CrisisPhrase(models.Model):
+    """A phrase or pattern of crisis language, or a safe phrase (an idiom, research
+    wording) that screening blanks out before looking for crisis language."""
+
+    class Kind(models.TextChoices):
+        CRISIS = "crisis", "Crisis language"
+        SAFE = "safe", "Not a crisis (idiom, factual or research wording)"
+
+    pattern = models.CharField(
+        max_length=300,
+        help_text="A word or phrase, or a regular expression if ticked below. Matched "
+        "without regard to case, after common disguises (k1ll, k.i.l.l) are undone.",
+    )
+    is_regex = models.BooleanField("regular expression", default=False)
+    kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.CRISIS)
+    language = models.CharField(
+        max_length=5, default="en", help_text="Language code, e.g. en or es."
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="What this catches, and why.")
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "language", "pattern"]
+
+    def __str__(self) -> str:
+        return self.pattern
+
+
+class SupportResource(models.Model):
+    """A place to turn to, shown to members whose words suggest a crisis. Rows with no
+    country are the default everyone sees; a country's rows are shown above them."""
+
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="Two-letter country code (GB, US, ES…). Leave empty for the default "
+        "shown to everyone.",
+    )
+    name = models.CharField(max_length=120)
+    description = models.TextField(help_text="Plain text, shown as written.")
+    phone = models.CharField(max_length=40, blank=True)
+    url = models.URLField("web address", blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country or 'default'})"
+
+
+class OnCallModerator(models.Model):
+    """A moderator on call: crisis items page them at once."""
+
+    moderator = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="on_call"
+    )
+    since = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Moderator {self.moderator_id} on call"
+
+
+class CrisisCaseQuerySet(models.QuerySet):
+    def open(self) -> "CrisisCaseQuerySet":
+        return self.filter(closed_at__isnull=True)
+
+
+class CrisisCase(models.Model):
+    """A possible crisis waiting for a person: crisis language in a comment, or a
+    "self-harm or crisis" report. Open until a moderator closes it."""
+
+    class Source(models.TextChoices):
+        LANGUAGE = "language", "Crisis language in the comment"
+        REPORT = "report", "Reported as self-harm or crisis"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="crisis_cases")
+    source = models.CharField(max_length=8, choices=Source.choices)
+    matched_text = models.CharField(max_length=200, blank=True)
+    matched_rule = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CrisisCaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment"], condition=Q(closed_at__isnull=True), name="crisis_one_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Possible crisis, comment {self.comment_id}"
+
+
+class EmergencyContact(models.Model):
+    """A moderator's record that they contacted emergency services about a crisis item.
+    Nothing is sent to anyone automatically: this only records what a person did."""
+
+    case = models.ForeignKey(
+        CrisisCase, on_delete=models.CASCADE, related_name="emergency_contacts"
+    )
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    service = models.CharField(max_length=200)
+    contacted_at = models.DateTimeField()
+    reason = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-contacted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Emergency contact for comment {self.case.comment_id}"

@@ -23,13 +23,16 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
-RENDERER_VERSION = 3  # 3: code blocks are keyboard-focusable (<pre tabindex="0">)
+# 3: code blocks are keyboard-focusable (<pre tabindex="0">); 4: content warnings
+RENDERER_VERSION = 4
 
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener noreferrer"
 
 COMMENT_TAGS = frozenset(
     {"p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre", "hr"}
+    # A content warning (":::cw Topic" ... ":::"): written by the parser rule below only.
+    | {"details", "summary"}
 )
 
 
@@ -40,7 +43,17 @@ def _focusable_block(tag: str, name: str, value: str) -> bool:
     return name == "tabindex" and value == "0"
 
 
-COMMENT_ATTRIBUTES = {"a": ["href", "rel", "title"], "ol": ["start"], "pre": _focusable_block}
+def _content_warning_class(tag: str, name: str, value: str) -> bool:
+    return name == "class" and value == CONTENT_WARNING_CLASS
+
+
+CONTENT_WARNING_CLASS = "content-warning"
+COMMENT_ATTRIBUTES = {
+    "a": ["href", "rel", "title"],
+    "ol": ["start"],
+    "pre": _focusable_block,
+    "details": _content_warning_class,
+}
 # The parser writes exactly this for a code block (fenced or indented).
 _CODE_BLOCK = "<pre><code"
 _FOCUSABLE_CODE_BLOCK = '<pre tabindex="0"><code'
@@ -71,6 +84,70 @@ _comment_markdown = MarkdownIt("commonmark", {"html": False}).disable(
     ["heading", "lheading", "image"]
 )
 _article_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+# ":::cw Topic" on a line of its own opens a content warning, ":::" closes it (or the
+# comment's end does): a collapsed <details> readers open if they choose, no script.
+_CW_OPEN = re.compile(r"^:::[ \t]*cw(?:[ \t]+(.*?))?[ \t]*$", re.IGNORECASE)
+_CW_CLOSE = ":::"
+CW_TOPIC_MAX = 100
+
+
+def _line(state: Any, line: int) -> str:
+    return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
+
+
+def _content_warning_rule(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False  # indented: a code block
+    opening = _CW_OPEN.match(_line(state, start_line))
+    if not opening:
+        return False
+    if silent:
+        return True
+    next_line, closed = start_line, False
+    while True:
+        next_line += 1
+        if next_line >= end_line:
+            break
+        if state.sCount[next_line] < state.blkIndent and _line(state, next_line):
+            break  # the enclosing list item or quote ended
+        if (
+            state.sCount[next_line] - state.blkIndent < 4
+            and _line(state, next_line).strip() == _CW_CLOSE
+        ):
+            closed = True
+            break
+    old_parent, old_line_max = state.parentType, state.lineMax
+    state.parentType, state.lineMax = "container", next_line
+    token = state.push("content_warning_open", "details", 1)
+    token.block, token.map = True, [start_line, next_line]
+    token.info = " ".join((opening.group(1) or "").split())[:CW_TOPIC_MAX]
+    state.md.block.tokenize(state, start_line + 1, next_line)
+    state.push("content_warning_close", "details", -1).block = True
+    state.parentType, state.lineMax = old_parent, old_line_max
+    state.line = next_line + (1 if closed else 0)
+    return True
+
+
+def _render_content_warning_open(
+    renderer: Any, tokens: list, idx: int, options: Any, env: Any
+) -> str:
+    topic = tokens[idx].info
+    label = f"Content warning: {topic}" if topic else "Content warning"
+    return f'<details class="{CONTENT_WARNING_CLASS}"><summary>{escape(label)}</summary>\n'
+
+
+def _render_content_warning_close(
+    renderer: Any, tokens: list, idx: int, options: Any, env: Any
+) -> str:
+    return "</details>\n"
+
+
+_comment_markdown.block.ruler.before(
+    "fence", "content_warning", _content_warning_rule, {"alt": ["paragraph", "blockquote", "list"]}
+)
+_comment_markdown.add_render_rule("content_warning_open", _render_content_warning_open)
+_comment_markdown.add_render_rule("content_warning_close", _render_content_warning_close)
 
 
 def _external_links(attrs: dict, new: bool = False) -> dict:
@@ -248,6 +325,21 @@ def render_article(source: str) -> RenderedArticle:
     html = _article_markdown.renderer.render(tokens, _article_markdown.options, {})
     html = html.replace(_CODE_BLOCK, _FOCUSABLE_CODE_BLOCK)
     return RenderedArticle(html=_cleaner(ARTICLE_TAGS, ARTICLE_ATTRIBUTES).clean(html), toc=toc)
+
+
+def highlight_span(text: str, needle: str) -> SafeString:
+    """The text, escaped, with each occurrence of `needle` (any case) in <mark>: how the
+    moderation queue shows what matched in a member's words."""
+    if not needle:
+        return mark_safe(escape(text))
+    pieces: list[str] = []
+    position = 0
+    for match in re.finditer(re.escape(needle), text, re.IGNORECASE):
+        pieces.append(escape(text[position : match.start()]))
+        pieces.append(f"<mark>{escape(match.group(0))}</mark>")
+        position = match.end()
+    pieces.append(escape(text[position:]))
+    return mark_safe("".join(pieces))
 
 
 def trusted(html: str) -> SafeString:

@@ -22,6 +22,7 @@ from forum.models import (
     CommentStatus,
     SourceType,
 )
+from forum.moderation.crisis_cases import flag_crisis_language
 from forum.moderation.reports import hold_edited_comment, reopen_after_edit
 from forum.moderation.screening import Screening, screen_comment, screen_edit
 from forum.pagecache.invalidation import comment_changed, comment_posted
@@ -170,6 +171,7 @@ def post_comment(
         # The same form, submitted twice at the same moment: the other request won.
         return Comment.objects.get(author=author, form_token=form_token)
     comment_posted(comment)
+    flag_crisis_language(comment)
     if comment.parent_id and comment.status == CommentStatus.PUBLISHED:
         transaction.on_commit(lambda: notify_reply.enqueue(comment_id=comment.pk))
     return comment
@@ -237,6 +239,7 @@ def edit_comment(
     comment.save()
     reopen_after_edit(comment=comment)
     comment_changed(comment)
+    flag_crisis_language(comment)
     return comment
 
 

@@ -17,6 +17,7 @@ from forum import permissions
 from forum.discussion import page_of
 from forum.forms import CommentForm
 from forum.models import Comment, CommentStatus
+from forum.moderation.crisis import composer_support, support_after_posting
 from forum.rendering import render_comment, trusted
 from forum.services import (
     PARENT_GONE,
@@ -69,6 +70,7 @@ def _composer_page(
             ),
         )
     context = {"form": form, "article": article, "parent": parent, "comment": comment}
+    context.update(composer_support(request, form))
     context["preview_source"] = preview_source
     context["edit_closed"] = closed
     if comment is not None:
@@ -88,12 +90,13 @@ def _refused_composer(request, form, page: dict, refusal: CommentRefused) -> Htt
 
 
 def _saved(request, comment: Comment, done: str) -> HttpResponse:
-    """Back to the comment, saying whether others can read it yet."""
+    """Back to the comment, saying whether others can read it yet (or, after crisis
+    language, to the support resources first)."""
     if comment.status == CommentStatus.PENDING:
         messages.info(request, HELD_MESSAGE)
     else:
         messages.success(request, done)
-    return redirect(comment)
+    return redirect(support_after_posting(comment) or comment)
 
 
 def _reply_parent(article: Article, parent_id: int | None) -> Comment | None:

@@ -31,6 +31,7 @@ from forum.models import (
     Appeal,
     Comment,
     CommentStatus,
+    CrisisCase,
     MemberNote,
     ModerationAction,
     Report,
@@ -40,6 +41,7 @@ from forum.models import (
 from forum.moderation.appeals import may_decide_appeal
 from forum.moderation.decisions import allowed_actions, appeal_of, version_of
 from forum.moderation.screening import HOLD_DOSING, HOLD_REASONS
+from forum.rendering import highlight_span
 
 OPEN = Report.Resolution.OPEN
 
@@ -49,6 +51,7 @@ Kind = ModerationAction.Kind
 # Items with no report sort after every reported one; dosing holds count as medical harm.
 _LAST = len(REASON_SEVERITY)
 QUEUE_STATES = {
+    "crisis": "Possible crisis",
     "pending": "Awaiting approval",
     "reported": "Reported",
     "hidden": "Hidden",
@@ -63,8 +66,11 @@ def waiting_comments(
     the queue counts, without the per-comment sums its order needs."""
     open_reports = Report.objects.filter(comment=OuterRef("pk"), resolution=OPEN)
     appeal_open = Q(appeal__status=Appeal.Status.OPEN)
+    crisis = Exists(CrisisCase.objects.open().filter(comment=OuterRef("pk")))
     queryset = Comment.objects.filter(
-        Q(status__in=[CommentStatus.PENDING, CommentStatus.HIDDEN])
+        # A possible crisis waits for a person whatever the comment's status.
+        Q(crisis)
+        | Q(status__in=[CommentStatus.PENDING, CommentStatus.HIDDEN])
         # Deleted by its author after a report: the reported text (and a crisis
         # report's reason to reach out) still needs a moderator's eyes.
         | Q(Exists(open_reports), status__in=[CommentStatus.PUBLISHED, CommentStatus.DELETED])
@@ -77,7 +83,9 @@ def waiting_comments(
         queryset = queryset.filter(by_reason)
     if article_id:
         queryset = queryset.filter(article_id=article_id)
-    if state == "pending":
+    if state == "crisis":
+        queryset = queryset.filter(crisis)
+    elif state == "pending":
         queryset = queryset.filter(status=CommentStatus.PENDING)
     elif state == "hidden":
         queryset = queryset.filter(status=CommentStatus.HIDDEN)
@@ -89,7 +97,8 @@ def waiting_comments(
 
 
 def queue_comments(*, reason: str = "", article_id: int | None = None, state: str = "") -> QuerySet:
-    """What needs a decision, most urgent first: severity, reporters, then age."""
+    """What needs a decision, most urgent first: possible crises, then severity,
+    reporters, then age."""
     open_q = Q(reports__resolution=OPEN)
     severity = Min(
         Case(
@@ -112,6 +121,7 @@ def queue_comments(*, reason: str = "", article_id: int | None = None, state: st
             "article__category", "author", "parent__author", "in_reply_to__author", "appeal"
         )
         .annotate(
+            crisis=Exists(CrisisCase.objects.open().filter(comment=OuterRef("pk"))),
             severity=Coalesce(severity, hold_severity),
             reporters=Count("reports__reporter", filter=open_q, distinct=True),
             open_reports=Count("reports", filter=open_q, distinct=True),
@@ -122,7 +132,7 @@ def queue_comments(*, reason: str = "", article_id: int | None = None, state: st
                 "created_at",
             ),
         )
-        .order_by("severity", "-reporters", "waiting_since", "pk")
+        .order_by("-crisis", "severity", "-reporters", "waiting_since", "pk")
     )
 
 
@@ -182,6 +192,9 @@ class QueueItem:
     member_base: str = ""
     diff: list[tuple[str, str]] = field(default_factory=list)
     highlighted: list[tuple[str, bool]] = field(default_factory=list)
+    # The open crisis case, with the member's words that matched marked in their text.
+    crisis: CrisisCase | None = None
+    crisis_text: str = ""
 
     @property
     def hold_label(self) -> str:
@@ -200,7 +213,9 @@ class QueueItem:
     def is_crisis(self) -> bool:
         """An open crisis report: the item is marked urgent, with a note to reach out first
         (the same test as the queue's order, where crisis ranks first)."""
-        return any(report.reason == ReportReason.CRISIS for report in self.open_reports)
+        return self.crisis is not None or any(
+            report.reason == ReportReason.CRISIS for report in self.open_reports
+        )
 
     @property
     def head_reason(self) -> str:
@@ -274,6 +289,13 @@ def queue_page(*, moderator, page_number, per_page: int | None = None, **filters
         .order_by("created_at", "pk")
     }
     others_exist = User.objects.moderators().exclude(pk=moderator.pk).exists()
+    crises = {
+        case.comment_id: case
+        for case in CrisisCase.objects.open()
+        .filter(comment_id__in=ids)
+        .select_related("claimed_by")
+        .prefetch_related("emergency_contacts__moderator")
+    }
 
     items = []
     for comment in comments:
@@ -312,6 +334,10 @@ def queue_page(*, moderator, page_number, per_page: int | None = None, **filters
                 ),
                 diff=word_diff(snapshots[-1], comment.body_source) if snapshots else [],
                 highlighted=highlight(comment.body_source, comment.matched_text),
+                crisis=crises.get(comment.pk),
+                crisis_text=highlight_span(comment.body_source, crises[comment.pk].matched_text)
+                if comment.pk in crises
+                else "",
             )
         )
     page.object_list = items

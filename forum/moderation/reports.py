@@ -16,6 +16,7 @@ from forum.models import (
     Report,
     ReportReason,
 )
+from forum.moderation.crisis_cases import crisis_reported
 from forum.moderation.decisions import set_status
 from forum.moderation.emails import email_people
 from forum.moderation.errors import ReportRefused
@@ -70,7 +71,10 @@ def report_comment(*, comment: Comment, reporter: User, reason: str, note: str =
             member=comment.author,
             reason=f"{reporters} members reported it",
         )
-    if reporters == 1 or hidden or reason == ReportReason.CRISIS:
+    if reason == ReportReason.CRISIS:
+        # Pages the moderators on call (crisis_cases): that is its moderator email.
+        crisis_reported(comment=comment)
+    elif reporters == 1 or hidden:
         email_people(
             User.objects.moderators(), "new_report", {"comment": comment, "report": report}
         )

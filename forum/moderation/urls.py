@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from forum.moderation import views
+from forum.moderation import crisis_views, views
 
 urlpatterns = [
     path("moderation/", views.queue, name="moderation-queue"),
@@ -19,6 +19,13 @@ urlpatterns = [
         name="moderation-member",
     ),
     path("moderation/sanctions/<int:sanction_id>/lift/", views.lift, name="moderation-lift"),
+    path(
+        "moderation/crisis/<int:pk>/<slug:action>/",
+        crisis_views.crisis_action,
+        name="moderation-crisis",
+    ),
+    path("moderation/on-call/", crisis_views.on_call, name="moderation-on-call"),
+    path("support/", crisis_views.support, name="support"),
     path("comments/<int:pk>/report/", views.comment_report, name="comment-report"),
     path("comments/<int:pk>/appeal/", views.comment_appeal, name="comment-appeal"),
 ]

@@ -26,6 +26,7 @@ from forum import permissions
 from forum.models import Comment, CommentStatus, ModerationAction, ReportReason
 from forum.moderation import appeals, decisions, errors, reports, sanctions
 from forum.moderation import queue as waiting
+from forum.moderation.crisis_cases import on_call_context
 from forum.moderation.forms import (
     AppealDecisionForm,
     AppealForm,
@@ -138,6 +139,7 @@ def _queue_context(request: MemberRequest, csrf_placeholder: str) -> dict[str, A
         "removal_choices": _choices(RemoveForm, "reason"),
         "suspend_choices": _choices(SuspendForm, "days"),
         "ban_removal_choices": _choices(BanForm, "removal_reason"),
+        **on_call_context(request.user),
     }
 
 
@@ -348,6 +350,8 @@ def comment_report(request: MemberRequest, pk: int) -> HttpResponse:
         lambda: reports.report_comment(comment=comment, reporter=request.user, **form.cleaned_data),
         "Thank you. A moderator will review this comment.",
     )
+    if done and form.cleaned_data["reason"] == ReportReason.CRISIS:
+        return redirect(f"{reverse('forum:support')}?reported=1")
     if done:
         return redirect(back)
     # Hidden text is shown to those who may read it; others reported what they saw.
