@@ -204,10 +204,11 @@ class ArticleDueForReviewAdmin(admin.ModelAdmin):
     list_display = ["article", "review", "next_review_due", "last_reviewed", "reviewer_name"]
     list_display_links = None
     search_fields = ["title"]
+    ordering = ["next_review_due", "pk"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         ids = due_for_review().values("pk")
-        return super().get_queryset(request).filter(pk__in=ids).order_by("next_review_due", "pk")
+        return super().get_queryset(request).filter(pk__in=ids)
 
     @admin.display(description="Article", ordering="title")
     def article(self, article: Article):
