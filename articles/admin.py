@@ -47,8 +47,8 @@ class ArticleForm(forms.ModelForm):
         exclude: list[str] = []  # every editable field; the admin's fieldsets order them
         widgets = {"plain_summary": forms.Textarea(attrs={"rows": 4})}
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict:
+        cleaned = super().clean() or self.cleaned_data
         # A new review date moves the next one on, unless the editor chose it too.
         last = cleaned.get("last_reviewed")
         if (

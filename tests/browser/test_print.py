@@ -20,7 +20,9 @@ def printed(page, live_server):
         last_reviewed=datetime.date(2026, 3, 2),
     )
     ReferenceFactory(article=article, position=1, doi="10.1000/mag.1", stance="supporting")
-    CommentFactory(article=article, author=UserFactory(username="writer"), body_source="It helped me sleep.")
+    CommentFactory(
+        article=article, author=UserFactory(username="writer"), body_source="It helped me sleep."
+    )
     url = f"{live_server.url}{article.get_absolute_url()}"
     page.set_viewport_size({"width": 1280, "height": 900})
     page.emulate_media(media="print")
@@ -34,10 +36,27 @@ def visible(page, selector: str) -> bool:
 def test_print_shows_the_article_and_hides_navigation_forms_and_the_discussion(printed):
     page, url = printed
     page.goto(url)
-    for shown in ["h1", ".meta", ".in-short", ".prose", ".references", ".disclaimer", ".forum-notice"]:
+    for shown in [
+        "h1",
+        ".meta",
+        ".in-short",
+        ".prose",
+        ".references",
+        ".disclaimer",
+        ".forum-notice",
+    ]:
         assert visible(page, shown), f"{shown} should print"
-    for hidden in [".site-header", ".site-footer", ".breadcrumb", ".toc", ".print-links",
-                   ".discussion__controls", ".composer", ".comment", "#discussion-heading"]:
+    for hidden in [
+        ".site-header",
+        ".site-footer",
+        ".breadcrumb",
+        ".toc",
+        ".print-links",
+        ".discussion__controls",
+        ".composer",
+        ".comment",
+        "#discussion-heading",
+    ]:
         assert not visible(page, hidden), f"{hidden} should not print"
     assert page.locator("button:visible").count() == 0
     assert page.locator("form:visible").count() == 0
