@@ -448,6 +448,12 @@ LOGGING = {
 }
 
 ARTICLES_PER_PAGE = 20
+# The review cycle (issue 17): an article's next review falls this many months after its
+# last, and editors are told (and lists say "due soon") this many days before.
+ARTICLES_REVIEW_MONTHS = env_int("ARTICLES_REVIEW_MONTHS", 12)
+ARTICLES_REVIEW_SOON_DAYS = env_int("ARTICLES_REVIEW_SOON_DAYS", 30)
+# The school grade patient material aims at (shown beside the reading level in the admin).
+ARTICLES_TARGET_GRADE = 8
 
 # --- Discussion forum (forum app) ----------------------------------------------
 FORUM_MAX_COMMENT_LENGTH = env_int("FORUM_MAX_COMMENT_LENGTH", 5000)

@@ -1,4 +1,9 @@
+import datetime
+from calendar import monthrange
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -26,7 +31,62 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
+class Certainty(models.TextChoices):
+    """GRADE's four levels of certainty of the evidence."""
+
+    HIGH = "high", "High"
+    MODERATE = "moderate", "Moderate"
+    LOW = "low", "Low"
+    VERY_LOW = "very_low", "Very low"
+
+
+# GRADE's own wording of what each level means (Balshem et al., "GRADE guidelines: 3.
+# Rating the quality of evidence", J Clin Epidemiol 2011;64:401-6, table 2; the GRADE
+# Handbook, section 5), verbatim: editors choose a level, never write the sentence.
+CERTAINTY_MEANING = {
+    Certainty.HIGH: (
+        "We are very confident that the true effect lies close to that of the estimate of "
+        "the effect."
+    ),
+    Certainty.MODERATE: (
+        "We are moderately confident in the effect estimate: the true effect is likely to be "
+        "close to the estimate of the effect, but there is a possibility that it is "
+        "substantially different."
+    ),
+    Certainty.LOW: (
+        "Our confidence in the effect estimate is limited: the true effect may be "
+        "substantially different from the estimate of the effect."
+    ),
+    Certainty.VERY_LOW: (
+        "We have very little confidence in the effect estimate: the true effect is likely to "
+        "be substantially different from the estimate of effect."
+    ),
+}
+
+
+class ReviewStatus(models.TextChoices):
+    NOT_REVIEWED = "not_reviewed", "Not yet reviewed"
+    CURRENT = "current", "Reviewed"
+    DUE_SOON = "due_soon", "Review due soon"
+    OVERDUE = "overdue", "Review overdue"
+
+
+def months_after(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or that month's last day (31 January + 1 = 28 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
+
+
+def default_next_review(last_reviewed: datetime.date) -> datetime.date:
+    return months_after(last_reviewed, settings.ARTICLES_REVIEW_MONTHS)
+
+
 class ArticleQuerySet(models.QuerySet):
+    def review_due_by(self, day: datetime.date) -> "ArticleQuerySet":
+        """Articles whose next review falls on or before `day` (overdue ones included)."""
+        return self.filter(next_review_due__lte=day)
+
     def published(self) -> "ArticleQuerySet":
         return self.filter(status=Article.Status.PUBLISHED, published_on__lte=timezone.localdate())
 
@@ -84,8 +144,30 @@ class Article(models.Model):
         default=timezone.localdate, help_text="Shown as month and year."
     )
     last_reviewed = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Leave empty for 12 months after the last review.",
+    )
     author_name = models.CharField(max_length=120, blank=True)
     reviewer_name = models.CharField(max_length=120, blank=True)
+    plain_summary = models.TextField(
+        "in short",
+        blank=True,
+        max_length=1200,
+        help_text=(
+            "A plain-language summary for the box above the article: short sentences, "
+            "everyday words (aim for school grade 8). Shown only when written; leave it empty "
+            "rather than guess what the authors meant."
+        ),
+    )
+    certainty = models.CharField(
+        "certainty of the evidence",
+        max_length=10,
+        choices=Certainty.choices,
+        blank=True,
+        help_text="GRADE's level for the article's main conclusion. Leave empty if not assessed.",
+    )
     disclaimer = models.TextField(
         blank=True, help_text="Leave empty to show the site's standard medical disclaimer."
     )
@@ -124,10 +206,32 @@ class Article(models.Model):
                 "toc",
                 "renderer_version",
             }
+        if self.next_review_due is None and self.last_reviewed is not None:
+            # The default review cycle, also for articles loaded from content files.
+            self.next_review_due = default_next_review(self.last_reviewed)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "next_review_due"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        errors = {}
+        if self.last_reviewed and self.last_reviewed > timezone.localdate():
+            errors["last_reviewed"] = "The last review cannot be in the future."
+        if (
+            self.last_reviewed
+            and self.next_review_due
+            and self.next_review_due <= self.last_reviewed
+        ):
+            errors["next_review_due"] = "The next review must come after the last review."
+        if self.last_reviewed and not self.reviewer_name.strip():
+            errors["reviewer_name"] = (
+                "Say who reviewed the article: readers see it beside the date."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def trusted_body_html(self):
@@ -140,6 +244,38 @@ class Article(models.Model):
     @property
     def effective_disclaimer(self) -> str:
         return self.disclaimer or settings.DEFAULT_DISCLAIMER
+
+    @property
+    def certainty_meaning(self) -> str:
+        return CERTAINTY_MEANING.get(Certainty(self.certainty), "") if self.certainty else ""
+
+    @property
+    def has_in_short(self) -> bool:
+        """The "In short" box shows when an editor wrote or assessed something for it."""
+        return bool(
+            self.plain_summary
+            or self.certainty
+            or self.last_reviewed
+            or self.reviewer_name
+            or self.next_review_due
+        )
+
+    def review_status(self, today: datetime.date | None = None) -> ReviewStatus:
+        today = today or timezone.localdate()
+        if self.last_reviewed is None and self.next_review_due is None:
+            return ReviewStatus.NOT_REVIEWED
+        if self.next_review_due is None:
+            return ReviewStatus.CURRENT
+        if self.next_review_due < today:
+            return ReviewStatus.OVERDUE
+        soon = today + datetime.timedelta(days=settings.ARTICLES_REVIEW_SOON_DAYS)
+        if self.next_review_due <= soon:
+            return ReviewStatus.DUE_SOON
+        return ReviewStatus.CURRENT
+
+    @property
+    def current_review_status(self) -> ReviewStatus:
+        return self.review_status()
 
     @property
     def about_terms(self) -> list[str]:
@@ -159,7 +295,17 @@ class Reference(models.Model):
     journal = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     doi = models.CharField(
-        "DOI", max_length=200, blank=True, help_text="For example 10.1000/xyz123"
+        "DOI",
+        max_length=200,
+        blank=True,
+        help_text="For example 10.1000/xyz123",
+        validators=[
+            RegexValidator(
+                r"^10\.[0-9]{4,9}/\S+$",
+                "A DOI starts with 10. and a slash follows the number, for example "
+                "10.1000/xyz123 (leave out https://doi.org/).",
+            )
+        ],
     )
     pmid = models.CharField("PubMed id", max_length=20, blank=True)
     url = models.URLField("URL", blank=True)
@@ -191,3 +337,36 @@ class Reference(models.Model):
     def link(self) -> str:
         """The best link a reader can follow: DOI, then PubMed, then the plain URL."""
         return self.doi_url or self.pubmed_url or self.url
+
+
+class ArticleDueForReview(Article):
+    """The editors' list of articles whose review is late or near (its own admin page)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "article due for review"
+        verbose_name_plural = "articles due for review"
+
+
+class ReviewReminder(models.Model):
+    """A review-due email already sent, so `notify_review_due` (run daily) tells editors
+    once per stage of each review cycle: when the review is near, and when it is late."""
+
+    class Stage(models.TextChoices):
+        DUE_SOON = "due_soon", "Due soon"
+        OVERDUE = "overdue", "Overdue"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reminders")
+    due_on = models.DateField()
+    stage = models.CharField(max_length=10, choices=Stage.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "due_on", "stage"], name="review_reminder_once_per_stage"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} due {self.due_on} ({self.get_stage_display()})"

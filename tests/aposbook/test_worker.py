@@ -10,7 +10,7 @@ from aposbook.management.commands import run_worker
 
 
 def make_worker() -> run_worker.ResilientWorker:
-    return run_worker.ResilientWorker(
+    worker = run_worker.ResilientWorker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -20,6 +20,8 @@ def make_worker() -> run_worker.ResilientWorker:
         worker_id="test",
         excluded_queue_names=[],
     )
+    worker.schedules_daily_jobs = False  # tested in tests/aposbook/test_daily.py
+    return worker
 
 
 def test_worker_retries_with_growing_backoff_after_lost_connections() -> None:

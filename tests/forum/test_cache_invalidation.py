@@ -122,6 +122,27 @@ def _admin_article(w: World) -> None:
     _admin_post(w, url, data)
 
 
+def _admin_in_short(w: World) -> None:
+    """The editor fills in the "In short" box: summary, certainty and the review."""
+    url = f"/admin/articles/article/{w.article.pk}/change/"
+    form = w.admin.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(
+        {
+            "plain_summary": "Magnesium may help a little; ask your doctor.",
+            "certainty": "low",
+            "reviewer_name": "Dr. Ana Ruiz",
+            "last_reviewed": "2026-03-01",
+            "next_review_due": "",
+            "published_on": w.article.published_on.isoformat(),
+            "discussion_open": "on",
+            "references-TOTAL_FORMS": "0",
+            "references-INITIAL_FORMS": "0",
+        }
+    )
+    _admin_post(w, url, data)
+
+
 def _stale_html(w: World) -> None:
     Comment.objects.filter(pk=w.comment.pk).update(body_html="<p>stale</p>", renderer_version=0)
 
@@ -258,6 +279,7 @@ CHANGES = [
     ),
     # The admin, commands, accounts
     Change("Article saved in the admin", _admin_article),
+    Change("Article In short box and review set in the admin", _admin_in_short),
     Change(
         "Article deleted in the admin",
         lambda w: _admin_post(

@@ -16,6 +16,8 @@ from typing import Any
 from django.db import InterfaceError, OperationalError, connections
 from django_tasks_db.management.commands import db_worker
 
+from aposbook.daily import schedule_daily_jobs
+
 logger = logging.getLogger("aposbook.worker")
 
 # First wait after a lost connection, and the longest: a restart of PostgreSQL takes a
@@ -31,11 +33,18 @@ def next_delay(delay: float) -> float:
 
 
 class ResilientWorker(db_worker.Worker):
+    # The worker keeps the daily jobs going (aposbook/daily.py): it enqueues the next run
+    # once it reaches the database, if none is waiting.
+    schedules_daily_jobs = True
+
     def run(self) -> None:
         delay = BACKOFF_FIRST_SECONDS
         while self.running:
             started = time.monotonic()
             try:
+                if self.schedules_daily_jobs:
+                    schedule_daily_jobs()
+                    self.schedules_daily_jobs = False
                 super().run()
                 return
             except (OperationalError, InterfaceError) as error:
