@@ -84,6 +84,11 @@ MIDDLEWARE = [
     "aposbook.middleware.DatabaseOutageMiddleware",
     "aposbook.deadline.BackendDeadlineMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise (static files come precompressed from collectstatic), before
+    # everything that writes a response: pages rendered per request are compressed here,
+    # with Django's BREACH padding; the cached anonymous page comes gzipped already
+    # (forum/pagecache/anonymous.py).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,14 +1,17 @@
 import pytest
 from django.core.cache import cache
 
+from forum.pagecache.local import forget_local_copies
 from tests.factories import ArticleFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
+    forget_local_copies()
     yield
     cache.clear()
+    forget_local_copies()
 
 
 @pytest.fixture

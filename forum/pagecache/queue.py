@@ -28,7 +28,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from aposbook.http import MemberRequest
-from forum.pagecache.local import keep_local
+from forum.pagecache.local import keep_local, local_copies
 from forum.pagecache.versions import queue_version
 from forum.rendering import with_csrf_token
 
@@ -37,7 +37,7 @@ from forum.rendering import with_csrf_token
 _QUEUE_PAGE_KEY = "forum:queue-page:b:{moderator_id}:{query}"
 # This worker's copies of recently served queue pages (~200 kB each).
 _LOCAL_QUEUE_PAGES = 16
-_local_queue_pages: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_local_queue_pages: OrderedDict[str, dict[str, Any]] = local_copies()
 
 
 def serve_queue(request: MemberRequest, *, render: Callable[[str], SafeString]) -> HttpResponse:
