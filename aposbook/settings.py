@@ -193,7 +193,8 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Django's cached_db, read from the database while Redis is down (aposbook/sessions.py).
+SESSION_ENGINE = "aposbook.sessions"
 
 # --- Passwords and accounts ---------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

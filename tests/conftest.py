@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 
+from aposbook.cache_outage import forget_outage
 from forum.pagecache.local import forget_local_copies
 from tests.factories import ArticleFactory, UserFactory
 
@@ -9,9 +10,11 @@ from tests.factories import ArticleFactory, UserFactory
 def _empty_cache():
     cache.clear()
     forget_local_copies()
+    forget_outage()
     yield
     cache.clear()
     forget_local_copies()
+    forget_outage()
 
 
 @pytest.fixture

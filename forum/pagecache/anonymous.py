@@ -24,11 +24,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.regex_helper import _lazy_re_compile
 
+from forum.pagecache import shared
 from forum.pagecache.local import keep_local, local_copies
 from forum.pagecache.versions import discussion_version, stored_discussion_version
 
@@ -118,7 +118,7 @@ def _cached_page(request: HttpRequest, key: str, slug: str) -> HttpResponse | No
     version = stored_discussion_version(article_id)
     entry = _local_pages.get(key)
     if entry is None or entry["version"] != version or entry["expires"] < time.time():
-        entry = cache.get(key)
+        entry = shared.get(key)
         if entry is None or entry["version"] != version or entry["article_id"] != article_id:
             return None
         keep_local(key, entry, _local_pages, _LOCAL_PAGES)
@@ -164,7 +164,7 @@ def _store_page(
         "content_type": response["Content-Type"],
         "expires": time.time() + settings.FORUM_PAGE_CACHE_SECONDS,
     }
-    cache.set(key, entry, timeout=settings.FORUM_PAGE_CACHE_SECONDS)
+    shared.put(key, entry, timeout=settings.FORUM_PAGE_CACHE_SECONDS)
     keep_local(key, entry, _local_pages, _LOCAL_PAGES)
     return entry
 
