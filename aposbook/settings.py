@@ -481,6 +481,10 @@ FORUM_LOG_PER_PAGE = 50
 # cache; any change to the discussion replaces them at once, this only bounds how stale
 # relative times ("3 minutes ago") can get.
 FORUM_PAGE_CACHE_SECONDS = env_int("FORUM_PAGE_CACHE_SECONDS", 60)
+# A discussion that changes many times a second has its anonymous page rendered at most
+# once per this many milliseconds, by one request at a time; readers meanwhile get the
+# page made before (forum/pagecache/anonymous.py). 0: render at every change.
+FORUM_RENDER_COALESCE_MS = env_int("FORUM_RENDER_COALESCE_MS", 250)
 # How long a moderator's queue listing may be served from the shared cache; any change
 # to the queue replaces it at once, this bounds relative times and sanctions running out.
 FORUM_QUEUE_CACHE_SECONDS = env_int("FORUM_QUEUE_CACHE_SECONDS", 60)

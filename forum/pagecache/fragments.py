@@ -9,13 +9,21 @@ from django.conf import settings
 
 from forum.pagecache import shared
 
-_SNAPSHOT_KEY = "forum:discussion-page:{version}:{viewer}:{sort}:{kind}:{page}"
+# With the page size: releases with another FORUM_THREADS_PER_PAGE paginate differently.
+_SNAPSHOT_KEY = "forum:discussion-page:{version}:{per_page}:{viewer}:{sort}:{kind}:{page}"
 _THREAD_KEY = "forum:thread:{version}:{root_id}:{viewer}"
 
 
 def snapshot_key(*, version: str, viewer: str, page: object, sort: str, kind: str) -> str:
     number = str(page) if str(page or "").isdigit() and len(str(page)) < 8 else "1"
-    return _SNAPSHOT_KEY.format(version=version, viewer=viewer, page=number, sort=sort, kind=kind)
+    return _SNAPSHOT_KEY.format(
+        version=version,
+        per_page=settings.FORUM_THREADS_PER_PAGE,
+        viewer=viewer,
+        page=number,
+        sort=sort,
+        kind=kind,
+    )
 
 
 def get_snapshot(key: str) -> dict[str, Any] | None:

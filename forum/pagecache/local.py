@@ -14,7 +14,7 @@ def local_copies() -> OrderedDict:
     return copies
 
 
-def keep_local(key: str, entry: dict[str, Any], copies: OrderedDict, most: int) -> None:
+def keep_local(key: str, entry: Any, copies: OrderedDict, most: int) -> None:
     copies[key] = entry
     copies.move_to_end(key)
     while len(copies) > most:

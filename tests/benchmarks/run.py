@@ -465,6 +465,17 @@ def run(options: Options) -> dict:
             )
             results["scenarios"][scenario.name] = figures
             log(f"{scenario.name}: {_short(figures)}")
+        if not options.only or "viral_article" in options.only:
+            from tests.benchmarks.viral import measure_viral
+
+            figures = measure_viral(
+                server, dataset=built, sessions=sessions["member"], options=options
+            )
+            results["scenarios"]["viral_article"] = figures
+            log(
+                f"viral_article: {_short(figures)}; {figures['posts_per_s']} posts/s, "
+                f"freshness p99 {figures['freshness_p99_s']} s"
+            )
         if not options.only:  # the sizes and the probe: whole runs only
             results["checks"]["post_probe"] = measure(
                 server,
