@@ -2,11 +2,11 @@
 
 TARGETS = {
     "floor": "—",
-    "anonymous_article": "≥ 50 %, p99 < 3x floor",
-    "member_article": "≥ 10 %",
+    "anonymous_article": "≥ 50 %, p99 < 3x floor, ≤ 40 KB",
+    "member_article": "≥ 20 %",
     "permalink": "≥ 10 %",
     "moderation_queue": "≥ 10 %",
-    "post_comment": "≥ 3 %",
+    "post_comment": "≥ 5 %",
     "report_comment": "—",
     "viral_article": "≥ 50 %, freshness p99 ≤ 1 s",
 }
