@@ -61,7 +61,7 @@ lock: setup
 # Load benchmark (tests/benchmarks/): production gunicorn + wrk on its own dataset and
 # database; figures in var/bench/latest.json and latest.md. QUICK=1: under two minutes.
 bench: setup
-	QUICK=$(QUICK) $(BIN)/python -m tests.benchmarks
+	QUICK=$(QUICK) BENCH_ONLY=$(ONLY) $(BIN)/python -m tests.benchmarks
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

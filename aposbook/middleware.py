@@ -16,15 +16,15 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.urls import Resolver404, resolve
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from aposbook import cache_outage
 from aposbook.logging import request_id_var
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
 
 # Database or cache unreachable: a backend being down, not a bug in our code.
-OUTAGE_ERRORS = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+OUTAGE_ERRORS = (*DATABASE_ERRORS, *cache_outage.CACHE_ERRORS)
 
 request_log = logging.getLogger("aposbook.request")
 outage_log = logging.getLogger("aposbook.outage")
@@ -226,7 +226,9 @@ def outage_response(request: HttpRequest, error: BaseException) -> HttpResponse:
         request.method,
         log_path(request),
     )
-    body = loader.get_template("503.html").render(resubmit_context(request))
+    # Say what is down: without the cache, reading goes on and only changes wait.
+    down = "cache" if isinstance(error, cache_outage.CACHE_ERRORS) else "database"
+    body = loader.get_template("503.html").render({**resubmit_context(request), "down": down})
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(settings.OUTAGE_RETRY_AFTER)
     response["Cache-Control"] = "no-store"
@@ -238,13 +240,19 @@ def outage_response(request: HttpRequest, error: BaseException) -> HttpResponse:
 class DatabaseOutageMiddleware:
     """Any database or cache connection failure in a view becomes a 503 with Retry-After
     and no traceback; a POSTed form comes back filled in so nothing typed is lost.
-    (Failures in other middleware reach aposbook.views.server_error, which does the same.)"""
+    (Failures in other middleware reach aposbook.views.server_error, which does the same.)
+    Reading requests carry on without the cache when only Redis is down
+    (aposbook/cache_outage.py): this marks which requests read."""
 
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        token = cache_outage.start_request(request.method or "")
+        try:
+            return self.get_response(request)
+        finally:
+            cache_outage.end_request(token)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, OUTAGE_ERRORS):

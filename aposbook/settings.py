@@ -84,6 +84,11 @@ MIDDLEWARE = [
     "aposbook.middleware.DatabaseOutageMiddleware",
     "aposbook.deadline.BackendDeadlineMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise (static files come precompressed from collectstatic), before
+    # everything that writes a response: pages rendered per request are compressed here,
+    # with Django's BREACH padding; the cached anonymous page comes gzipped already
+    # (forum/pagecache/anonymous.py).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -188,7 +193,8 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Django's cached_db, read from the database while Redis is down (aposbook/sessions.py).
+SESSION_ENGINE = "aposbook.sessions"
 
 # --- Passwords and accounts ---------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -483,6 +489,10 @@ FORUM_LOG_PER_PAGE = 50
 # cache; any change to the discussion replaces them at once, this only bounds how stale
 # relative times ("3 minutes ago") can get.
 FORUM_PAGE_CACHE_SECONDS = env_int("FORUM_PAGE_CACHE_SECONDS", 60)
+# A discussion that changes many times a second has its anonymous page rendered at most
+# once per this many milliseconds, by one request at a time; readers meanwhile get the
+# page made before (forum/pagecache/anonymous.py). 0: render at every change.
+FORUM_RENDER_COALESCE_MS = env_int("FORUM_RENDER_COALESCE_MS", 250)
 # How long a moderator's queue listing may be served from the shared cache; any change
 # to the queue replaces it at once, this bounds relative times and sanctions running out.
 FORUM_QUEUE_CACHE_SECONDS = env_int("FORUM_QUEUE_CACHE_SECONDS", 60)

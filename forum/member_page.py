@@ -61,7 +61,8 @@ from forum.pagecache.versions import discussion_version
 # A private-use character: never produced by the site's templates, and the random token
 # after it (made per rendering) is what makes a marker a marker.
 _MARK = "\ue000"
-_STENCIL_KEY = "forum:member-page:{version}:{slug}:{standing}:{host}:{query}"
+# With the page size: releases with another FORUM_THREADS_PER_PAGE paginate differently.
+_STENCIL_KEY = "forum:member-page:{version}:{per_page}:{slug}:{standing}:{host}:{query}"
 
 # slug -> article id, learned when a stencil is made: the version key is by id.
 _article_ids: dict[str, int] = {}
@@ -96,7 +97,12 @@ def _key(request: HttpRequest, slug: str, *, version: str, standing: str) -> str
         return None
     host = request.get_host()
     return _STENCIL_KEY.format(
-        version=version, slug=slug, standing=standing, host=host, query=query
+        version=version,
+        per_page=settings.FORUM_THREADS_PER_PAGE,
+        slug=slug,
+        standing=standing,
+        host=host,
+        query=query,
     )
 
 
@@ -136,9 +142,12 @@ def build(
     key = _key(request, article.slug, version=version, standing=standing)
     if key is None:
         return None
+    known = article.slug in _article_ids
     _article_ids[article.slug] = article.pk
-    if fragments.get_snapshot(key) is not None:
-        return None  # made already, and it did not serve this member (their threads)
+    if (made := fragments.get_snapshot(key)) is not None:
+        # Made already. A worker new to this article (serve() could not look it up) fills
+        # it now; otherwise serve() did, and it could not serve this member (their threads).
+        return None if known else _fill(request, made, article_id=article.pk, version=version)
     may_post = standing == "verified" and article.discussion_open
     # The member's half of the report rule, asked once for everyone in this standing.
     may_report = standing == "verified" and permissions.may_report(request.user)

@@ -1,14 +1,20 @@
 import pytest
 from django.core.cache import cache
 
+from aposbook.cache_outage import forget_outage
+from forum.pagecache.local import forget_local_copies
 from tests.factories import ArticleFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
+    forget_local_copies()
+    forget_outage()
     yield
     cache.clear()
+    forget_local_copies()
+    forget_outage()
 
 
 @pytest.fixture

@@ -20,6 +20,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Each test starts with an empty cache (tests/conftest.py clears it), so rate-limit
 # counters and cached pages never leak from one test into another.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests read a change on the very next request; coalescing has its own tests
+# (tests/forum/test_render_coalescing.py), which turn it on.
+FORUM_RENDER_COALESCE_MS = 0
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

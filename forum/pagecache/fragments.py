@@ -6,23 +6,32 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 
-_SNAPSHOT_KEY = "forum:discussion-page:{version}:{viewer}:{sort}:{kind}:{page}"
+from forum.pagecache import shared
+
+# With the page size: releases with another FORUM_THREADS_PER_PAGE paginate differently.
+_SNAPSHOT_KEY = "forum:discussion-page:{version}:{per_page}:{viewer}:{sort}:{kind}:{page}"
 _THREAD_KEY = "forum:thread:{version}:{root_id}:{viewer}"
 
 
 def snapshot_key(*, version: str, viewer: str, page: object, sort: str, kind: str) -> str:
     number = str(page) if str(page or "").isdigit() and len(str(page)) < 8 else "1"
-    return _SNAPSHOT_KEY.format(version=version, viewer=viewer, page=number, sort=sort, kind=kind)
+    return _SNAPSHOT_KEY.format(
+        version=version,
+        per_page=settings.FORUM_THREADS_PER_PAGE,
+        viewer=viewer,
+        page=number,
+        sort=sort,
+        kind=kind,
+    )
 
 
 def get_snapshot(key: str) -> dict[str, Any] | None:
-    return cache.get(key)
+    return shared.get(key)
 
 
 def set_snapshot(key: str, snapshot: dict[str, Any]) -> None:
-    cache.set(key, snapshot, timeout=settings.FORUM_PAGE_CACHE_SECONDS)
+    shared.put(key, snapshot, timeout=settings.FORUM_PAGE_CACHE_SECONDS)
 
 
 def thread_key(*, version: str, root_id: int, viewer: str) -> str:
@@ -41,9 +50,9 @@ def own_thread_key(
 
 
 def get_fragments(keys: list[str]) -> dict[str, str]:
-    return cache.get_many(keys) if keys else {}
+    return shared.get_many(keys) if keys else {}
 
 
 def set_fragments(fragments: dict[str, str]) -> None:
     if fragments:
-        cache.set_many(fragments, timeout=settings.FORUM_PAGE_CACHE_SECONDS)
+        shared.put_many(fragments, timeout=settings.FORUM_PAGE_CACHE_SECONDS)

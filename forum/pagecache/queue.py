@@ -19,7 +19,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render as render_page
@@ -28,7 +27,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from aposbook.http import MemberRequest
-from forum.pagecache.local import keep_local
+from forum.pagecache import shared
+from forum.pagecache.local import keep_local, local_copies
 from forum.pagecache.versions import queue_version
 from forum.rendering import with_csrf_token
 
@@ -37,7 +37,7 @@ from forum.rendering import with_csrf_token
 _QUEUE_PAGE_KEY = "forum:queue-page:b:{moderator_id}:{query}"
 # This worker's copies of recently served queue pages (~200 kB each).
 _LOCAL_QUEUE_PAGES = 16
-_local_queue_pages: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_local_queue_pages: OrderedDict[str, dict[str, Any]] = local_copies()
 
 
 def serve_queue(request: MemberRequest, *, render: Callable[[str], SafeString]) -> HttpResponse:
@@ -89,7 +89,7 @@ def _cached_queue_page(key: str) -> tuple[str, dict[str, Any] | None]:
     version = queue_version()
     entry = _local_queue_pages.get(key)
     if entry is None or entry["version"] != version or entry.get("expires", 0) < time.time():
-        entry = cache.get(key)
+        entry = shared.get(key)
         if not _is_queue_page(entry, version):
             return version, None
         keep_local(key, entry, _local_queue_pages, _LOCAL_QUEUE_PAGES)
@@ -127,6 +127,6 @@ def _keep_page(
         "expires": time.time() + settings.FORUM_QUEUE_CACHE_SECONDS,
     }
     if getattr(request, "_csp_nonce", None) is None:
-        cache.set(key, entry, timeout=settings.FORUM_QUEUE_CACHE_SECONDS)
+        shared.put(key, entry, timeout=settings.FORUM_QUEUE_CACHE_SECONDS)
         keep_local(key, entry, _local_queue_pages, _LOCAL_QUEUE_PAGES)
     return entry

@@ -12,6 +12,8 @@ import uuid
 
 from django.core.cache import cache
 
+from forum.pagecache import shared
+
 _DISCUSSION_KEY = "forum:discussion:{article_id}"
 _QUEUE_KEY = "forum:queue"
 
@@ -27,7 +29,7 @@ def discussion_version(article_id: int) -> str:
 def stored_discussion_version(article_id: int) -> str | None:
     """The token as the shared cache holds it, None when it holds none (then nothing
     cached against it can be current)."""
-    return cache.get(discussion_key(article_id))
+    return shared.get(discussion_key(article_id))
 
 
 def bump_discussion_version(article_id: int) -> None:
@@ -43,10 +45,12 @@ def bump_queue_version() -> None:
 
 
 def _current_version(key: str) -> str:
-    """The token under `key`, made now if the cache has none (or lost it)."""
-    version = cache.get(key)
+    """The token under `key`, made now if the cache has none (or lost it). Without a
+    cache (a reading request while Redis is down) a token of this request's own, which
+    nothing cached matches: the page is rendered from the database."""
+    version = shared.get(key)
     if version is None:
         version = uuid.uuid4().hex
-        if not cache.add(key, version, timeout=None):
-            version = cache.get(key) or version
+        if not shared.add(key, version, timeout=None):
+            version = shared.get(key) or version
     return version

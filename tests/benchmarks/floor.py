@@ -1,8 +1,9 @@
 """Benchmark-only views, reachable only under tests.benchmarks.settings.
 
 `floor` answers with the anonymous article page's exact bytes, read once from the
-file the harness captured from the real page, through the same middleware as every
-other view: what Django itself can serve on this machine, the yardstick for the rest.
+file the harness captured from the real page (and its gzipped bytes, as the page sends
+them, for a request that accepts gzip), through the same middleware as every other
+view: what Django itself can serve on this machine, the yardstick for the rest.
 
 `post_probe` proves the harness's POST machinery (session cookie, CSRF cookie and
 field, a unique form token per request) before the forum's real forms exist.
@@ -15,15 +16,23 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-_page: bytes | None = None
+_pages: dict[str, bytes] = {}
 _seen_tokens: set[str] = set()
 
 
 def floor(request: HttpRequest) -> HttpResponse:
-    global _page
-    if _page is None:
-        _page = Path(os.environ["APOSBOOK_BENCH_FLOOR_FILE"]).read_bytes()
-    return HttpResponse(_page, content_type="text/html; charset=utf-8")
+    if not _pages:
+        path = Path(os.environ["APOSBOOK_BENCH_FLOOR_FILE"])
+        _pages["identity"] = path.read_bytes()
+        gzipped = path.with_name(path.name + ".gz")
+        _pages["gzip"] = gzipped.read_bytes() if gzipped.exists() else b""
+    if _pages["gzip"] and "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", ""):
+        response = HttpResponse(_pages["gzip"], content_type="text/html; charset=utf-8")
+        response["Content-Encoding"] = "gzip"  # GZipMiddleware leaves it as it is
+    else:
+        response = HttpResponse(_pages["identity"], content_type="text/html; charset=utf-8")
+    response["Vary"] = "Accept-Encoding"
+    return response
 
 
 @require_POST

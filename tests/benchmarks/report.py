@@ -2,12 +2,13 @@
 
 TARGETS = {
     "floor": "—",
-    "anonymous_article": "≥ 50 %, p99 < 3x floor",
-    "member_article": "≥ 10 %",
+    "anonymous_article": "≥ 50 %, p99 < 3x floor, ≤ 40 KB",
+    "member_article": "≥ 20 %",
     "permalink": "≥ 10 %",
     "moderation_queue": "≥ 10 %",
-    "post_comment": "≥ 3 %",
+    "post_comment": "≥ 5 %",
     "report_comment": "—",
+    "viral_article": "≥ 50 %, freshness p99 ≤ 1 s",
 }
 
 
@@ -76,6 +77,23 @@ def _rows(results: dict) -> list[tuple[list[str], list[list[str]]]]:
     return sections
 
 
+def _notes(results: dict) -> list[str]:
+    """Figures beyond the table's columns: bytes sent, and the viral article's posting."""
+    notes = []
+    for name in ("floor", "anonymous_article"):
+        if (f := results["scenarios"].get(name, {})).get("available"):
+            notes.append(f"{name}: {f.get('kb_per_response')} KB per response (gzip accepted)")
+    if (v := results["scenarios"].get("viral_article", {})).get("available"):
+        notes.append(
+            f"viral_article: {v['posts_per_s']} posts/s ({v['posts']} posts, "
+            f"{v['post_errors']} refused), freshness p50 {v['freshness_p50_s']} s, "
+            f"p99 {v['freshness_p99_s']} s, max {v['freshness_max_s']} s over "
+            f"{v['freshness_samples']} samples ({v['freshness_unseen']} never seen), "
+            f"{v['kb_per_response']} KB per response"
+        )
+    return notes
+
+
 def table(results: dict) -> str:
     out = []
     for head, rows in _rows(results):
@@ -93,6 +111,7 @@ def table(results: dict) -> str:
         f"-c{results['settings']['connections']}; worker RSS {results.get('worker_rss_mb')} MB; "
         f"load average at start {m.get('load_average_1m_at_start')}"
     )
+    out.extend(_notes(results))
     return "\n".join(out)
 
 
@@ -105,4 +124,5 @@ def markdown(results: dict) -> str:
         out.append("")
     m = results["machine"]
     out.append("Machine: " + ", ".join(f"{k} {v}" for k, v in m.items()))
+    out.extend(["", *(f"- {note}" for note in _notes(results))])
     return "\n".join(out) + "\n"

@@ -53,6 +53,7 @@ class Options:
     var_dir: Path
     keep_db: bool
     profile: bool
+    only: tuple[str, ...] = ()  # scenario names; empty: the whole run
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -68,6 +69,11 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument(
         "--profile", action="store_true", help="also profile the anonymous article page"
     )
+    parser.add_argument(
+        "--only",
+        default=os.environ.get("BENCH_ONLY", ""),
+        help="comma-separated scenarios to run (the floor always runs); skips the sizes",
+    )
     args = parser.parse_args(argv)
     quick = args.quick or os.environ.get("QUICK", "") not in {"", "0"}
     tiny = args.tiny or os.environ.get("BENCH_TINY", "") not in {"", "0"}
@@ -82,6 +88,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         var_dir=args.var_dir.resolve(),
         keep_db=args.keep_db,
         profile=args.profile,
+        only=tuple(name.strip() for name in args.only.split(",") if name.strip()),
     )
 
 
@@ -216,9 +223,10 @@ class Server:
             time.sleep(0.2)
         raise SystemExit(f"gunicorn did not answer within 30 s; see {self.log}")
 
-    def fetch(self, path: str) -> tuple[int, bytes]:
+    def fetch(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        request = urllib.request.Request(self.base + path, headers=headers or {})
         try:
-            with urllib.request.urlopen(self.base + path, timeout=10) as response:
+            with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.read()
@@ -437,9 +445,15 @@ def run(options: Options) -> dict:
         if status != 200:
             raise SystemExit(f"the article page answered {status}; see {server.log}")
         (options.var_dir / "floor.html").write_bytes(page)
+        _, gzipped = server.fetch(built.article.get_absolute_url(), {"Accept-Encoding": "gzip"})
+        # The floor sends what the page sends a reader who accepts gzip (none if it did not).
+        gzipped = gzipped if gzipped[:2] == b"\x1f\x8b" else b""
+        (options.var_dir / "floor.html.gz").write_bytes(gzipped)
         log(f"gunicorn on {server.base}; floor page {len(page) // 1024} KB")
 
         for scenario in SCENARIOS:
+            if options.only and scenario.name not in {"floor", *options.only}:
+                continue
             paths = scenario.paths(built)
             figures = measure(
                 server,
@@ -451,47 +465,59 @@ def run(options: Options) -> dict:
             )
             results["scenarios"][scenario.name] = figures
             log(f"{scenario.name}: {_short(figures)}")
-        results["checks"]["post_probe"] = measure(
-            server,
-            POST_PROBE,
-            paths=POST_PROBE.paths(built),
-            sessions=sessions["member"],
-            options=options,
-            label="post_probe",
-        )
-        log(f"post_probe: {_short(results['checks']['post_probe'])}")
+        if not options.only or "viral_article" in options.only:
+            from tests.benchmarks.viral import measure_viral
 
-        anonymous = SCENARIOS[1]
-        for n, article in scale_articles.items():
-            figures = measure(
+            figures = measure_viral(
+                server, dataset=built, sessions=sessions["member"], options=options
+            )
+            results["scenarios"]["viral_article"] = figures
+            log(
+                f"viral_article: {_short(figures)}; {figures['posts_per_s']} posts/s, "
+                f"freshness p99 {figures['freshness_p99_s']} s"
+            )
+        if not options.only:  # the sizes and the probe: whole runs only
+            results["checks"]["post_probe"] = measure(
                 server,
-                anonymous,
-                paths=[article.get_absolute_url()],
-                sessions=[],
+                POST_PROBE,
+                paths=POST_PROBE.paths(built),
+                sessions=sessions["member"],
                 options=options,
-                label=f"article-{n}",
+                label="post_probe",
             )
-            member = count_queries(
-                SCENARIOS[2], paths=[article.get_absolute_url()], sessions=sessions["member"]
-            )
-            figures["member_queries"] = member["queries"]
-            results["scaling"]["article"][str(n)] = figures
-            log(f"article page at {n} comments: {_short(figures)}")
+            log(f"post_probe: {_short(results['checks']['post_probe'])}")
 
-        queue = SCENARIOS[4]
-        queue_article = data.scaling_article(template=built.article, comments=1, dataset=built)
-        for n in sizes.queue_scaling:
-            data.fill_queue(items=n, article=queue_article, dataset=built)
-            figures = measure(
-                server,
-                queue,
-                paths=queue.paths(built),
-                sessions=sessions["moderator"],
-                options=options,
-                label=f"queue-{n}",
-            )
-            results["scaling"]["queue"][str(n)] = figures
-            log(f"queue at {n} items: {_short(figures)}")
+            anonymous = SCENARIOS[1]
+            for n, article in scale_articles.items():
+                figures = measure(
+                    server,
+                    anonymous,
+                    paths=[article.get_absolute_url()],
+                    sessions=[],
+                    options=options,
+                    label=f"article-{n}",
+                )
+                member = count_queries(
+                    SCENARIOS[2], paths=[article.get_absolute_url()], sessions=sessions["member"]
+                )
+                figures["member_queries"] = member["queries"]
+                results["scaling"]["article"][str(n)] = figures
+                log(f"article page at {n} comments: {_short(figures)}")
+
+            queue = SCENARIOS[4]
+            queue_article = data.scaling_article(template=built.article, comments=1, dataset=built)
+            for n in sizes.queue_scaling:
+                data.fill_queue(items=n, article=queue_article, dataset=built)
+                figures = measure(
+                    server,
+                    queue,
+                    paths=queue.paths(built),
+                    sessions=sessions["moderator"],
+                    options=options,
+                    label=f"queue-{n}",
+                )
+                results["scaling"]["queue"][str(n)] = figures
+                log(f"queue at {n} items: {_short(figures)}")
         results["worker_rss_mb"] = server.worker_rss_mb()
     finally:
         server.stop()

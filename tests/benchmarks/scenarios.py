@@ -43,6 +43,11 @@ class Scenario:
     session: str | None = None  # None (anonymous), "member" or "moderator"
     form: dict[str, str] = field(default_factory=dict)  # POST fields besides CSRF/token
     token_field: str | None = None  # the one-time form token's field name, if any
+    headers: dict[str, str] = field(default_factory=dict)  # sent with every request
+
+
+# What a browser sends: the anonymous page (and the floor, its bytes) go out gzipped.
+GZIP = {"Accept-Encoding": "gzip"}
 
 
 def _article(dataset) -> list[str]:
@@ -54,11 +59,13 @@ SCENARIOS = (
         "floor",
         "the anonymous article page's bytes from memory, through the same middleware",
         lambda dataset: [FLOOR_PATH],
+        headers=GZIP,
     ),
     Scenario(
         "anonymous_article",
         "the article page with the first page of its discussion, signed out",
         _article,
+        headers=GZIP,
     ),
     Scenario(
         "member_article",
@@ -134,6 +141,7 @@ local cookies = {{{cookies}}}   -- one signed-in session per entry, rotated
 local csrf = {{{csrf}}}         -- each session's CSRF secret (cookie and form field)
 local form = {form}             -- urlencoded fields; __N__ is unique per request
 local token_field = {token_field}
+local fixed_headers = {{{headers}}}
 local nonce = {nonce}
 local thread_count = {thread_count}
 local counter = {start}         -- past the requests of earlier runs (warm-up)
@@ -149,6 +157,7 @@ function request()
   local unique = string.format("%s-%d-%d", nonce, thread_id or 0, counter)
   local path = paths[(counter - 1) % #paths + 1]
   local headers = {{}}
+  for name, value in pairs(fixed_headers) do headers[name] = value end
   local who = 0
   if #cookies > 0 then
     -- each thread its own sessions, a new one each time the path list wraps, so
@@ -204,6 +213,9 @@ def lua_script(
         csrf=", ".join(_lua_string(s.csrf_token) for s in sessions),
         form=_lua_string(_urlencode(scenario.form)),
         token_field=_lua_string(scenario.token_field or ""),
+        headers=", ".join(
+            f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in scenario.headers.items()
+        ),
         nonce=_lua_string(nonce),
         thread_count=threads,
         start=start,

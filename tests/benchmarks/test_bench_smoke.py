@@ -64,7 +64,10 @@ def bench_run(tmp_path):
 def test_quick_tiny_run_reports_every_figure(bench_run):
     results, var_dir = bench_run
 
-    assert set(results["scenarios"]) == set(SCENARIO_NAMES)
+    assert set(results["scenarios"]) == {*SCENARIO_NAMES, "viral_article"}
+    viral = results["scenarios"]["viral_article"]
+    assert viral["posts"] > 0
+    assert viral["freshness_samples"] > 0
     for name, figures in results["scenarios"].items():
         assert set(FIGURES) <= set(figures), name
         if figures["available"]:

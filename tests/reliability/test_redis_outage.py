@@ -10,6 +10,7 @@ from tests.reliability.actions import ARTICLE
 from tests.reliability.harness import (
     Client,
     Process,
+    find_form,
     free_port,
     prepare_database,
     production_env,
@@ -71,6 +72,68 @@ def test_cache_outage_is_503_or_served_never_500_and_recovers(
         wait_until(lambda: reader.get("/readyz").status == 200, timeout=15, what="recovery")
         assert reader.get(ARTICLE).status == 200
         assert member.get("/accounts/email/").status == 200  # still signed in
+        assert server.log().count("Booting worker") == 2  # no worker was replaced
+        assert "Traceback" not in server.log()
+    finally:
+        server.stop()
+        redis.stop()
+
+
+def test_reading_goes_on_while_redis_is_down_and_writes_wait(
+    tmp_path, static_var_dir, shared_database_url
+):
+    """Issue 13 item 8: Redis really stopped, the database up. Anonymous readers get the
+    article (rendered without the cache), a signed-in member stays signed in and reads,
+    posting and signing in answer 503 naming the cache with the text kept; once Redis is
+    back the same comment goes through."""
+    redis_port = free_port()
+    redis = start_redis(redis_port, tmp_path)
+    env = production_env(
+        var_dir=static_var_dir,
+        database_url=shared_database_url,
+        redis_url=f"redis://127.0.0.1:{redis_port}/0",
+    )
+    prepare_database(env, members=1)
+    server, port = start_gunicorn(env, log_dir=tmp_path, workers=2)
+    try:
+        member, reader = Client(port), Client(port)
+        member.sign_in("member0")
+        assert reader.get(ARTICLE).status == 200  # cached while Redis is up
+        page = member.get(ARTICLE)
+        action, fields = find_form(page.text, having="body")
+        token = reader.csrf_token("/accounts/login/")
+
+        redis.stop()
+        for _ in range(4):  # both workers, each more than once
+            anonymous = reader.get(ARTICLE)
+            assert anonymous.status == 200, anonymous.status
+            assert "Magnesium" in anonymous.text
+            assert anonymous.header("X-Page-Cache") != "hit"
+            signed_in = member.get(ARTICLE)
+            assert signed_in.status == 200, signed_in.status
+            assert "member0" in signed_in.text  # still signed in
+            assert anonymous.seconds < 3
+            assert signed_in.seconds < 3
+        assert member.get("/accounts/settings/").status == 200
+
+        typed = "Redis outage comment: magnesium & sleep."
+        posted = member.request("POST", action, form={**fields, "body": typed})
+        assert posted.status == 503
+        assert "cache server" in posted.text
+        assert "Redis outage comment: magnesium &amp; sleep." in posted.text
+        assert posted.header("Retry-After")
+        signing_in = reader.request(
+            "POST",
+            "/accounts/login/",
+            form={"csrfmiddlewaretoken": token, "login": "member0", "password": "x"},
+        )
+        assert signing_in.status == 503
+        assert 'value="member0"' in signing_in.text
+
+        redis = start_redis(redis_port, tmp_path)
+        wait_until(lambda: reader.get("/readyz").status == 200, timeout=15, what="recovery")
+        again = member.request("POST", action, form={**fields, "body": typed})
+        assert again.status == 302, again.status
         assert server.log().count("Booting worker") == 2  # no worker was replaced
         assert "Traceback" not in server.log()
     finally:
