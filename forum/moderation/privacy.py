@@ -42,17 +42,10 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _AT = r"\s*[\(\[{]?\s*(?:at|arroba)\s*[\)\]}]?\s*"
 _DOT = r"\s*[\(\[{]?\s*(?:dot|punto)\s*[\)\]}]?\s*"
 _TLD = r"(?:com|org|net|edu|gov|info|io|es|mx|ar|co|uk|de|fr|it|nl|ca|au)"
+# Bounded repeats: "a dot a dot a dot ..." must not backtrack for seconds.
 _OBFUSCATED_EMAIL = re.compile(
-    r"\b[\w.+-]+(?:"
-    + _DOT
-    + r"[\w-]+)*"
-    + _AT
-    + r"[\w-]+(?:"
-    + _DOT
-    + r"[\w-]+)*"
-    + _DOT
-    + _TLD
-    + r"\b",
+    r"\b[\w.+-]{1,40}(?:" + _DOT + r"[\w-]{1,30}){0,2}" + _AT + r"[\w-]{1,40}"
+    r"(?:" + _DOT + r"[\w-]{1,30}){0,2}" + _DOT + _TLD + r"\b",
     _I,
 )
 
