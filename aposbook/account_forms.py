@@ -4,11 +4,13 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.mfa.models import Authenticator
 from allauth.mfa.webauthn.forms import AuthenticateWebAuthnForm
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 
 from aposbook.models import User
+from aposbook.pseudonym import PSEUDONYM_SUGGESTION, looks_like_full_name
 
 
 class SignupForm(AllauthSignupForm):
@@ -27,7 +29,11 @@ class SignupForm(AllauthSignupForm):
             # owner is emailed) cost none and answered 20 times faster, telling anyone
             # timing it that the address is a member's. Do the same hashing work.
             make_password(self.cleaned_data.get("password1") or "")
-        return super().try_save(request)
+        user, response = super().try_save(request)
+        if user is not None and looks_like_full_name(user.username):
+            # A suggestion, never a refusal: the account is made either way.
+            messages.info(request, PSEUDONYM_SUGGESTION)
+        return user, response
 
 
 class LoginForm(AllauthLoginForm):

@@ -31,6 +31,7 @@ from aposbook.accounts import (
 )
 from aposbook.http import MemberRequest
 from aposbook.models import User
+from aposbook.pseudonym import PSEUDONYM_SUGGESTION, looks_like_full_name
 from articles.models import Article
 from forum.models import Comment, CommentStatus
 from forum.rendering import trusted
@@ -55,6 +56,9 @@ def _settings_page(request: HttpRequest, *, form=None, delete_form=None, status:
     context = {
         "form": form or MemberSettingsForm(instance=request.user),
         "delete_form": delete_form or DeleteAccountForm(),
+        "pseudonym_suggestion": PSEUDONYM_SUGGESTION
+        if looks_like_full_name(request.user.username)
+        else "",
     }
     return render(request, "members/settings.html", context, status=status)
 

@@ -42,10 +42,16 @@ class CommentForm(forms.Form):
         required=False,
     )
 
+    # Sent by the "Post anyway" button of the private-information prompt
+    # (forum/_privacy_prompt.html): held for a moderator to read first.
+    privacy_confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Set by the view when screening asks; a form posted with the box ticked keeps it.
         self.dosing_prompt = bool(self.is_bound and self.data.get("dosing_confirmed"))
+        # Set by the view when screening finds private information (the marked text).
+        self.privacy_findings: Any = None
         if editing:
             # An edit changes an existing row: nothing to deduplicate, nothing to reply to.
             del self.fields["form_token"], self.fields["parent"]
@@ -85,6 +91,7 @@ class CommentForm(forms.Form):
             "source_type": source.type,
             "source": source.value,
             "dosing_confirmed": self.cleaned_data["dosing_confirmed"],
+            "privacy_confirmed": self.cleaned_data["privacy_confirmed"],
         }
 
     def post_fields(self) -> dict[str, Any]:

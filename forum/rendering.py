@@ -291,6 +291,22 @@ def render_comment(source: str) -> str:
     return cleaner.clean(html).translate(_RESTORE)
 
 
+def marked_spans(text: str, spans: list[tuple[int, int]]) -> SafeString:
+    """The text, escaped, with each (start, end) span in <mark>: the private information
+    the composer's prompt found, shown in the member's own words. Spans are sorted and
+    never overlap (forum.moderation.privacy keeps them so)."""
+    pieces: list[str] = []
+    position = 0
+    for start, end in spans:
+        if start < position:
+            continue
+        pieces.append(escape(text[position:start]))
+        pieces.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
+    pieces.append(escape(text[position:]))
+    return mark_safe("".join(pieces))
+
+
 @dataclass(frozen=True)
 class RenderedArticle:
     html: str

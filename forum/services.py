@@ -62,7 +62,7 @@ def _refuse_if_screened_out(screening: Screening, refused: type[CommentRefused])
     """Blocked words, or dosing advice the member has not confirmed: nothing is stored and
     the form comes back with the message and their text (code "confirm_dosing" asks the
     composer to offer the "post it anyway" checkbox)."""
-    if screening.action in ("refuse", "confirm_dosing"):
+    if screening.action in ("refuse", "confirm_dosing", "confirm_privacy"):
         raise refused(screening.message, status=400, code=screening.action)
 
 
@@ -118,6 +118,7 @@ def post_comment(
     parent: Comment | None = None,
     form_token: uuid.UUID | None = None,
     dosing_confirmed: bool = False,
+    privacy_confirmed: bool = False,
 ) -> Comment:
     """Publish (or hold) a comment as screening decides. The same form token twice returns
     the first comment (whatever the posting limit says: it was stored already)."""
@@ -142,6 +143,7 @@ def post_comment(
         body_source=body,
         dosing_confirmed=dosing_confirmed,
         cites_source=bool(source),
+        privacy_confirmed=privacy_confirmed,
     )
     _refuse_if_screened_out(screening, PostingRefused)
     _refuse_if_too_fast(author)
@@ -211,6 +213,7 @@ def edit_comment(
     source_type: str = "",
     source: str = "",
     dosing_confirmed: bool = False,
+    privacy_confirmed: bool = False,
 ) -> Comment:
     """Change a comment's text within the edit window, keeping the previous version.
     The new text is screened like a new comment's words; a held edit waits for review."""
@@ -221,7 +224,10 @@ def edit_comment(
         raise refusal
     body = _checked_text(EditRefused, body=body, kind=kind, source_type=source_type, source=source)
     screening = screen_edit(
-        body_source=body, dosing_confirmed=dosing_confirmed, cites_source=bool(source)
+        body_source=body,
+        dosing_confirmed=dosing_confirmed,
+        cites_source=bool(source),
+        privacy_confirmed=privacy_confirmed,
     )
     _refuse_if_screened_out(screening, EditRefused)
     CommentRevision.objects.create(

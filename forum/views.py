@@ -18,6 +18,7 @@ from forum.discussion import page_of
 from forum.forms import CommentForm
 from forum.models import Comment, CommentStatus
 from forum.moderation.crisis import composer_support, support_after_posting
+from forum.moderation.privacy import privacy_findings_for
 from forum.rendering import render_comment, trusted
 from forum.services import (
     PARENT_GONE,
@@ -57,6 +58,8 @@ def _composer_page(
         form.add_error(None, error)
     if code == "confirm_dosing":
         form.dosing_prompt = True
+    if code == "confirm_privacy":
+        form.privacy_findings = privacy_findings_for(form.data.get("body", ""))
     preview = preview_source = None
     if "preview" in request.POST and form.is_valid() and not closed:
         preview = trusted(render_comment(form.cleaned_data["body"]))

@@ -40,7 +40,7 @@ from forum.models import (
 )
 from forum.moderation.appeals import may_decide_appeal
 from forum.moderation.decisions import allowed_actions, appeal_of, version_of
-from forum.moderation.screening import HOLD_DOSING, HOLD_REASONS
+from forum.moderation.screening import HOLD_DOSING, HOLD_PRIVATE, HOLD_REASONS
 from forum.rendering import highlight_span
 
 OPEN = Report.Resolution.OPEN
@@ -80,6 +80,8 @@ def waiting_comments(
         by_reason = Q(Exists(open_reports.filter(reason=reason)))
         if reason == ReportReason.MEDICAL_HARM:
             by_reason |= Q(hold_reason=HOLD_DOSING, status=CommentStatus.PENDING)
+        if reason == ReportReason.PRIVATE_INFO:
+            by_reason |= Q(hold_reason=HOLD_PRIVATE, status=CommentStatus.PENDING)
         queryset = queryset.filter(by_reason)
     if article_id:
         queryset = queryset.filter(article_id=article_id)
@@ -111,6 +113,7 @@ def queue_comments(*, reason: str = "", article_id: int | None = None, state: st
     )
     hold_severity = Case(
         When(hold_reason=HOLD_DOSING, then=Value(REASON_SEVERITY[ReportReason.MEDICAL_HARM])),
+        When(hold_reason=HOLD_PRIVATE, then=Value(REASON_SEVERITY[ReportReason.PRIVATE_INFO])),
         default=Value(_LAST),
         output_field=IntegerField(),
     )

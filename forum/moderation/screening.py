@@ -13,6 +13,7 @@ from forum.models import (
     CommentStatus,
     WatchedWord,
 )
+from forum.moderation.privacy import describe, find_private_information, privacy_prompt
 
 # A dose: a number and a unit. Units are case-sensitive so "5G network" is not a dose.
 DOSE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|μg|g|(?i:iu))(?!\w)")
@@ -117,6 +118,7 @@ HOLD_REMOVALS = "recent_removals"
 HOLD_ARTICLE = "article_premoderated"
 HOLD_CATEGORY = "category_premoderated"
 HOLD_EDITED = "edited_after_report"
+HOLD_PRIVATE = "private_information"
 HOLD_REASONS = {
     HOLD_WATCHED_WORD: "Matched a watched word",
     HOLD_DOSING: "Gives doses or tells others what to take",
@@ -125,6 +127,7 @@ HOLD_REASONS = {
     HOLD_ARTICLE: "Every comment on this article is reviewed",
     HOLD_CATEGORY: "Every comment in this topic is reviewed",
     HOLD_EDITED: "Edited after a report",
+    HOLD_PRIVATE: "Private information",
 }
 DOSING_PROMPT = (
     "This looks like it gives doses or tells others what to take. Please share your own "
@@ -173,7 +176,8 @@ def _watched_match(word: WatchedWord, text: str) -> str:
 
 @dataclass(frozen=True)
 class Screening:
-    """What to do with a new comment: 'publish', 'hold', 'refuse' or 'confirm_dosing'."""
+    """What to do with a new comment: 'publish', 'hold', 'refuse', 'confirm_dosing' or
+    'confirm_privacy'."""
 
     action: str
     message: str = ""
@@ -184,6 +188,10 @@ class Screening:
     @property
     def needs_dosing_confirmation(self) -> bool:
         return self.action == "confirm_dosing"
+
+    @property
+    def needs_privacy_confirmation(self) -> bool:
+        return self.action == "confirm_privacy"
 
     def comment_fields(self) -> dict:
         """Fields for Comment.objects.create(...) when the action is publish or hold."""
@@ -208,8 +216,31 @@ def recently_removed(author) -> bool:
     return decided.count(CommentStatus.REMOVED) >= 2
 
 
+def _privacy_screening(body_source: str, *, confirmed: bool) -> Screening | None:
+    """Private information asks first; posted anyway, it is held for a moderator."""
+    findings = find_private_information(body_source)
+    if not findings:
+        return None
+    if not confirmed:
+        return Screening(
+            action="confirm_privacy",
+            message=privacy_prompt(findings),
+            matched_text=findings[0].text,
+        )
+    return Screening(
+        action="hold",
+        hold_reason=HOLD_PRIVATE,
+        matched_rule=f"Private information ({describe(findings)}), posted after the prompt",
+        matched_text=findings[0].text,
+    )
+
+
 def _screen_text(
-    *, body_source: str, dosing_confirmed: bool, cites_source: bool
+    *,
+    body_source: str,
+    dosing_confirmed: bool,
+    cites_source: bool,
+    privacy_confirmed: bool = False,
 ) -> Screening | None:
     """The rules about the words themselves, for new comments and edits alike."""
     watched = list(WatchedWord.objects.all())
@@ -236,6 +267,11 @@ def _screen_text(
                 matched_rule=f"Watched word: {word.pattern}{note}",
                 matched_text=matched,
             )
+    # A watched word already holds it for a moderator; otherwise private information asks
+    # first, and outranks dosing advice in the queue.
+    private = _privacy_screening(body_source, confirmed=privacy_confirmed)
+    if private:
+        return private
     if dose:
         return Screening(
             action="hold",
@@ -253,11 +289,15 @@ def screen_comment(
     body_source: str,
     dosing_confirmed: bool = False,
     cites_source: bool = False,
+    privacy_confirmed: bool = False,
 ) -> Screening:
     """The decision for a new comment before it is stored (post_comment calls it; a
     refusal re-renders the form with `message` and the text kept)."""
     screening = _screen_text(
-        body_source=body_source, dosing_confirmed=dosing_confirmed, cites_source=cites_source
+        body_source=body_source,
+        dosing_confirmed=dosing_confirmed,
+        cites_source=cites_source,
+        privacy_confirmed=privacy_confirmed,
     )
     if screening:
         return screening
@@ -274,12 +314,19 @@ def screen_comment(
 
 
 def screen_edit(
-    *, body_source: str, dosing_confirmed: bool = False, cites_source: bool = False
+    *,
+    body_source: str,
+    dosing_confirmed: bool = False,
+    cites_source: bool = False,
+    privacy_confirmed: bool = False,
 ) -> Screening:
     """The decision for a comment's new text (edit_comment calls it). Only the words
     count: the comment was already admitted, so member and article rules do not apply
     again."""
     screening = _screen_text(
-        body_source=body_source, dosing_confirmed=dosing_confirmed, cites_source=cites_source
+        body_source=body_source,
+        dosing_confirmed=dosing_confirmed,
+        cites_source=cites_source,
+        privacy_confirmed=privacy_confirmed,
     )
     return screening or Screening(action="publish")

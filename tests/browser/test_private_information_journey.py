@@ -1,0 +1,56 @@
+"""Private information in a real browser (issue 19): the composer marks it and asks,
+the member posts anyway, the comment waits for a moderator, who sees why it was held."""
+
+from playwright.sync_api import expect
+
+from forum.models import Comment, CommentStatus
+from forum.moderation.screening import HOLD_PRIVATE
+from tests.browser.test_forum_moderation_journey import no_sideways_scroll
+from tests.browser.test_moderation_journey import signed_in
+from tests.factories import ArticleFactory, UserFactory
+from tests.moderation.conftest import make_comment, make_moderator
+
+WORDS = "My sister Jane has lupus too. Call me on 07700 900123 if you want to talk."
+
+
+def test_prompt_then_post_anyway_then_held_for_a_moderator(
+    browser, live_server, transactional_db, settings, assert_accessible
+):
+    settings.FORUM_PREMODERATE_UNTIL_APPROVED = 1
+    article = ArticleFactory(title="Magnesium For Fibromyalgia")
+    rosa = UserFactory(username="rosa")
+    make_comment(article, rosa, "An earlier, approved comment.")
+    maria = make_moderator("maria")
+    article_url = f"{live_server.url}{article.get_absolute_url()}"
+
+    page = signed_in(browser, live_server, rosa)
+    page.goto(article_url)
+    page.get_by_role("textbox", name="Your comment").fill(WORDS)
+    page.get_by_label("Type of comment (optional)").select_option("experience")
+    page.get_by_role("button", name="Post comment").click()
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("someone else's name with their health and a phone number")
+    prompt = page.locator(".privacy-prompt")
+    expect(prompt.locator("mark")).to_have_text(["My sister Jane has", "07700 900123"])
+    expect(page.get_by_role("textbox", name="Your comment")).to_have_value(WORDS)
+    expect(page.get_by_label("Type of comment (optional)")).to_have_value("experience")
+    assert not Comment.objects.filter(body_source=WORDS).exists()
+    assert_accessible(page)
+    no_sideways_scroll(page)
+
+    prompt.get_by_role("button", name="Post anyway").click()
+    expect(page.get_by_text("it will appear to others once a moderator")).to_be_visible()
+    comment = Comment.objects.get(body_source=WORDS)
+    assert (comment.status, comment.hold_reason) == (CommentStatus.PENDING, HOLD_PRIVATE)
+    assert comment.kind == "experience"
+    expect(page.locator(f"#comment-{comment.pk}").get_by_text("Awaiting review")).to_be_visible()
+
+    moderator = signed_in(browser, live_server, maria)
+    moderator.goto(f"{live_server.url}/moderation/")
+    item = moderator.locator(f"#item-{comment.pk}")
+    expect(item.get_by_role("heading", level=2)).to_have_text("Private information")
+    expect(item).to_contain_text("posted after the prompt")
+    assert_accessible(moderator)
+    item.get_by_role("button", name="Approve").click()
+    expect(moderator.get_by_text("Approved: the comment is published.")).to_be_visible()
