@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from forum.moderation import views
+from forum.moderation import expert_views, views
 
 urlpatterns = [
     path("moderation/", views.queue, name="moderation-queue"),
@@ -19,6 +19,14 @@ urlpatterns = [
         name="moderation-member",
     ),
     path("moderation/sanctions/<int:sanction_id>/lift/", views.lift, name="moderation-lift"),
+    path("moderation/experts/", expert_views.moderation_experts, name="moderation-experts"),
+    path(
+        "moderation/experts/<int:pk>/<slug:action>/",
+        expert_views.moderation_expert_action,
+        name="moderation-expert-action",
+    ),
+    path("experts/", expert_views.experts_info, name="experts"),
+    path("experts/apply/", expert_views.expert_apply, name="expert-apply"),
     path("comments/<int:pk>/report/", views.comment_report, name="comment-report"),
     path("comments/<int:pk>/appeal/", views.comment_appeal, name="comment-appeal"),
 ]
