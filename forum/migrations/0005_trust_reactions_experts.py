@@ -7,60 +7,177 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('forum', '0004_notification'),
+        ("forum", "0004_notification"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='moderationaction',
-            name='kind',
-            field=models.CharField(choices=[('approve', 'Approved'), ('hold', 'Held for review'), ('hide', 'Hidden'), ('auto_hide', 'Hidden automatically after reports'), ('remove', 'Removed'), ('restore', 'Restored'), ('dismiss', 'Reports dismissed'), ('appeal_upheld', 'Appeal declined'), ('appeal_overturned', 'Appeal granted'), ('suspend', 'Member suspended'), ('ban', 'Member banned'), ('lift', 'Sanction lifted'), ('note', 'Note on member'), ('expert_apply', 'Expert verification requested'), ('expert_verify', 'Expert verified'), ('expert_decline', 'Expert verification declined'), ('expert_revoke', 'Expert verification revoked'), ('expert_remind', 'Expert renewal reminder sent'), ('expert_expire', 'Expert verification expired')], max_length=20),
+            model_name="moderationaction",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("approve", "Approved"),
+                    ("hold", "Held for review"),
+                    ("hide", "Hidden"),
+                    ("auto_hide", "Hidden automatically after reports"),
+                    ("remove", "Removed"),
+                    ("restore", "Restored"),
+                    ("dismiss", "Reports dismissed"),
+                    ("appeal_upheld", "Appeal declined"),
+                    ("appeal_overturned", "Appeal granted"),
+                    ("suspend", "Member suspended"),
+                    ("ban", "Member banned"),
+                    ("lift", "Sanction lifted"),
+                    ("note", "Note on member"),
+                    ("expert_apply", "Expert verification requested"),
+                    ("expert_verify", "Expert verified"),
+                    ("expert_decline", "Expert verification declined"),
+                    ("expert_revoke", "Expert verification revoked"),
+                    ("expert_remind", "Expert renewal reminder sent"),
+                    ("expert_expire", "Expert verification expired"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('reply', 'Reply to your comment'), ('mention', 'Mentioned you'), ('report_outcome', 'Outcome of your report'), ('appeal_outcome', 'Outcome of your appeal'), ('moderator_message', 'Message from the moderators'), ('support', 'Support resources'), ('article_update', 'Article you follow'), ('reaction', 'Members found your comment helpful')], max_length=20),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("reply", "Reply to your comment"),
+                    ("mention", "Mentioned you"),
+                    ("report_outcome", "Outcome of your report"),
+                    ("appeal_outcome", "Outcome of your appeal"),
+                    ("moderator_message", "Message from the moderators"),
+                    ("support", "Support resources"),
+                    ("article_update", "Article you follow"),
+                    ("reaction", "Members found your comment helpful"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='ExpertCredential',
+            name="ExpertCredential",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('profession', models.CharField(help_text='As the badge shows it.', max_length=80)),
-                ('registration_body', models.CharField(max_length=200)),
-                ('registration_number', models.CharField(max_length=60)),
-                ('registry_url', models.URLField(max_length=500)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for a moderator'), ('verified', 'Verified'), ('declined', 'Declined'), ('revoked', 'Revoked'), ('expired', 'Expired')], default='pending', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('reminder_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='expert_credentials', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("profession", models.CharField(help_text="As the badge shows it.", max_length=80)),
+                ("registration_body", models.CharField(max_length=200)),
+                ("registration_number", models.CharField(max_length=60)),
+                ("registry_url", models.URLField(max_length=500)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for a moderator"),
+                            ("verified", "Verified"),
+                            ("declined", "Declined"),
+                            ("revoked", "Revoked"),
+                            ("expired", "Expired"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("reminder_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="expert_credentials",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['status', 'expires_at'], name='expert_status_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('member',), name='expert_one_pending'), models.UniqueConstraint(condition=models.Q(('status', 'verified')), fields=('member',), name='expert_one_verified'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'verified'), _negated=True), ('expires_at__isnull', False), _connector='OR'), name='expert_verified_expires')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["status", "expires_at"], name="expert_status_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("member",),
+                        name="expert_one_pending",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "verified")),
+                        fields=("member",),
+                        name="expert_one_verified",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "verified"), _negated=True),
+                            ("expires_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="expert_verified_expires",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Reaction',
+            name="Reaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('helpful', 'Helpful'), ('same', 'Same for me')], max_length=8)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('comment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reactions', to='forum.comment')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reactions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("helpful", "Helpful"), ("same", "Same for me")], max_length=8
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reactions",
+                        to="forum.comment",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reactions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
-                'indexes': [models.Index(fields=['member', 'comment'], name='reaction_member_idx')],
-                'constraints': [models.UniqueConstraint(fields=('comment', 'member', 'kind'), name='reaction_one_per_member')],
+                "ordering": ["created_at", "pk"],
+                "indexes": [models.Index(fields=["member", "comment"], name="reaction_member_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("comment", "member", "kind"), name="reaction_one_per_member"
+                    )
+                ],
             },
         ),
     ]

@@ -3,7 +3,6 @@ moderators' list of applications and verifications."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,7 +34,9 @@ def expert_apply(request: MemberRequest) -> HttpResponse:
         except ApplicationRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(request, "Thank you. A moderator will check the registry and tell you.")
+            messages.success(
+                request, "Thank you. A moderator will check the registry and tell you."
+            )
             return redirect("forum:experts")
     status = 400 if request.method == "POST" else 200
     return render(request, "experts/apply.html", {"form": form}, status=status)

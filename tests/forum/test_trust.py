@@ -42,8 +42,12 @@ def old_member(**fields):
 def _order(client, article, **query) -> list[int]:
     response = client.get(article.get_absolute_url(), query)
     assert response.status_code == 200
-    return [int(pk) for pk in re.findall(r'class="thread">\s*<article[^>]*id="comment-(\d+)"',
-                                         response.content.decode())]
+    return [
+        int(pk)
+        for pk in re.findall(
+            r'class="thread">\s*<article[^>]*id="comment-(\d+)"', response.content.decode()
+        )
+    ]
 
 
 @pytest.fixture
@@ -64,7 +68,9 @@ def test_a_reaction_toggles_and_counts_once_per_member(thread):
 def test_reactions_from_new_or_unverified_accounts_do_not_count(thread):
     new = UserFactory()
     change = toggle_reaction(comment=thread[0], member=new, kind="helpful")
-    assert change.on and not change.counts and change.helpful == 0
+    assert change.on
+    assert not change.counts
+    assert change.helpful == 0
     was_verified = old_member()
     toggle_reaction(comment=thread[0], member=was_verified, kind="helpful")
     assert counted_reactions().count() == 1
@@ -220,7 +226,9 @@ def test_the_form_works_without_javascript(client, article, thread):
         {"kind": "helpful", "next": article.get_absolute_url() + "?sort=helpful"},
     )
     assert response.status_code == 302
-    assert response["Location"] == f"{article.get_absolute_url()}?sort=helpful#comment-{thread[0].pk}"
+    assert (
+        response["Location"] == f"{article.get_absolute_url()}?sort=helpful#comment-{thread[0].pk}"
+    )
     assert Reaction.objects.filter(member=member, comment=thread[0]).exists()
     answer = client.post(
         f"/comments/{thread[0].pk}/react/", {"kind": "same"}, HTTP_ACCEPT="application/json"
@@ -279,7 +287,10 @@ def test_badge_shows_on_comments_and_goes_on_revocation_even_from_cached_pages(
     for each in (client, member_client):
         html = each.get(url).content.decode()
         assert "· verified" not in html
-    assert "Magnesium glycinate is gentler." not in client.get(url, {"type": "expert"}).content.decode()
+    assert (
+        "Magnesium glycinate is gentler."
+        not in client.get(url, {"type": "expert"}).content.decode()
+    )
 
 
 def test_every_step_is_logged_and_the_member_is_emailed(
@@ -295,12 +306,19 @@ def test_every_step_is_logged_and_the_member_is_emailed(
         )
         verified = experts.verify_expert(credential_id=_apply(member).pk, moderator=moderator)
         experts.revoke_expert(credential_id=verified.pk, moderator=moderator, reason="Struck off.")
-    kinds = list(ModerationAction.objects.filter(member=member).order_by("pk").values_list("kind", flat=True))
+    kinds = list(
+        ModerationAction.objects.filter(member=member).order_by("pk").values_list("kind", flat=True)
+    )
     assert kinds == [
-        "expert_apply", "expert_decline", "expert_apply", "expert_verify", "expert_revoke"
+        "expert_apply",
+        "expert_decline",
+        "expert_apply",
+        "expert_verify",
+        "expert_revoke",
     ]
     verified.refresh_from_db()
-    assert verified.decided_by == moderator and verified.verified_at is not None
+    assert verified.decided_by == moderator
+    assert verified.verified_at is not None
     assert (verified.expires_at - verified.verified_at).days == 365
     assert declined.reason == "No such entry."
     assert any("No such entry." in mail.body for mail in mailoutbox)
@@ -324,8 +342,7 @@ def test_application_rules(db):
 
 
 def test_reminder_a_month_before_and_expiry_after_a_year(
-    db,
-    time_machine, mailoutbox, django_capture_on_commit_callbacks
+    db, time_machine, mailoutbox, django_capture_on_commit_callbacks
 ):
     time_machine.move_to(datetime.datetime(2026, 1, 10, 9, 0, tzinfo=datetime.UTC), tick=False)
     member = old_member()
