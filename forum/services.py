@@ -298,7 +298,9 @@ def toggle_reaction(*, comment: Comment, member: User, kind: str) -> ReactionCha
         raise ReactionRefused("Choose Helpful or Same for me.", status=400, code="invalid")
     # The comment's row lock: one toggle at a time per comment, so two marks at once
     # cannot both send the day's notification.
-    comment = Comment.objects.select_for_update().select_related("author").get(pk=comment.pk)
+    comment = (
+        Comment.objects.select_for_update(of=("self",)).select_related("author").get(pk=comment.pk)
+    )
     if refusal := reaction_refusal(member, comment):
         raise ReactionRefused(refusal, code="refused")
     if wait := reaction_wait(member):

@@ -417,7 +417,7 @@ NOT_CHANGES = {
     "may_decide_appeal": "a check",
     "in_renewal_window": "a read",
     "decline_expert": "shows only on the queue and the experts page (never cached)",
-    "review_credentials": "expiry is revoke_expert's change for the pages; tests/forum/test_trust.py",
+    "review_credentials": "expiry ends a badge as revoke_expert does (test_trust.py)",
     "schedule_review": "queues a task",
 }
 
