@@ -482,6 +482,18 @@ FORUM_QUEUE_ALERT_HOURS = env_int("FORUM_QUEUE_ALERT_HOURS", 12)
 # A crisis item nobody claims within this many minutes is sent to every moderator.
 FORUM_CRISIS_ESCALATE_MINUTES = env_int("FORUM_CRISIS_ESCALATE_MINUTES", 15)
 FORUM_QUEUE_PER_PAGE = 25
+
+# --- Trust: reactions and verified experts (issue 16) --------------------------
+# "Helpful" / "Same for me" changes a member may make per window (django-ratelimit's
+# notation, counted in the shared cache: forum/ratelimit.py).
+FORUM_REACTION_RATE = env_list("FORUM_REACTION_RATE", "20/m,200/h")
+# Reactions made by an account younger than this count for nothing (counts, ranking).
+FORUM_REACTION_MIN_ACCOUNT_HOURS = env_int("FORUM_REACTION_MIN_ACCOUNT_HOURS", 24)
+# How long a verification lasts, and how long before its end the member is reminded.
+FORUM_EXPERT_VALID_DAYS = env_int("FORUM_EXPERT_VALID_DAYS", 365)
+FORUM_EXPERT_REMINDER_DAYS = env_int("FORUM_EXPERT_REMINDER_DAYS", 30)
+# How often the task worker looks for credentials to remind about or to expire.
+FORUM_EXPERT_CHECK_MINUTES = env_int("FORUM_EXPERT_CHECK_MINUTES", 60)
 FORUM_LOG_PER_PAGE = 50
 
 # --- Performance (forum/pagecache/) -------------------------------------------

@@ -12,6 +12,7 @@ their own page of threads, the others' threads from the thread cache. Signed-in
 members mostly get the whole page from forum/member_page.py, built on this module.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -19,18 +20,31 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Q, Value
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from aposbook.models import AnyUser
 from articles.models import Article
 from forum import permissions
-from forum.models import Appeal, Comment, CommentKind, CommentStatus, Report, still_editable
+from forum.models import (
+    Appeal,
+    Comment,
+    CommentKind,
+    CommentStatus,
+    Reaction,
+    Report,
+    still_editable,
+)
 from forum.pagecache import fragments
 from forum.pagecache.versions import discussion_version
+from forum.trust import by_verified_expert, most_helpful_first, with_trust
 
-SORTS = {"oldest": ("created_at", "pk"), "newest": ("-created_at", "-pk")}
+# "helpful" is ordered by forum.trust.most_helpful_first.
+SORTS = {"oldest": ("created_at", "pk"), "newest": ("-created_at", "-pk"), "helpful": ()}
+SORT_LABELS = {"oldest": "Oldest first", "newest": "Newest first", "helpful": "Most helpful"}
+# The "Show" filter's extra choice beside the comment kinds.
+EXPERT_FILTER = "expert"
 
 
 @dataclass
@@ -47,6 +61,8 @@ class Node:
     reported: bool = False  # the reader's report on it is open: "You reported this"
     awaiting_review: bool = False
     is_own: bool = False
+    can_react: bool = False  # "Helpful" / "Same for me" buttons (not on their own)
+    reacted: frozenset[str] = frozenset()  # the reader's own reactions on it
 
     @property
     def built(self) -> Comment:
@@ -69,6 +85,8 @@ class Discussion:
     sort: str
     kind: str
     kinds: list[tuple[str, str]]
+    # The page carries the one hidden form the reaction buttons post with.
+    may_react: bool = False
     # The page links already rendered (a stencil's slot: forum/member_page.py), else ""
     # and the template renders them from `page`.
     pagination: str = ""
@@ -91,9 +109,11 @@ def _node(
     may_report: bool,
     may_edit: bool,
     reported: frozenset[int] = frozenset(),
+    reacted: dict[int, frozenset[str]] | None = None,
 ) -> Node | None:
+    reacted = reacted or {}
     children = [
-        _node(child, by_parent, user, may_post, may_report, may_edit, reported)
+        _node(child, by_parent, user, may_post, may_report, may_edit, reported, reacted)
         for child in by_parent.get(comment.pk, [])
     ]
     node = Node(comment=comment, children=[child for child in children if child])
@@ -114,6 +134,9 @@ def _node(
                 user, comment, already_reported=node.reported
             )
         node.awaiting_review = not published
+        # Reacting needs what reporting needs of the member (asked once for the page).
+        node.can_react = may_report and published and not own
+        node.reacted = reacted.get(comment.pk, frozenset())
     elif own and comment.status == CommentStatus.REMOVED:
         node.placeholder = placeholder_text(comment)
         node.removal_notice = True
@@ -130,7 +153,22 @@ def sort_param(value: str | None) -> str:
 
 
 def kind_param(value: str | None) -> str:
-    return value if value in CommentKind.values else ""
+    return value if value in CommentKind.values or value == EXPERT_FILTER else ""
+
+
+def kinds() -> list[tuple[str, str]]:
+    """The "Show" filter's choices after "All comments"."""
+    return [*CommentKind.choices, (EXPERT_FILTER, "Answers by verified experts")]
+
+
+def filtered_threads(article: Article, user: AnyUser, *, kind: str) -> QuerySet[Comment]:
+    """The threads this reader sees, of one kind, or with an answer by a verified expert."""
+    if kind != EXPERT_FILTER:
+        return Comment.objects.threads_for(article, user, kind=kind)
+    visible = Comment.objects.visible_to(user)
+    by_expert = Exists(visible.filter(by_verified_expert(), root=OuterRef("pk")))
+    roots = Comment.objects.threads_for(article, user)
+    return roots.filter(Q(by_verified_expert(), status=CommentStatus.PUBLISHED) | Q(by_expert))
 
 
 def discussion_for(
@@ -183,7 +221,8 @@ def discussion_for(
         comment_count=comment_count,
         sort=sort,
         kind=kind,
-        kinds=CommentKind.choices,
+        kinds=kinds(),
+        may_react=may_report,
     )
 
 
@@ -202,10 +241,20 @@ class OwnComments:
     # Per thread, the others' comments in it the reader has an open report on: those
     # threads are rendered for them ("You reported this"), and it is part of the key.
     reported: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    # Per thread, the reader's reactions in it as (comment id, kind): those threads are
+    # rendered for them (their buttons pressed), never kept for anyone else.
+    reacted: dict[int, tuple[tuple[int, str], ...]] = field(default_factory=dict)
 
     @property
     def reported_ids(self) -> frozenset[int]:
         return frozenset(chain.from_iterable(self.reported.values()))
+
+    @property
+    def reactions(self) -> dict[int, frozenset[str]]:
+        kinds_by_comment: dict[int, set[str]] = {}
+        for pk, kind in chain.from_iterable(self.reacted.values()):
+            kinds_by_comment.setdefault(pk, set()).add(kind)
+        return {pk: frozenset(kinds) for pk, kinds in kinds_by_comment.items()}
 
 
 def own_comments(article_id: int, user: Any) -> OwnComments | None:
@@ -217,9 +266,10 @@ def own_comments(article_id: int, user: Any) -> OwnComments | None:
     # By author alone (their index; a member has few comments), the article in Python:
     # the article's index would scan its whole discussion.
     fields = ("pk", "root_id", "status", "article_id", "created_at", "mine")
-    mine = Value(True, output_field=BooleanField())
-    theirs = Value(False, output_field=BooleanField())
-    # Their open reports on this article come in the same query (by reporter: few rows).
+    mine = Value("own", output_field=CharField())
+    theirs = Value("reported", output_field=CharField())
+    # Their open reports and their reactions on this article come in the same query (by
+    # reporter, by member: few rows); a reaction's row says its kind.
     own = (
         Comment.objects.filter(author=user)
         .annotate(mine=mine)
@@ -234,6 +284,10 @@ def own_comments(article_id: int, user: Any) -> OwnComments | None:
             .annotate(mine=theirs)
             .order_by()
             .values_list(*fields),
+            Comment.objects.filter(article_id=article_id, reactions__member=user)
+            .annotate(mine=F("reactions__kind"))
+            .order_by()
+            .values_list(*fields),
             all=True,
         )
     )
@@ -241,11 +295,15 @@ def own_comments(article_id: int, user: Any) -> OwnComments | None:
     threads, only_theirs, extra_roots = set(), False, []
     editable: dict[int, list[int]] = {}
     reported: dict[int, list[int]] = {}
-    for pk, root_id, status, on_article, created_at, is_own in own:
+    reacted: dict[int, list[tuple[int, str]]] = {}
+    for pk, root_id, status, on_article, created_at, tag in own:
         if on_article != article_id:
             continue
         threads.add(root_id or pk)
-        if not is_own:
+        if tag in Reaction.Kind.values:
+            reacted.setdefault(root_id or pk, []).append((pk, tag))
+            continue
+        if tag == "reported":
             reported.setdefault(root_id or pk, []).append(pk)
             continue
         if status in only_theirs_statuses:
@@ -260,7 +318,16 @@ def own_comments(article_id: int, user: Any) -> OwnComments | None:
         editable={root: tuple(sorted(pks)) for root, pks in editable.items()},
         extra_roots=tuple(sorted(extra_roots)),
         reported={root: tuple(sorted(pks)) for root, pks in reported.items()},
+        reacted={root: tuple(sorted(pairs)) for root, pairs in reacted.items()},
     )
+
+
+def _reactions_key(pairs: tuple[tuple[int, str], ...]) -> str:
+    """The reader's reactions in a thread, as a short part of its cache key."""
+    if not pairs:
+        return ""
+    text = ",".join(f"{pk}{kind[0]}" for pk, kind in pairs)
+    return "-x" + hashlib.blake2s(text.encode(), digest_size=8).hexdigest()
 
 
 def _reuse_threads(
@@ -339,7 +406,9 @@ def own_threads_html(
         root: fragments.own_thread_key(
             version=version,
             root_id=root,
-            viewer=viewer + "".join(f"-r{pk}" for pk in own.reported.get(root, ())),
+            viewer=viewer
+            + "".join(f"-r{pk}" for pk in own.reported.get(root, ()))
+            + _reactions_key(own.reacted.get(root, ())),
             reader_id=user.pk,
             editable=own.editable.get(root, ()),
         )
@@ -350,12 +419,13 @@ def own_threads_html(
     rendered = {}
     if missing:
         nodes = _build_threads(
-            Comment.objects.threads_for(article, user).filter(pk__in=missing),
+            with_trust(Comment.objects.threads_for(article, user).filter(pk__in=missing)),
             user,
             may_post=may_post,
             may_report=may_report,
             may_edit=may_edit,
             reported=own.reported_ids,
+            reacted=own.reactions,
         )
         rendered = {
             node.built.pk: render_to_string("forum/_comment.html", {"node": node}) for node in nodes
@@ -371,7 +441,8 @@ def own_threads_html(
 def _roots_page(
     article: Article, user: AnyUser, *, page: int | str | None, sort: str, kind: str
 ) -> Page:
-    roots = Comment.objects.threads_for(article, user, kind=kind).order_by(*SORTS[sort])
+    roots = with_trust(filtered_threads(article, user, kind=kind))
+    roots = most_helpful_first(roots) if sort == "helpful" else roots.order_by(*SORTS[sort])
     return Paginator(roots, settings.FORUM_THREADS_PER_PAGE).get_page(page)
 
 
@@ -388,16 +459,14 @@ def _build_threads(
     may_report: bool = False,
     may_edit: bool = True,
     reported: frozenset[int] = frozenset(),
+    reacted: dict[int, frozenset[str]] | None = None,
 ) -> list[Node]:
     roots = list(roots)
     by_parent: dict[int, list[Comment]] = {}
-    for reply in Comment.objects.in_threads([root.pk for root in roots]):
+    for reply in with_trust(Comment.objects.in_threads([root.pk for root in roots])):
         by_parent.setdefault(reply.parent_id, []).append(reply)
-    return [
-        thread
-        for root in roots
-        if (thread := _node(root, by_parent, user, may_post, may_report, may_edit, reported))
-    ]
+    rights = (may_post, may_report, may_edit, reported, reacted)
+    return [thread for root in roots if (thread := _node(root, by_parent, user, *rights))]
 
 
 def _live_threads(
@@ -420,6 +489,12 @@ def _live_threads(
         if may_report
         else ()
     )
+    reacted: dict[int, set[str]] = {}
+    if may_report:  # a moderator reacts too: their buttons pressed
+        for pk, kind in Reaction.objects.filter(
+            member_id=user.pk, comment__article=article
+        ).values_list("comment_id", "kind"):
+            reacted.setdefault(pk, set()).add(kind)
     threads = _build_threads(
         page_obj.object_list,
         user,
@@ -427,6 +502,7 @@ def _live_threads(
         may_report=may_report,
         may_edit=may_edit,
         reported=reported,
+        reacted={pk: frozenset(kinds) for pk, kinds in reacted.items()},
     )
     return threads, page_obj
 
@@ -494,7 +570,7 @@ def _snapshot(
         # Threads shown to everyone though their first comment is not published (a
         # placeholder over replies): a member's own such thread is no extra thread.
         "placeholders": set(
-            Comment.objects.threads_for(article, reader, kind=kind)
+            filtered_threads(article, reader, kind=kind)
             .exclude(status=CommentStatus.PUBLISHED)
             .values_list("pk", flat=True)
         ),

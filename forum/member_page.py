@@ -46,6 +46,7 @@ from forum.discussion import (
     Node,
     OwnComments,
     kind_param,
+    kinds,
     own_comments,
     own_threads_html,
     shared_page,
@@ -53,7 +54,6 @@ from forum.discussion import (
     sort_param,
 )
 from forum.forms import CommentForm
-from forum.models import CommentKind
 from forum.pagecache import fragments
 from forum.pagecache.anonymous import page_query
 from forum.pagecache.versions import discussion_version
@@ -172,7 +172,8 @@ def build(
         comment_count=snapshot["comment_count"],
         sort=sort,
         kind=kind,
-        kinds=CommentKind.choices,
+        kinds=kinds(),
+        may_react=may_report,
         pagination=marker("pagination"),
     )
     # Closed, or unverified: the same words for everyone in this standing.

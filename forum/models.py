@@ -321,6 +321,13 @@ class ModerationAction(models.Model):
         MEMBER_MESSAGED = "member_messaged", "Message sent to member"
         EMERGENCY = "emergency", "Emergency services contacted"
         CRISIS_CLOSE = "crisis_close", "Crisis item closed"
+        # Verified experts (forum/moderation/experts.py): every step of a credential.
+        EXPERT_APPLY = "expert_apply", "Expert verification requested"
+        EXPERT_VERIFY = "expert_verify", "Expert verified"
+        EXPERT_DECLINE = "expert_decline", "Expert verification declined"
+        EXPERT_REVOKE = "expert_revoke", "Expert verification revoked"
+        EXPERT_REMIND = "expert_remind", "Expert renewal reminder sent"
+        EXPERT_EXPIRE = "expert_expire", "Expert verification expired"
 
     # NULL for the system (automatic holds and hides).
     moderator = models.ForeignKey(
@@ -463,6 +470,8 @@ class Notification(models.Model):
         MODERATOR_MESSAGE = "moderator_message", "Message from the moderators"
         SUPPORT = "support", "Support resources"
         ARTICLE_UPDATE = "article_update", "Article you follow"
+        # At most one a day per comment (forum/reactions.py).
+        REACTION = "reaction", "Members found your comment helpful"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -626,3 +635,108 @@ class EmergencyContact(models.Model):
 
     def __str__(self) -> str:
         return f"Emergency contact for comment {self.case.comment_id}"
+
+
+# Reports that keep a comment from ranking up in "Most helpful" while they are open: the
+# harms where a lifted comment does damage (forum/reactions.py).
+RANK_BLOCKING_REASONS = (
+    ReportReason.MEDICAL_HARM,
+    ReportReason.CRISIS,
+    ReportReason.PRIVATE_INFO,
+)
+
+
+class Reaction(models.Model):
+    """A member's "Helpful" or "Same for me" on another member's comment: one of each
+    per member and comment, withdrawn by deleting the row."""
+
+    class Kind(models.TextChoices):
+        HELPFUL = "helpful", "Helpful"
+        SAME = "same", "Same for me"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reactions")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "member", "kind"], name="reaction_one_per_member"
+            )
+        ]
+        indexes = [models.Index(fields=["member", "comment"], name="reaction_member_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on comment {self.comment_id}"
+
+
+class ExpertCredentialQuerySet(models.QuerySet):
+    def current(self, *, now: datetime | None = None) -> "ExpertCredentialQuerySet":
+        """Verified, not revoked, not yet expired: what earns the badge."""
+        return self.filter(
+            status=ExpertCredential.Status.VERIFIED, expires_at__gt=now or timezone.now()
+        )
+
+    def pending(self) -> "ExpertCredentialQuerySet":
+        return self.filter(status=ExpertCredential.Status.PENDING)
+
+
+class ExpertCredential(models.Model):
+    """A member's professional registration, checked by a moderator against the public
+    registry the member named (no documents are uploaded or kept)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a moderator"
+        VERIFIED = "verified", "Verified"
+        DECLINED = "declined", "Declined"
+        REVOKED = "revoked", "Revoked"
+        EXPIRED = "expired", "Expired"
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_credentials"
+    )
+    profession = models.CharField(max_length=80, help_text="As the badge shows it.")
+    registration_body = models.CharField(max_length=200)
+    registration_number = models.CharField(max_length=60)
+    registry_url = models.URLField(max_length=500)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    # The moderator who verified, declined or revoked it, when, and why (declines and
+    # revocations carry a reason the member reads).
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    objects = ExpertCredentialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(status="pending"), name="expert_one_pending"
+            ),
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(status="verified"), name="expert_one_verified"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="verified") | Q(expires_at__isnull=False),
+                name="expert_verified_expires",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "expires_at"], name="expert_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.profession} ({self.get_status_display()}) for member {self.member_id}"
+
+    @property
+    def badge(self) -> str:
+        return f"{self.profession} · verified"

@@ -186,3 +186,26 @@ def report_refusal(user: Any, comment: Comment) -> str:
 def may_report(user: Any) -> bool:
     """The member's half, for a page to ask once."""
     return not reporter_refusal(user)
+
+
+REACT_OWN = "You cannot mark your own comment."
+REACT_GONE = "This comment is not in the discussion now, so it cannot be marked."
+
+
+def reaction_refusal(user: Any, comment: Comment) -> str:
+    """Why this member may not mark this comment "Helpful" or "Same for me", or ''.
+    The member's half is reporting's (active, verified email, no sanction): the page
+    asks it once (may_report) and shows the buttons by it."""
+    if not user.is_authenticated:
+        return "Sign in to mark comments helpful."
+    if not user.is_active:
+        return "Your account is not active."
+    if not has_verified_email(user):
+        return "Please verify your email address before marking comments."
+    if active_sanction(user):
+        return "Your account is restricted, so you cannot mark comments now."
+    if comment.author_id is not None and comment.author_id == user.pk:
+        return REACT_OWN
+    if comment.status != CommentStatus.PUBLISHED:
+        return REACT_GONE
+    return ""

@@ -62,3 +62,34 @@ def wait_phrase(seconds: int) -> str:
         return "1 second" if seconds == 1 else f"{seconds} seconds"
     minutes = math.ceil(seconds / 60)
     return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+_REACTION_GROUP = "forum.reaction"
+
+
+def reaction_wait(member: User) -> int:
+    """0 when the member may change one more reaction now (and it is counted), else the
+    seconds until they may. Counted in the shared cache (django-ratelimit's windows) for
+    every change, withdrawals too: a reaction leaves no row to count once withdrawn, and
+    each change replaces the discussion's cached pages."""
+    from django_ratelimit.core import get_usage
+
+    def key(group: str, request: object) -> str:
+        return str(member.pk)
+
+    rates = settings.FORUM_REACTION_RATE
+    wait = 0
+    for rate in rates:
+        split_rate(rate)  # the same notation, refused the same way when unreadable
+        usage = get_usage(None, group=_REACTION_GROUP, key=key, rate=rate)
+        if usage is not None and usage["count"] >= usage["limit"]:
+            wait = max(wait, usage["time_left"], 1)
+    if wait:
+        return wait
+    for rate in rates:
+        get_usage(None, group=_REACTION_GROUP, key=key, rate=rate, increment=True)
+    return 0
+
+
+def too_many_reactions_message(wait: int) -> str:
+    return f"You are marking comments too fast. Try again in {wait_phrase(wait)}."

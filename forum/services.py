@@ -6,11 +6,13 @@ CommentRefused subclass with a message for the member and the HTTP status to ans
 """
 
 import uuid
+from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from aposbook.models import User
@@ -20,14 +22,22 @@ from forum.models import (
     Comment,
     CommentRevision,
     CommentStatus,
+    Notification,
+    Reaction,
     SourceType,
 )
 from forum.moderation.crisis_cases import flag_crisis_language
 from forum.moderation.reports import hold_edited_comment, reopen_after_edit
 from forum.moderation.screening import Screening, screen_comment, screen_edit
-from forum.pagecache.invalidation import comment_changed, comment_posted
-from forum.permissions import posting_refusal
-from forum.ratelimit import seconds_until_allowed, too_fast_message
+from forum.notifications import notify
+from forum.pagecache.invalidation import comment_changed, comment_posted, reactions_changed
+from forum.permissions import posting_refusal, reaction_refusal
+from forum.ratelimit import (
+    reaction_wait,
+    seconds_until_allowed,
+    too_fast_message,
+    too_many_reactions_message,
+)
 from forum.rendering import RENDERER_VERSION, render_comment
 from forum.tasks import notify_reply
 from forum.validation import check_comment, message_of
@@ -55,6 +65,10 @@ class EditRefused(CommentRefused):
 
 
 class DeleteRefused(CommentRefused):
+    pass
+
+
+class ReactionRefused(CommentRefused):
     pass
 
 
@@ -269,3 +283,73 @@ def stop_reply_emails(*, member: User) -> None:
     """The one-click unsubscribe: no more reply emails for this member."""
     type(member).objects.filter(pk=member.pk).update(email_on_reply=False)
     member.email_on_reply = False
+
+
+@dataclass(frozen=True)
+class ReactionChange:
+    """What a toggle did: whether the reaction is now on, whether it counts (an account
+    old enough, with a verified email), and the comment's counted totals after it."""
+
+    kind: str
+    on: bool
+    counts: bool
+    helpful: int
+    same: int
+
+
+@transaction.atomic
+def toggle_reaction(*, comment: Comment, member: User, kind: str) -> ReactionChange:
+    """Mark another member's comment "Helpful" or "Same for me", or take the mark back.
+    The author hears of it at most once a day per comment, and only of marks that count."""
+    from forum.trust import counted_reactions  # reads beside the change
+
+    if kind not in Reaction.Kind.values:
+        raise ReactionRefused("Choose Helpful or Same for me.", status=400, code="invalid")
+    # The comment's row lock: one toggle at a time per comment, so two marks at once
+    # cannot both send the day's notification.
+    comment = (
+        Comment.objects.select_for_update(of=("self",)).select_related("author").get(pk=comment.pk)
+    )
+    if refusal := reaction_refusal(member, comment):
+        raise ReactionRefused(refusal, code="refused")
+    if wait := reaction_wait(member):
+        raise ReactionRefused(too_many_reactions_message(wait), status=429, code="too_fast")
+    existing = Reaction.objects.filter(comment=comment, member=member, kind=kind).first()
+    if existing is not None:
+        counts = counted_reactions().filter(pk=existing.pk).exists()
+        existing.delete()
+    else:
+        reaction = Reaction.objects.create(comment=comment, member=member, kind=kind)
+        counts = counted_reactions().filter(pk=reaction.pk).exists()
+        if counts and comment.author is not None:
+            _notify_reaction(comment)
+    if counts:  # a mark that does not count changes nobody's page but the member's own
+        reactions_changed(comment)
+    totals = dict(
+        counted_reactions().filter(comment=comment).values_list("kind").annotate(n=Count("pk"))
+    )
+    return ReactionChange(
+        kind=kind,
+        on=existing is None,
+        counts=counts,
+        helpful=totals.get(Reaction.Kind.HELPFUL, 0),
+        same=totals.get(Reaction.Kind.SAME, 0),
+    )
+
+
+def _notify_reaction(comment: Comment) -> None:
+    """Once a day per comment at most (the comment's row is locked by the caller)."""
+    assert comment.author is not None
+    day_ago = timezone.now() - timedelta(days=1)
+    told = Notification.objects.filter(
+        kind=Notification.Kind.REACTION, comment=comment, created_at__gt=day_ago
+    )
+    if told.exists():
+        return
+    # No actor: who marked a comment is never shown, to its author or anyone.
+    notify(
+        comment.author,
+        Notification.Kind.REACTION,
+        comment=comment,
+        text="Members marked your comment helpful or said the same happened to them.",
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("comments/<int:pk>/reply/", views.comment_reply, name="comment-reply"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment-delete"),
+    path("comments/<int:pk>/react/", views.comment_react, name="comment-react"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]
 

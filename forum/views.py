@@ -6,8 +6,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -30,6 +31,7 @@ from forum.services import (
     matching_reference,
     post_comment,
     stop_reply_emails,
+    toggle_reaction,
 )
 from forum.tasks import member_from_unsubscribe_token
 
@@ -221,3 +223,43 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         stop_reply_emails(member=member)
     context = {"member": member, "done": request.method == "POST"}
     return render(request, "forum/unsubscribe.html", context)
+
+
+UNCOUNTED_REACTION = (
+    "Marked. It will not be counted: marks count from accounts at least a day old "
+    "with a verified email address."
+)
+
+
+@login_required
+@require_POST
+def comment_react(request: MemberRequest, pk: int) -> HttpResponse:
+    """Toggle "Helpful" / "Same for me". The discussion script asks for JSON and updates
+    the buttons in place; without it the form posts and the page comes back."""
+    comment = get_object_or_404(Comment.objects.published(), pk=pk)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    try:
+        change = toggle_reaction(
+            comment=comment, member=request.user, kind=request.POST.get("kind", "")
+        )
+    except CommentRefused as refusal:
+        if wants_json:
+            return JsonResponse({"error": refusal.message}, status=refusal.status)
+        messages.info(request, refusal.message)
+        return _back_to(request, comment)
+    if wants_json:
+        return JsonResponse(
+            {"kind": change.kind, "on": change.on, "counts": change.counts}
+            | {"helpful": change.helpful, "same": change.same}
+        )
+    if change.on and not change.counts:
+        messages.info(request, UNCOUNTED_REACTION)
+    return _back_to(request, comment)
+
+
+def _back_to(request: HttpRequest, comment: Comment) -> HttpResponse:
+    """To the page the member was reading (its order and filter), at the comment."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(comment)
+    return redirect(f"{target.split('#')[0]}#comment-{comment.pk}")

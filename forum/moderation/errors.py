@@ -17,3 +17,7 @@ class AppealRefused(ModerationError):
 
 class ActionRefused(ModerationError):
     """Not allowed, or the form was stale: nothing was changed."""
+
+
+class ApplicationRefused(ModerationError):
+    """An expert application that cannot be taken: the text says why."""

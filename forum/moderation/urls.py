@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from forum.moderation import crisis_views, views
+from forum.moderation import crisis_views, expert_views, views
 
 urlpatterns = [
     path("moderation/", views.queue, name="moderation-queue"),
@@ -26,6 +26,14 @@ urlpatterns = [
     ),
     path("moderation/on-call/", crisis_views.on_call, name="moderation-on-call"),
     path("support/", crisis_views.support, name="support"),
+    path("moderation/experts/", expert_views.moderation_experts, name="moderation-experts"),
+    path(
+        "moderation/experts/<int:pk>/<slug:action>/",
+        expert_views.moderation_expert_action,
+        name="moderation-expert-action",
+    ),
+    path("experts/", expert_views.experts_info, name="experts"),
+    path("experts/apply/", expert_views.expert_apply, name="expert-apply"),
     path("comments/<int:pk>/report/", views.comment_report, name="comment-report"),
     path("comments/<int:pk>/appeal/", views.comment_appeal, name="comment-appeal"),
 ]

@@ -23,7 +23,7 @@ from aposbook.http import MemberRequest
 from aposbook.models import User
 from articles.models import Article
 from forum import permissions
-from forum.models import Comment, CommentStatus, ModerationAction, ReportReason
+from forum.models import Comment, CommentStatus, ExpertCredential, ModerationAction, ReportReason
 from forum.moderation import appeals, decisions, errors, reports, sanctions
 from forum.moderation import queue as waiting
 from forum.moderation.crisis_cases import on_call_context
@@ -140,6 +140,7 @@ def _queue_context(request: MemberRequest, csrf_placeholder: str) -> dict[str, A
         "suspend_choices": _choices(SuspendForm, "days"),
         "ban_removal_choices": _choices(BanForm, "removal_reason"),
         **on_call_context(request.user),
+        "experts_waiting": ExpertCredential.objects.pending().count(),
     }
 
 

@@ -29,7 +29,7 @@ from django.dispatch import receiver
 
 from aposbook.models import User
 from articles.models import Article, Category, Reference
-from forum.models import Comment, CommentStatus, WatchedWord
+from forum.models import Comment, CommentStatus, Reaction, WatchedWord
 from forum.pagecache.versions import bump_discussion_version, bump_queue_version
 
 
@@ -59,8 +59,24 @@ def comments_changed(*, article_ids: Iterable[int]) -> None:
 
 def reports_changed(comment: Comment) -> None:
     """Reports on the comment were filed or resolved: the queue shows them, and open
-    ones keep the item queued. The article page shows no reports."""
+    ones keep the item queued. The article page shows no reports, but an open report
+    for misinformation, crisis or private information keeps a comment from ranking up
+    in "Most helpful": its discussion too, when anyone reacted to it."""
+    if Reaction.objects.filter(comment_id=comment.pk).exists():
+        _discussion_changed(comment.article_id)
     queue_changed()
+
+
+def reactions_changed(comment: Comment) -> None:
+    """A counted reaction came or went: the comment's counts and the "Most helpful"
+    order of its discussion. The queue shows no reactions."""
+    _discussion_changed(comment.article_id)
+
+
+def credentials_changed(member: User) -> None:
+    """A member's verification as an expert began or ended: their badge on every
+    discussion they wrote in, and the queue (its count of applications waiting)."""
+    member_changed(member)
 
 
 def article_changed(article: Article) -> None:
@@ -80,7 +96,11 @@ def member_changed(member: User) -> None:
     article_ids = (
         Comment.objects.filter(author_id=member.pk).values_list("article_id", flat=True).distinct()
     )
-    for article_id in list(article_ids):
+    # Their reactions count only while their account is active.
+    reacted_in = Reaction.objects.filter(member_id=member.pk).values_list(
+        "comment__article_id", flat=True
+    )
+    for article_id in {*article_ids, *reacted_in}:
         _discussion_changed(article_id)
     queue_changed()
 

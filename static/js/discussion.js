@@ -13,6 +13,59 @@
     messages.scrollIntoView({ block: "start" });
   }
 
+  // "Helpful" / "Same for me": the buttons post the page's one reaction form; here they
+  // post it in the background and the counts and pressed state change in place. Any
+  // answer but a clean one falls back to the ordinary post (the server says why).
+  var reactionForm = document.getElementById("reaction-form");
+  if (reactionForm && window.fetch && window.FormData) {
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest("button[form=reaction-form]");
+      if (!button || button.disabled) {
+        return;
+      }
+      event.preventDefault();
+      var data = new FormData(reactionForm);
+      data.append("kind", button.value);
+      button.disabled = true;
+      fetch(button.formAction, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      })
+        .then(function (response) {
+          return response.json().then(function (answer) {
+            return { ok: response.ok, answer: answer };
+          });
+        })
+        .then(function (result) {
+          button.disabled = false;
+          if (!result.ok) {
+            window.alert(result.answer.error || "That did not work. Please try again.");
+            return;
+          }
+          var box = button.closest("[data-reactions]");
+          button.setAttribute("aria-pressed", result.answer.on ? "true" : "false");
+          ["helpful", "same"].forEach(function (kind) {
+            var count = box.querySelector("[data-count=" + kind + "]");
+            if (count) {
+              count.textContent = String(result.answer[kind]);
+            }
+          });
+        })
+        .catch(function () {
+          button.disabled = false;
+          reactionForm.action = button.formAction;
+          var kind = document.createElement("input");
+          kind.type = "hidden";
+          kind.name = "kind";
+          kind.value = button.value;
+          reactionForm.appendChild(kind);
+          reactionForm.submit();
+        });
+    });
+  }
+
   var composer = document.getElementById("composer");
   var form = composer && composer.querySelector("form.composer__form");
   if (!form || !form.elements.parent) {

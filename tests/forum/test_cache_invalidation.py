@@ -28,7 +28,7 @@ from aposbook.models import User, moderators_group
 from articles.models import Article, Category
 from forum import services
 from forum.models import Comment, CommentStatus, ReportReason, Sanction, WatchedWord
-from forum.moderation import appeals, decisions, reports, sanctions
+from forum.moderation import appeals, decisions, experts, reports, sanctions
 from forum.pagecache import invalidation
 from forum.pagecache.versions import bump_discussion_version, bump_queue_version
 from tests.factories import (
@@ -167,6 +167,25 @@ def _reader_moderates(w: World) -> None:
     _appealed(w)
 
 
+def _day_old(member: User) -> User:
+    """Reactions count from accounts at least a day old."""
+    User.objects.filter(pk=member.pk).update(
+        date_joined=datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC)
+    )
+    return User.objects.get(pk=member.pk)
+
+
+def _verified(w: World) -> object:
+    credential = experts.apply_for_verification(
+        member=w.writer,
+        profession="Registered dietitian",
+        registration_body="HCPC",
+        registration_number="DT1",
+        registry_url="https://registry.example/DT1",
+    )
+    return experts.verify_expert(credential_id=credential.pk, moderator=w.moderator)
+
+
 def _moderate_permission() -> Permission:
     return Permission.objects.get(content_type__app_label="forum", codename="moderate")
 
@@ -194,6 +213,21 @@ CHANGES = [
     ),
     Change("delete_comment", lambda w: services.delete_comment(comment=w.comment, author=w.writer)),
     Change("stop_reply_emails", lambda w: services.stop_reply_emails(member=w.writer), shown=False),
+    Change(
+        "toggle_reaction",
+        lambda w: services.toggle_reaction(
+            comment=w.comment, member=_day_old(w.reader), kind="helpful"
+        ),
+    ),
+    # forum/moderation/experts.py (issue 16): the badge on every page, on and off
+    Change("verify_expert", _verified, covers=("apply_for_verification",)),
+    Change(
+        "revoke_expert",
+        lambda w: experts.revoke_expert(
+            credential_id=w.state["credential"].pk, moderator=w.moderator, reason="Lapsed."
+        ),
+        setup=lambda w: w.state.update(credential=_verified(w)),
+    ),
     # forum/moderation/
     Change("report_comment", _report),
     Change(
@@ -403,6 +437,10 @@ NOT_CHANGES = {
     "hold_edited_comment": "a step of edit_comment (its row)",
     "remover_of": "a read",
     "may_decide_appeal": "a check",
+    "in_renewal_window": "a read",
+    "decline_expert": "shows only on the queue and the experts page (never cached)",
+    "review_credentials": "expiry ends a badge as revoke_expert does (test_trust.py)",
+    "schedule_review": "queues a task",
 }
 
 
@@ -497,7 +535,7 @@ def _public_functions(module: ModuleType) -> set[str]:
 def test_every_change_has_a_row() -> None:
     named = {row.name for row in CHANGES} | {c for row in CHANGES for c in row.covers}
     functions = set().union(
-        *(_public_functions(m) for m in (services, reports, decisions, appeals, sanctions))
+        *(_public_functions(m) for m in (services, reports, decisions, appeals, sanctions, experts))
     )
     missing = functions - named - set(NOT_CHANGES)
     assert not missing, f"add a row to CHANGES (or NOT_CHANGES) for {sorted(missing)}"

@@ -69,6 +69,14 @@ class Command(db_worker.Command):
     help = "Run the database task worker, waiting out lost database connections"
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The periodic work the worker owns: it queues the first run, each run the next.
+        from forum.moderation.experts import schedule_review
+
+        try:
+            schedule_review()
+        except (OperationalError, InterfaceError) as error:
+            # The database is down: the next start (or a run still queued) catches up.
+            logger.warning("could not queue the expert review (%s)", type(error).__name__)
         # db_worker builds its Worker by name from its own module; swapping the name for
         # the duration of handle() keeps every option and signal handler of db_worker.
         original = db_worker.Worker
