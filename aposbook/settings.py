@@ -470,13 +470,9 @@ FORUM_QUEUE_ALERT_HOURS = env_int("FORUM_QUEUE_ALERT_HOURS", 12)
 FORUM_QUEUE_PER_PAGE = 25
 FORUM_LOG_PER_PAGE = 50
 
-# --- Community: search, notifications, follows (issue 15) ----------------------
+# --- Community: search (issue 15) ---------------------------------------------
+# Comment results per page on the search page and the moderators' comment search.
 FORUM_SEARCH_PER_PAGE = env_int("FORUM_SEARCH_PER_PAGE", 20)
-# Notifications older than this are deleted by the worker's daily prune.
-FORUM_NOTIFICATIONS_KEEP_DAYS = env_int("FORUM_NOTIFICATIONS_KEEP_DAYS", 90)
-FORUM_NOTIFICATIONS_PER_PAGE = 30
-# The hour (UTC) the worker sends the daily digest and prunes old notifications.
-FORUM_DIGEST_HOUR = env_int("FORUM_DIGEST_HOUR", 7)
 
 # --- Performance (forum/pagecache/) -------------------------------------------
 # How long an anonymous article page or a rendered thread may be served from the shared
