@@ -496,6 +496,10 @@ FORUM_EXPERT_REMINDER_DAYS = env_int("FORUM_EXPERT_REMINDER_DAYS", 30)
 FORUM_EXPERT_CHECK_MINUTES = env_int("FORUM_EXPERT_CHECK_MINUTES", 60)
 FORUM_LOG_PER_PAGE = 50
 
+# --- Community: search (issue 15) ---------------------------------------------
+# Comment results per page on the search page and the moderators' comment search.
+FORUM_SEARCH_PER_PAGE = env_int("FORUM_SEARCH_PER_PAGE", 20)
+
 # --- Performance (forum/pagecache/) -------------------------------------------
 # How long an anonymous article page or a rendered thread may be served from the shared
 # cache; any change to the discussion replaces them at once, this only bounds how stale

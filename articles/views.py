@@ -7,7 +7,9 @@ from django.views.decorators.http import require_safe
 from articles.models import Article, Category
 from articles.structured_data import article_json_ld
 from forum import member_page, pagecache
+from forum import search as search_engine
 from forum.discussion import discussion_context
+from forum.models import CommentKind
 
 
 @require_safe
@@ -74,9 +76,33 @@ def _page_context(request: HttpRequest, article: Article, discussion: dict) -> d
     }
 
 
+# How many matching articles the search page lists above the comments.
+ARTICLE_RESULTS = 10
+
+
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
-    results = Article.objects.published().search(query).select_related("category")
-    page = Paginator(results, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "articles/search.html", {"query": query, "page": page})
+    """Articles, then comments (published ones only, each linking to its permalink),
+    for what the reader typed; bad queries come back with a calm note, never an error."""
+    query = search_engine.parse_query(request.GET.get("q", ""))
+    filters = search_engine.public_filters(request.GET)
+    articles = Article.objects.published()
+    if filters.article is not None:
+        articles = articles.filter(pk=filters.article.pk)
+    found_articles = search_engine.search_articles(articles.select_related("category"), query)
+    comments = search_engine.search_comments(
+        search_engine.public_comments(filters), query
+    ).select_related("article", "author")
+    page = Paginator(comments, settings.FORUM_SEARCH_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "query": query,
+        "filters": filters,
+        "articles": list(found_articles[:ARTICLE_RESULTS]) if page.number == 1 else [],
+        "page": page,
+        "results": search_engine.comment_results(list(page.object_list), query),
+        "article_choices": Article.objects.published()
+        .only("pk", "slug", "title")
+        .order_by("title"),
+        "kinds": CommentKind.choices,
+    }
+    return render(request, "articles/search.html", context)

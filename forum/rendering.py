@@ -380,6 +380,41 @@ def with_csrf_token(fragment: SafeString, *, placeholder: str, token: str) -> Sa
     return mark_safe(fragment.replace(placeholder, escape(token)))
 
 
+# Search snippets (forum/search) come from the database engines with the matched words
+# between these private-use characters, and fragments joined by the third; the text
+# they mark was cleared of them first, so every one is the engine's.
+SNIPPET_MARK_START = "\ue010"
+SNIPPET_MARK_END = "\ue011"
+SNIPPET_FRAGMENTS = "\ue012"
+_SNIPPET_PARTS = re.compile(f"([{SNIPPET_MARK_START}{SNIPPET_MARK_END}{SNIPPET_FRAGMENTS}])")
+
+
+def search_snippet(text: str) -> SafeString:
+    """A search snippet as HTML: the text escaped, the matched words in <mark>.
+    Marks always pair up (a stray end is dropped, an open one is closed)."""
+    out: list[str] = []
+    open_mark = False
+    for part in _SNIPPET_PARTS.split(text):
+        if part == SNIPPET_MARK_START:
+            if not open_mark:
+                out.append("<mark>")
+                open_mark = True
+        elif part == SNIPPET_MARK_END:
+            if open_mark:
+                out.append("</mark>")
+                open_mark = False
+        elif part == SNIPPET_FRAGMENTS:
+            if open_mark:
+                out.append("</mark>")
+                open_mark = False
+            out.append(" … ")
+        else:
+            out.append(escape(part))
+    if open_mark:
+        out.append("</mark>")
+    return mark_safe("".join(out))
+
+
 # The escapes django.utils.html.json_script applies, so "</script>" in any string
 # cannot end the script element early.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}

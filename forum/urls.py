@@ -1,12 +1,14 @@
 from django.urls import path
 
 from forum import views
+from forum.feeds import ArticleCommentsFeed
 from forum.moderation import urls as moderation_urls
 
 app_name = "forum"
 
 urlpatterns = [
     path("science/<slug:slug>/comments/", views.comment_create, name="comment-create"),
+    path("science/<slug:slug>/comments/feed/", ArticleCommentsFeed(), name="comment-feed"),
     path("comments/<int:pk>/", views.comment_permalink, name="comment"),
     path("comments/<int:pk>/reply/", views.comment_reply, name="comment-reply"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),

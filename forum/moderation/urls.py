@@ -7,6 +7,7 @@ from forum.moderation import crisis_views, expert_views, views
 urlpatterns = [
     path("moderation/", views.queue, name="moderation-queue"),
     path("moderation/log/", views.log, name="moderation-log"),
+    path("moderation/search/", views.comment_search, name="moderation-search"),
     path("moderation/bulk/", views.bulk, name="moderation-bulk"),
     path(
         "moderation/comments/<int:pk>/<slug:action>/",

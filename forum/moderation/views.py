@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from aposbook.http import MemberRequest
 from aposbook.models import User
 from articles.models import Article
-from forum import permissions
+from forum import permissions, search
 from forum.models import Comment, CommentStatus, ExpertCredential, ModerationAction, ReportReason
 from forum.moderation import appeals, decisions, errors, reports, sanctions
 from forum.moderation import queue as waiting
@@ -307,6 +307,25 @@ def log(request: MemberRequest) -> HttpResponse:
             "articles": Article.objects.only("pk", "title").order_by("title"),
         },
     )
+
+
+@require_GET
+@moderator_required
+def comment_search(request: MemberRequest) -> HttpResponse:
+    """Every comment, any status, by text, member, status and day (forum/search)."""
+    query = search.parse_query(request.GET.get("q", ""))
+    filters = search.moderator_filters(request.GET)
+    comments = search.moderator_comments(filters, query).select_related("article", "author")
+    page = Paginator(comments, settings.FORUM_SEARCH_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "query": query,
+        "filters": filters,
+        "page": page,
+        "results": search.comment_results(list(page.object_list), query),
+        "statuses": CommentStatus.choices,
+        "asked": bool(query.text) or filters != search.ModeratorFilters(),
+    }
+    return render(request, "moderation/search.html", context)
 
 
 # --- Member-facing: reporting and appealing -------------------------------------------

@@ -14,6 +14,8 @@ What shows what:
 - the article page (anonymous page, member stencils, snapshots, threads; by the
   article's discussion version): the article and its category and references, its
   comments, their authors' names;
+- the search index (forum/search): comments' and articles' text, written after the
+  commit so it holds what was committed;
 - the moderation queue (the queue version): queued comments with their article, parent,
   reports and appeal, their authors' history (sanctions, notes, counts), reporters' and
   moderators' names, and who else moderates (who may decide an appeal).
@@ -29,6 +31,7 @@ from django.dispatch import receiver
 
 from aposbook.models import User
 from articles.models import Article, Category, Reference
+from forum import search
 from forum.models import Comment, CommentStatus, Reaction, WatchedWord
 from forum.pagecache.versions import bump_discussion_version, bump_queue_version
 
@@ -39,6 +42,7 @@ def comment_posted(comment: Comment) -> None:
     FORUM_QUEUE_CACHE_SECONDS: on a busy site, every post would otherwise render every
     moderator's queue afresh."""
     _discussion_changed(comment.article_id)
+    _comments_text_changed([comment.pk])
     if comment.status != CommentStatus.PUBLISHED:
         queue_changed()
 
@@ -48,6 +52,7 @@ def comment_changed(comment: Comment) -> None:
     post, an existing comment may be in the queue, have just left it, or stand there as
     the parent of an item or in its author's history, and telling which costs queries."""
     article_changed_by_id(comment.article_id)
+    _comments_text_changed([comment.pk])
 
 
 def comments_changed(*, article_ids: Iterable[int]) -> None:
@@ -80,7 +85,10 @@ def credentials_changed(member: User) -> None:
 
 
 def article_changed(article: Article) -> None:
+    """An article's own fields (or its deletion): its page, the queue, its search entry."""
     article_changed_by_id(article.pk)
+    article_id = article.pk
+    transaction.on_commit(lambda: search.articles_changed([article_id]))
 
 
 def article_changed_by_id(article_id: int) -> None:
@@ -93,21 +101,27 @@ def member_changed(member: User) -> None:
     """A member's name, standing (sanction, deletion) or account: every discussion they
     wrote in shows their name, and queue items show them as author, reporter or
     moderator, with their history."""
-    article_ids = (
-        Comment.objects.filter(author_id=member.pk).values_list("article_id", flat=True).distinct()
-    )
+    written = list(Comment.objects.filter(author_id=member.pk).values_list("pk", "article_id"))
     # Their reactions count only while their account is active.
     reacted_in = Reaction.objects.filter(member_id=member.pk).values_list(
         "comment__article_id", flat=True
     )
-    for article_id in {*article_ids, *reacted_in}:
+    for article_id in {*(article_id for _, article_id in written), *reacted_in}:
         _discussion_changed(article_id)
+    # Closing an account may clear their comments' text (read again after the commit).
+    _comments_text_changed([pk for pk, _ in written])
     queue_changed()
 
 
 def queue_changed() -> None:
     """Something only the queue shows (a moderator's note on a member, who moderates)."""
     transaction.on_commit(bump_queue_version)
+
+
+def _comments_text_changed(comment_ids: list[int]) -> None:
+    """The search index reads these comments' text again once the change is committed."""
+    if comment_ids:
+        transaction.on_commit(lambda: search.comments_changed(comment_ids))
 
 
 def _discussion_changed(article_id: int) -> None:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from forum import search
 from tests.factories import ArticleFactory, CategoryFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -208,11 +209,12 @@ def test_category_page_lists_its_articles(client, seed_article):
 
 
 def test_search_finds_articles_by_words(client, seed_article):
+    search.rebuild()  # the article was saved inside the test's transaction (no commit)
     html = client.get(reverse("articles:search"), {"q": "NMDA magnesium"}).content.decode()
-    assert "1 article for" in html
+    assert "1 article and" in html
     assert "Magnesium For Fibromyalgia" in html
     html = client.get(reverse("articles:search"), {"q": "zebrafish"}).content.decode()
-    assert "0 articles for" in html
+    assert "0 articles and" in html
 
 
 def test_atom_feed_lists_published_articles(client, seed_article):
