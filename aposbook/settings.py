@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "aposbook.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "aposbook.middleware.PrivatePagesMiddleware",
     "aposbook.middleware.EdgeLimitsMiddleware",
     "aposbook.middleware.LongTextFormMiddleware",
     "aposbook.middleware.PermissionsPolicyMiddleware",
