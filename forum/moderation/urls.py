@@ -8,6 +8,7 @@ urlpatterns = [
     path("moderation/", views.queue, name="moderation-queue"),
     path("moderation/log/", views.log, name="moderation-log"),
     path("moderation/bulk/", views.bulk, name="moderation-bulk"),
+    path("moderation/comments/<int:pk>/", views.queue_item, name="moderation-item"),
     path(
         "moderation/comments/<int:pk>/<slug:action>/",
         views.comment_action,
