@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connections, models
 from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
@@ -144,14 +144,14 @@ def replica_reads(allowed: bool) -> Iterator[None]:
 class ReplicaRouter:
     """DATABASE_ROUTERS entry when DATABASE_REPLICA_URL is set (aposbook/settings.py)."""
 
-    def db_for_read(self, model: type, **hints: Any) -> str:
+    def db_for_read(self, model: type[models.Model], **hints: Any) -> str:
         if not _replica_reads.get() or model._meta.app_label in PRIMARY_ONLY_APPS:
             return PRIMARY
         if connections[PRIMARY].in_atomic_block:
             return PRIMARY
         return REPLICA if replica_health().usable else PRIMARY
 
-    def db_for_write(self, model: type, **hints: Any) -> str:
+    def db_for_write(self, model: type[models.Model], **hints: Any) -> str:
         return PRIMARY
 
     def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool:

@@ -120,7 +120,7 @@ TEMPLATES = [
 
 
 # --- Database -----------------------------------------------------------------
-def postgresql_options(database: dict) -> None:
+def postgresql_options(database: dj_database_url.DBConfig) -> None:
     # A short connect timeout lets a request fail fast (503) when the database is down
     # instead of holding a worker for the kernel's TCP timeout.
     options = database.setdefault("OPTIONS", {})

@@ -6,6 +6,7 @@ import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -247,14 +248,14 @@ def queue_page(*, moderator, page_number, per_page: int | None = None, **filters
     return page
 
 
-def queue_item(*, moderator, pk: int) -> "QueueItem | None":
+def queue_item(*, moderator, pk: int) -> QueueItem | None:
     """One waiting comment as its own page shows it (with every action), or None when it
     no longer waits for a decision."""
     items = queue_items(list(queue_comments().filter(pk=pk)), moderator=moderator)
     return items[0] if items else None
 
 
-def queue_items(comments: list[Comment], *, moderator) -> list["QueueItem"]:
+def queue_items(comments: list[Any], *, moderator) -> list[QueueItem]:
     """The queue items of `comments`, in their order, in a fixed number of queries."""
     ids = [comment.pk for comment in comments]
     authors = {comment.author_id for comment in comments if comment.author_id}
