@@ -239,3 +239,11 @@ def test_a_pin_no_longer_than_the_lag_allowed_is_refused(tmp_path):
     )
     assert result.returncode != 0
     assert "DATABASE_REPLICA_PIN_SECONDS must be longer" in result.stderr
+
+
+# --- Members' answers are never kept by a shared cache in front (nginx) -----------
+@pytest.mark.django_db
+def test_answers_to_a_member_say_private_and_anonymous_pages_do_not(client, member):
+    assert "private" not in client.get("/science/").get("Cache-Control", "")
+    client.force_login(member)
+    assert "private" in client.get("/science/")["Cache-Control"]
