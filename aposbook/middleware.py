@@ -16,6 +16,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.urls import Resolver404, resolve
+from django.utils.cache import patch_cache_control
 
 from aposbook import cache_outage
 from aposbook.logging import request_id_var
@@ -258,3 +259,22 @@ class DatabaseOutageMiddleware:
         if isinstance(exception, OUTAGE_ERRORS):
             return outage_response(request, exception)
         return None
+
+
+class PrivatePagesMiddleware:
+    """A response to anyone carrying a session (a member) says `Cache-Control: private`
+    unless the view chose its own, so no shared cache in front (nginx's microcache, a CDN)
+    ever keeps a member's page for someone else. Judged by the cookie alone: no session
+    or database read."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        personal = settings.SESSION_COOKIE_NAME in request.COOKIES or (
+            settings.SESSION_COOKIE_NAME in response.cookies
+        )
+        if personal and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True)
+        return response

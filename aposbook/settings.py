@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "aposbook.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "aposbook.middleware.PrivatePagesMiddleware",
+    "aposbook.replica.ReplicaReadsMiddleware",
     "aposbook.middleware.EdgeLimitsMiddleware",
     "aposbook.middleware.LongTextFormMiddleware",
     "aposbook.middleware.PermissionsPolicyMiddleware",
@@ -121,7 +123,22 @@ TEMPLATES = [
     },
 ]
 
+
 # --- Database -----------------------------------------------------------------
+def postgresql_options(database: dj_database_url.DBConfig) -> None:
+    # A short connect timeout lets a request fail fast (503) when the database is down
+    # instead of holding a worker for the kernel's TCP timeout.
+    options = database.setdefault("OPTIONS", {})
+    options["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 2)
+    # Idle persistent connections to a server that vanished (a failover, a dropped
+    # route) are found in seconds, not after the kernel's two hours; unacknowledged
+    # writes give up after 3 s.
+    options.update(keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=2)
+    options["tcp_user_timeout"] = 3000
+    # Our backend: Django's, with a client-side deadline on each call (aposbook/deadline.py).
+    database["ENGINE"] = "aposbook.postgresql"
+
+
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'aposbook.sqlite3'}",
@@ -141,17 +158,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
-    # A short connect timeout lets a request fail fast (503) when the database is down
-    # instead of holding a worker for the kernel's TCP timeout.
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 2)
-    # Idle persistent connections to a server that vanished (a failover, a dropped
-    # route) are found in seconds, not after the kernel's two hours; unacknowledged
-    # writes give up after 3 s.
-    options.update(keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=2)
-    options["tcp_user_timeout"] = 3000
-    # Our backend: Django's, with a client-side deadline on each call (aposbook/deadline.py).
-    DATABASES["default"]["ENGINE"] = "aposbook.postgresql"
+    postgresql_options(DATABASES["default"])
+
+
+# A streaming replica of the primary for reads (aposbook/replica.py: who reads where).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+# A replica further behind than this (seconds) is not read; the primary is.
+DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", "5"))
+# A browser that wrote reads the primary this long (more than the lag allowed above).
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 10)
+# Each process checks the replica's lag at most this often, and after a failure waits
+# the retry interval (a replica that is gone costs a connect attempt only that often).
+DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "1"))
+DATABASE_REPLICA_RETRY_SECONDS = float(os.environ.get("DATABASE_REPLICA_RETRY_SECONDS", "5"))
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "aposbook.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL to name PostgreSQL")
+    if DATABASE_REPLICA_PIN_SECONDS <= DATABASE_REPLICA_MAX_LAG:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_PIN_SECONDS must be longer than DATABASE_REPLICA_MAX_LAG, "
+            "or a member could miss their own write on a lagging replica"
+        )
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 600),
+        conn_health_checks=True,
+    )
+    postgresql_options(DATABASES["replica"])
+    # A replica that does not answer at once is skipped for the primary.
+    DATABASES["replica"]["OPTIONS"]["connect_timeout"] = 1
+    # Tests run against one database: the replica alias reads the test primary.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["aposbook.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "aposbook.User"

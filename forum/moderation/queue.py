@@ -6,6 +6,7 @@ import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -261,7 +262,20 @@ def queue_page(*, moderator, page_number, per_page: int | None = None, **filters
     page = paginator.get_page(page_number)
     ids = list(page.object_list)
     rows = {comment.pk: comment for comment in queue_comments().filter(pk__in=ids)}
-    comments = [rows[pk] for pk in ids if pk in rows]
+    page.object_list = queue_items([rows[pk] for pk in ids if pk in rows], moderator=moderator)
+    return page
+
+
+def queue_item(*, moderator, pk: int) -> QueueItem | None:
+    """One waiting comment as its own page shows it (with every action), or None when it
+    no longer waits for a decision."""
+    items = queue_items(list(queue_comments().filter(pk=pk)), moderator=moderator)
+    return items[0] if items else None
+
+
+def queue_items(comments: list[Any], *, moderator) -> list[QueueItem]:
+    """The queue items of `comments`, in their order, in a fixed number of queries."""
+    ids = [comment.pk for comment in comments]
     authors = {comment.author_id for comment in comments if comment.author_id}
 
     reports: dict[int, list[Report]] = defaultdict(list)
@@ -343,8 +357,7 @@ def queue_page(*, moderator, page_number, per_page: int | None = None, **filters
                 else "",
             )
         )
-    page.object_list = items
-    return page
+    return items
 
 
 def reason_label(reason: str) -> str:

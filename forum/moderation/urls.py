@@ -9,6 +9,7 @@ urlpatterns = [
     path("moderation/log/", views.log, name="moderation-log"),
     path("moderation/search/", views.comment_search, name="moderation-search"),
     path("moderation/bulk/", views.bulk, name="moderation-bulk"),
+    path("moderation/comments/<int:pk>/", views.queue_item, name="moderation-item"),
     path(
         "moderation/comments/<int:pk>/<slug:action>/",
         views.comment_action,

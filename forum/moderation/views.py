@@ -112,6 +112,25 @@ def queue(request: MemberRequest) -> HttpResponse:
     )
 
 
+@require_GET
+@moderator_required
+def queue_item(request: MemberRequest, pk: int) -> HttpResponse:
+    """One queue item with its actions (the queue itself lists summaries linking here)."""
+    item = waiting.queue_item(moderator=request.user, pk=pk)
+    if item is None:
+        raise Http404("That comment no longer waits for a decision.")
+    context = {"item": item, "next_path": reverse("forum:moderation-queue"), **_action_choices()}
+    return render(request, "moderation/item.html", context)
+
+
+def _action_choices() -> dict[str, Any]:
+    return {
+        "removal_choices": _choices(RemoveForm, "reason"),
+        "suspend_choices": _choices(SuspendForm, "days"),
+        "ban_removal_choices": _choices(BanForm, "removal_reason"),
+    }
+
+
 def _queue_context(request: MemberRequest, csrf_placeholder: str) -> dict[str, Any]:
     reason = _choice(request.GET.get("reason", ""), ReportReason.values)
     article_id = _int(request.GET.get("article", ""))
@@ -131,14 +150,10 @@ def _queue_context(request: MemberRequest, csrf_placeholder: str) -> dict[str, A
         "states": waiting.QUEUE_STATES.items(),
         "articles": Article.objects.only("pk", "title").order_by("title"),
         "bulk_form": BulkForm(),
-        # Every item's forms share one CSRF token, the return address and the choices:
-        # worked out once per page, not once per form (about 150 forms). The token is
-        # the placeholder, which {% csrf_token %} in moderation/_form_state.html writes.
+        # The bulk form's token is the placeholder, which {% csrf_token %} in
+        # moderation/_form_state.html writes; each item's actions are on its own page.
         "csrf_token": csrf_placeholder,
         "next_path": request.get_full_path(),
-        "removal_choices": _choices(RemoveForm, "reason"),
-        "suspend_choices": _choices(SuspendForm, "days"),
-        "ban_removal_choices": _choices(BanForm, "removal_reason"),
         **on_call_context(request.user),
         "experts_waiting": ExpertCredential.objects.pending().count(),
     }

@@ -6,12 +6,18 @@ cache otherwise, so every app server sees the same token). Anything cached for a
 is keyed by, or stored with, its token; replacing the token (only
 forum/pagecache/invalidation.py does, once a change commits) makes every server render
 afresh on its next request.
+
+A token starts with the time it was made (milliseconds, hex): with a read replica, a
+request that takes a token younger than the replica's lag reads the primary, so what it
+renders and keeps under that token holds the change that made it (aposbook/replica.py).
 """
 
+import time
 import uuid
 
 from django.core.cache import cache
 
+from aposbook.replica import read_primary_for_version
 from forum.pagecache import shared
 
 _DISCUSSION_KEY = "forum:discussion:{article_id}"
@@ -33,7 +39,7 @@ def stored_discussion_version(article_id: int) -> str | None:
 
 
 def bump_discussion_version(article_id: int) -> None:
-    cache.set(discussion_key(article_id), uuid.uuid4().hex, timeout=None)
+    cache.set(discussion_key(article_id), new_version(), timeout=None)
 
 
 def queue_version() -> str:
@@ -41,7 +47,20 @@ def queue_version() -> str:
 
 
 def bump_queue_version() -> None:
-    cache.set(_QUEUE_KEY, uuid.uuid4().hex, timeout=None)
+    cache.set(_QUEUE_KEY, new_version(), timeout=None)
+
+
+def new_version() -> str:
+    return f"{int(time.time() * 1000):x}-{uuid.uuid4().hex}"
+
+
+def version_made_at(version: str) -> float | None:
+    """When the token was made (time.time()); None for a token without its time."""
+    stamp, _, rest = version.partition("-")
+    try:
+        return int(stamp, 16) / 1000 if rest else None
+    except ValueError:
+        return None
 
 
 def _current_version(key: str) -> str:
@@ -50,7 +69,8 @@ def _current_version(key: str) -> str:
     nothing cached matches: the page is rendered from the database."""
     version = shared.get(key)
     if version is None:
-        version = uuid.uuid4().hex
+        version = new_version()
         if not shared.add(key, version, timeout=None):
             version = shared.get(key) or version
+    read_primary_for_version(version_made_at(version))
     return version

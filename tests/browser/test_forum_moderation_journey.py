@@ -67,6 +67,8 @@ def test_held_approved_replied_reported_removed_appealed_restored(
     maria = signed_in(browser, live_server, cast["maria"])
     maria.goto(article_url)
     maria.get_by_role("link", name="Moderation", exact=True).click()
+    # The queue lists a summary; its link opens the context and the actions.
+    maria.locator(f"#item-{comment.pk}").get_by_role("link", name="Context and actions").click()
     item = maria.locator(f"#item-{comment.pk}")
     expect(item).to_contain_text("New member: first comments are reviewed")
     assert_accessible(maria)
@@ -94,6 +96,8 @@ def test_held_approved_replied_reported_removed_appealed_restored(
 
     # Maria removes it with a reason and a message.
     maria.goto(f"{live_server.url}/moderation/?state=reported")
+    # The queue lists a summary; its link opens the context and the actions.
+    maria.locator(f"#item-{comment.pk}").get_by_role("link", name="Context and actions").click()
     item = maria.locator(f"#item-{comment.pk}")
     item.get_by_text("Remove…").click()
     item.get_by_label("Reason (the author sees it)").select_option("medical_harm")
@@ -116,6 +120,8 @@ def test_held_approved_replied_reported_removed_appealed_restored(
     # Omar, not Maria who removed it, restores it.
     omar = signed_in(browser, live_server, cast["omar"])
     omar.goto(f"{live_server.url}/moderation/?state=appeal")
+    # The queue lists a summary; its link opens the context and the actions.
+    omar.locator(f"#item-{comment.pk}").get_by_role("link", name="Context and actions").click()
     item = omar.locator(f"#item-{comment.pk}")
     expect(item).to_contain_text("It is my own experience.")
     assert_accessible(omar)

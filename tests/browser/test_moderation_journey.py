@@ -54,6 +54,8 @@ def test_report_remove_appeal_restore(browser, live_server, cast, assert_accessi
     # The first moderator removes it with a reason and a message.
     page = signed_in(browser, live_server, cast["first"])
     page.goto(f"{live_server.url}/moderation/")
+    # The queue lists a summary; its link opens the context and the actions.
+    page.locator(f"#item-{comment.pk}").get_by_role("link", name="Context and actions").click()
     item = page.locator(f"#item-{comment.pk}")
     expect(item).to_contain_text("A cure claim and a dose.")
     assert_accessible(page)
@@ -80,9 +82,13 @@ def test_report_remove_appeal_restore(browser, live_server, cast, assert_accessi
     # The moderator who removed it cannot decide the appeal; the second one restores it.
     page = signed_in(browser, live_server, cast["first"])
     page.goto(f"{live_server.url}/moderation/?state=appeal")
+    assert_accessible(page)
+    page.get_by_role("link", name="Context and actions").click()
     expect(page.get_by_text("another moderator decides the appeal")).to_be_visible()
     page = signed_in(browser, live_server, cast["second"])
     page.goto(f"{live_server.url}/moderation/?state=appeal")
+    # The queue lists a summary; its link opens the context and the actions.
+    page.locator(f"#item-{comment.pk}").get_by_role("link", name="Context and actions").click()
     item = page.locator(f"#item-{comment.pk}")
     expect(item).to_contain_text("I was sharing what I do.")
     item.get_by_label("Restore the comment").check()

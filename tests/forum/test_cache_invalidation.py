@@ -479,7 +479,9 @@ def _pages(w: World, clients: dict[str, Client]) -> dict[str, str]:
     url = w.article.get_absolute_url()
     seen = {}
     for name, client in clients.items():
-        targets = [url, QUEUE] if name == "moderator" else [url]
+        # The moderator also reads the comment's own queue page (its context and actions).
+        item = f"/moderation/comments/{w.comment.pk}/"
+        targets = [url, QUEUE, item] if name == "moderator" else [url]
         for target in targets:
             if name == "anonymous":
                 client.cookies.clear()

@@ -155,7 +155,8 @@ def test_the_moderator_flag_costs_anonymous_readers_no_query(client, article):
 def test_the_queue_links_to_the_comment_permalink(client, member, article, moderator):
     comment = make_comment(article, member, "Waiting.", status="pending")
     sign_in_with_second_factor(client, moderator)
-    assert f'href="/comments/{comment.pk}/">Open in thread' in html_of(client, "/moderation/")
+    item = html_of(client, f"/moderation/comments/{comment.pk}/")  # linked from the queue
+    assert f'href="/comments/{comment.pk}/">Open in thread' in item
 
 
 def test_member_page_links_to_the_comment_permalink(client, member, article):

@@ -113,7 +113,10 @@ def test_the_queue_shows_deleted_by_author_with_a_one_click_close(
     report_comment(comment=comment, reporter=other_member, reason="harassment")
     delete_comment(comment=comment, author=member)
     sign_in_with_second_factor(client, moderator)
-    html = client.get("/moderation/").content.decode()
+    assert (
+        f'href="/moderation/comments/{comment.pk}/"' in client.get("/moderation/").content.decode()
+    )
+    html = client.get(f"/moderation/comments/{comment.pk}/").content.decode()
     assert "Its author deleted this comment after it was reported" in html
     assert "Close the reports" in html
     assert f"/moderation/comments/{comment.pk}/remove/" not in html

@@ -100,15 +100,23 @@ def test_queue_page_shows_context_reports_history_and_escapes_everything(
     assert response.status_code == 200
     assert html.count("<h1") == 1
     assert "<script>alert" not in html
+    assert f'value="{held.pk}:' in html  # bulk selection
+    item = html[html.index(f'id="item-{held.pk}"') :]
+    assert_inert(item[: item.index("</li>")].replace('type="checkbox"', ""))
+    # The context in full: on the item's own page, linked from the queue.
+    assert f'href="/moderation/comments/{held.pk}/"' in html
+    response = mod_client.get(f"/moderation/comments/{held.pk}/")
+    html = response.content.decode()
+    assert html.count("<h1") == 1
+    assert "<script>alert" not in html
     assert "<mark>&lt;b&gt;cure&lt;/b&gt;</mark>" in html
     assert "Watched word: &lt;b&gt;cure&lt;/b&gt;" in html
     assert "The parent says hi." in html
     assert article.title in html
     assert "Warned &lt;i&gt;once&lt;/i&gt;." in html
     assert "0 published · 0 removed" in html
-    assert f'value="{held.pk}:' in html  # bulk selection
     item = html[html.index(f'id="item-{held.pk}"') :]
-    assert_inert(item[: item.index("</li>")].replace('type="checkbox"', ""))
+    assert_inert(item[: item.index("</li>")])
 
 
 def test_queue_shows_the_difference_since_the_report(mod_client, comment, member):
@@ -116,7 +124,7 @@ def test_queue_shows_the_difference_since_the_report(mod_client, comment, member
     Comment.objects.filter(pk=comment.pk).update(
         body_source="Magnesium helped my <em>sleep</em> a lot."
     )
-    html = mod_client.get(QUEUE).content.decode()
+    html = mod_client.get(f"/moderation/comments/{comment.pk}/").content.decode()
     assert "What changed since it was reported" in html
     assert "<del>little.</del>" in html
     assert "<ins>&lt;em&gt;sleep&lt;/em&gt;</ins>" in html
@@ -320,7 +328,9 @@ def test_item_is_headed_by_its_most_severe_open_reason_with_the_others_listed(
     report(comment, ReportReason.OFF_TOPIC)
     report(comment, ReportReason.MEDICAL_HARM)
     report(comment, ReportReason.CRISIS)
-    item = _item_html(mod_client.get(QUEUE).content.decode(), comment)
+    item = _item_html(
+        mod_client.get(f"/moderation/comments/{comment.pk}/").content.decode(), comment
+    )
     title = item[item.index('class="mod-item__title"') :]
     assert title[: title.index("</h2>")].strip().endswith("Self-harm or crisis")
     assert "Also reported: Medical misinformation or dangerous advice, Off-topic" in item
@@ -352,7 +362,7 @@ def test_in_reply_to_quotes_the_comment_answered_not_the_thread_parent(mod_clien
         depth=2,
         status=CommentStatus.PENDING,
     )
-    item = _item_html(mod_client.get(QUEUE).content.decode(), answer)
+    item = _item_html(mod_client.get(f"/moderation/comments/{answer.pk}/").content.decode(), answer)
     assert "In reply to deep_author:" in item
     assert "A reply to the reply." in item
     assert "middle_author" not in item

@@ -15,6 +15,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -301,6 +302,38 @@ NGINX_CONF = """
 """
 
 
+def shipped_nginx_site(
+    *, app_port: int, http_port: int, tls_port: int, certs, static_dir, cache_dir
+) -> str:
+    """aposbook/deploy/nginx.conf as shipped, with this machine's ports, certificate and
+    folders (what goes inside `http { }`); the benchmark's nginx_anonymous runs it too."""
+    site = (REPO / "aposbook/deploy/nginx.conf").read_text()
+    replacements = [
+        (r"server 127\.0\.0\.1:8000 ", f"server 127.0.0.1:{app_port} "),
+        (r"listen \[::\]:\d+[^;]*;\n", ""),
+        (r"listen 80;", f"listen 127.0.0.1:{http_port};"),
+        (r"listen 443 ssl http2;", f"listen 127.0.0.1:{tls_port} ssl http2;"),
+        (r"ssl_certificate /\S+;", f"ssl_certificate {certs[0]};"),
+        (r"ssl_certificate_key /\S+;", f"ssl_certificate_key {certs[1]};"),
+        (r"alias /srv/aposbook/var/static/;", f"alias {static_dir}/;"),
+        (r"proxy_cache_path /var/cache/nginx/aposbook ", f"proxy_cache_path {cache_dir} "),
+    ]
+    for pattern, value in replacements:
+        site, count = re.subn(pattern, value, site)
+        assert count, f"nginx.conf no longer has {pattern!r}"
+    return site
+
+
+def self_signed_certificate(work_dir: Path) -> tuple[Path, Path]:
+    certs = (work_dir / "cert.pem", work_dir / "key.pem")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-keyout", str(certs[1]), "-out", str(certs[0])],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    return certs
+
+
 def nginx_user() -> str:
     return "root" if os.geteuid() == 0 else os.environ.get("USER", "nobody")
 
@@ -355,6 +388,8 @@ class Client:
     cookies: dict[str, str] = field(default_factory=dict)
     # The member signed in (sign_in sets it), for the load test's ledger.
     name: str = ""
+    # HTTPS (nginx's TLS port, with its self-made certificate: not verified).
+    tls: bool = False
 
     def request(
         self, method: str, path: str, *, form: dict | None = None, headers: dict | None = None
@@ -363,10 +398,13 @@ class Client:
         all_headers = {"Host": self.host or f"127.0.0.1:{self.port}", **(headers or {})}
         if body is not None:
             all_headers["Content-Type"] = "application/x-www-form-urlencoded"
+            if self.tls:  # Django checks a secure POST's origin, as browsers send it
+                all_headers.setdefault("Origin", f"https://{all_headers['Host']}")
+                all_headers.setdefault("Referer", f"https://{all_headers['Host']}{path}")
         if self.cookies:
             all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         started = time.monotonic()
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        connection = self._connection()
         try:
             connection.request(method, path, body=body, headers=all_headers)
             raw = connection.getresponse()
@@ -381,6 +419,16 @@ class Client:
             return Response(raw.status, headers_out, text, time.monotonic() - started)
         finally:
             connection.close()
+
+    def _connection(self) -> http.client.HTTPConnection:
+        if not self.tls:
+            return http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return http.client.HTTPSConnection(
+            "127.0.0.1", self.port, timeout=self.timeout, context=context
+        )
 
     def get(self, path: str, **kwargs) -> Response:
         return self.request("GET", path, **kwargs)
@@ -403,7 +451,7 @@ class Client:
 
     def twin(self) -> Client:
         """The same browser in another tab: same cookies, its own connection."""
-        return Client(self.port, self.host, self.timeout, dict(self.cookies), self.name)
+        return Client(self.port, self.host, self.timeout, dict(self.cookies), self.name, self.tls)
 
 
 class _Forms(html.parser.HTMLParser):
