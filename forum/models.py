@@ -313,6 +313,7 @@ class ModerationAction(models.Model):
         BAN = "ban", "Member banned"
         LIFT = "lift", "Sanction lifted"
         NOTE = "note", "Note on member"
+        REFUSE = "refuse", "Refused automatically"
 
     # NULL for the system (automatic holds and hides).
     moderator = models.ForeignKey(
@@ -331,6 +332,8 @@ class ModerationAction(models.Model):
     )
     reason = models.CharField(max_length=200, blank=True)
     message = models.TextField(blank=True)
+    # True when no person took the decision (screening holds and refusals, auto-hide).
+    automated = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

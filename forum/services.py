@@ -20,10 +20,12 @@ from forum.models import (
     Comment,
     CommentRevision,
     CommentStatus,
+    ModerationAction,
     SourceType,
 )
+from forum.moderation.audit import log_action, logs_refusals
 from forum.moderation.reports import hold_edited_comment, reopen_after_edit
-from forum.moderation.screening import Screening, screen_comment, screen_edit
+from forum.moderation.screening import HOLD_REASONS, Screening, screen_comment, screen_edit
 from forum.pagecache.invalidation import comment_changed, comment_posted
 from forum.permissions import posting_refusal
 from forum.ratelimit import seconds_until_allowed, too_fast_message
@@ -43,6 +45,7 @@ class CommentRefused(Exception):
     def __init__(self, message: str, *, status: int = 403, code: str = "refused") -> None:
         super().__init__(message)
         self.message, self.status, self.code = message, status, code
+        self.refused_rule = ""  # the blocked watched word, when screening refused it
 
 
 class PostingRefused(CommentRefused):
@@ -62,7 +65,10 @@ def _refuse_if_screened_out(screening: Screening, refused: type[CommentRefused])
     the form comes back with the message and their text (code "confirm_dosing" asks the
     composer to offer the "post it anyway" checkbox)."""
     if screening.action in ("refuse", "confirm_dosing"):
-        raise refused(screening.message, status=400, code=screening.action)
+        error = refused(screening.message, status=400, code=screening.action)
+        if screening.action == "refuse":
+            error.refused_rule = screening.matched_rule  # logged by audit.logs_refusals
+        raise error
 
 
 def _checked_text(
@@ -105,6 +111,7 @@ def _placement(parent: Comment) -> tuple[Comment, Comment | None]:
     return parent.parent, parent
 
 
+@logs_refusals
 @transaction.atomic
 def post_comment(
     *,
@@ -169,6 +176,13 @@ def post_comment(
     except IntegrityError:
         # The same form, submitted twice at the same moment: the other request won.
         return Comment.objects.get(author=author, form_token=form_token)
+    if comment.status == CommentStatus.PENDING:
+        log_action(
+            ModerationAction.Kind.HOLD,
+            moderator=None,
+            comment=comment,
+            reason=HOLD_REASONS.get(comment.hold_reason, comment.hold_reason)[:200],
+        )
     comment_posted(comment)
     if comment.parent_id and comment.status == CommentStatus.PUBLISHED:
         transaction.on_commit(lambda: notify_reply.enqueue(comment_id=comment.pk))
@@ -199,6 +213,7 @@ def edit_refusal(comment: Comment, editor: User) -> EditRefused | None:
     return None
 
 
+@logs_refusals
 @transaction.atomic
 def edit_comment(
     *,

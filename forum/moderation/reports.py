@@ -69,6 +69,7 @@ def report_comment(*, comment: Comment, reporter: User, reason: str, note: str =
             comment=comment,
             member=comment.author,
             reason=f"{reporters} members reported it",
+            automated=True,
         )
     if reporters == 1 or hidden or reason == ReportReason.CRISIS:
         email_people(
@@ -100,6 +101,7 @@ def reopen_after_edit(*, comment: Comment) -> bool:
         comment=comment,
         member=comment.author,
         reason="Edited after a report",
+        automated=True,
     )
     return True
 
@@ -115,6 +117,7 @@ def hold_edited_comment(*, comment: Comment, screening: Screening) -> None:
             comment=comment,
             member=comment.author,
             reason=f"Edited: {HOLD_REASONS[screening.hold_reason].lower()}"[:200],
+            automated=True,
         )
     for name, value in screening.comment_fields().items():
         setattr(comment, name, value)
