@@ -23,7 +23,7 @@ from forum.models import (
     ModerationAction,
     SourceType,
 )
-from forum.moderation.audit import log_action, logs_refusals
+from forum.moderation.audit import HELD_AT_POSTING, log_action, logs_refusals
 from forum.moderation.reports import hold_edited_comment, reopen_after_edit
 from forum.moderation.screening import HOLD_REASONS, Screening, screen_comment, screen_edit
 from forum.pagecache.invalidation import comment_changed, comment_posted
@@ -181,7 +181,7 @@ def post_comment(
             ModerationAction.Kind.HOLD,
             moderator=None,
             comment=comment,
-            reason=HOLD_REASONS.get(comment.hold_reason, comment.hold_reason)[:200],
+            reason=(HELD_AT_POSTING + HOLD_REASONS.get(comment.hold_reason, ""))[:200],
         )
     comment_posted(comment)
     if comment.parent_id and comment.status == CommentStatus.PUBLISHED:

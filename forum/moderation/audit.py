@@ -12,6 +12,9 @@ from forum.models import Comment, ModerationAction
 
 T = TypeVar("T")
 
+# How a hold row written by post_comment begins (holds after an edit begin "Edited").
+HELD_AT_POSTING = "At posting: "
+
 
 def log_action(
     kind: str,

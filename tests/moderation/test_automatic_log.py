@@ -31,7 +31,7 @@ def test_new_member_hold_at_posting_time_is_logged_as_automatic(db, article, set
         newcomer,
         True,
     )
-    assert row.reason == "New member: first comments are reviewed"
+    assert row.reason == "At posting: New member: first comments are reviewed"
 
 
 def test_watched_word_and_dosing_holds_are_logged(regular, article):
@@ -44,7 +44,10 @@ def test_watched_word_and_dosing_holds_are_logged(regular, article):
         ModerationAction.objects.get(comment=held, automated=True, kind=Kind.HOLD).reason,
         ModerationAction.objects.get(comment=dosed, automated=True, kind=Kind.HOLD).reason,
     }
-    assert reasons == {"Matched a watched word", "Gives doses or tells others what to take"}
+    assert reasons == {
+        "At posting: Matched a watched word",
+        "At posting: Gives doses or tells others what to take",
+    }
 
 
 def test_premoderated_article_hold_is_logged(regular, article):
@@ -53,7 +56,7 @@ def test_premoderated_article_hold_is_logged(regular, article):
     comment = post_comment(author=regular, article=article, body="A calm remark.")
     row = ModerationAction.objects.get(comment=comment)
     assert row.automated
-    assert row.reason == "Every comment on this article is reviewed"
+    assert row.reason == "At posting: Every comment on this article is reviewed"
 
 
 def test_published_comment_writes_no_hold_row(regular, article):
