@@ -328,6 +328,7 @@ class ModerationAction(models.Model):
         EXPERT_REVOKE = "expert_revoke", "Expert verification revoked"
         EXPERT_REMIND = "expert_remind", "Expert renewal reminder sent"
         EXPERT_EXPIRE = "expert_expire", "Expert verification expired"
+        REFUSE = "refuse", "Refused automatically"
 
     # NULL for the system (automatic holds and hides).
     moderator = models.ForeignKey(
@@ -346,6 +347,8 @@ class ModerationAction(models.Model):
     )
     reason = models.CharField(max_length=200, blank=True)
     message = models.TextField(blank=True)
+    # True when no person took the decision (screening holds and refusals, auto-hide).
+    automated = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

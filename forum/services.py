@@ -22,13 +22,15 @@ from forum.models import (
     Comment,
     CommentRevision,
     CommentStatus,
+    ModerationAction,
     Notification,
     Reaction,
     SourceType,
 )
+from forum.moderation.audit import HELD_AT_POSTING, log_action, logs_refusals
 from forum.moderation.crisis_cases import flag_crisis_language
 from forum.moderation.reports import hold_edited_comment, reopen_after_edit
-from forum.moderation.screening import Screening, screen_comment, screen_edit
+from forum.moderation.screening import HOLD_REASONS, Screening, screen_comment, screen_edit
 from forum.notifications import notify
 from forum.pagecache.invalidation import comment_changed, comment_posted, reactions_changed
 from forum.permissions import posting_refusal, reaction_refusal
@@ -54,6 +56,7 @@ class CommentRefused(Exception):
     def __init__(self, message: str, *, status: int = 403, code: str = "refused") -> None:
         super().__init__(message)
         self.message, self.status, self.code = message, status, code
+        self.refused_rule = ""  # the blocked watched word, when screening refused it
 
 
 class PostingRefused(CommentRefused):
@@ -77,7 +80,10 @@ def _refuse_if_screened_out(screening: Screening, refused: type[CommentRefused])
     the form comes back with the message and their text (code "confirm_dosing" asks the
     composer to offer the "post it anyway" checkbox)."""
     if screening.action in ("refuse", "confirm_dosing", "confirm_privacy"):
-        raise refused(screening.message, status=400, code=screening.action)
+        error = refused(screening.message, status=400, code=screening.action)
+        if screening.action == "refuse":
+            error.refused_rule = screening.matched_rule  # logged by audit.logs_refusals
+        raise error
 
 
 def _checked_text(
@@ -120,6 +126,7 @@ def _placement(parent: Comment) -> tuple[Comment, Comment | None]:
     return parent.parent, parent
 
 
+@logs_refusals
 @transaction.atomic
 def post_comment(
     *,
@@ -186,6 +193,13 @@ def post_comment(
     except IntegrityError:
         # The same form, submitted twice at the same moment: the other request won.
         return Comment.objects.get(author=author, form_token=form_token)
+    if comment.status == CommentStatus.PENDING:
+        log_action(
+            ModerationAction.Kind.HOLD,
+            moderator=None,
+            comment=comment,
+            reason=(HELD_AT_POSTING + HOLD_REASONS.get(comment.hold_reason, ""))[:200],
+        )
     comment_posted(comment)
     flag_crisis_language(comment)
     if comment.parent_id and comment.status == CommentStatus.PUBLISHED:
@@ -217,6 +231,7 @@ def edit_refusal(comment: Comment, editor: User) -> EditRefused | None:
     return None
 
 
+@logs_refusals
 @transaction.atomic
 def edit_comment(
     *,

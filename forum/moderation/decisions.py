@@ -24,7 +24,7 @@ from forum.models import (
     Report,
     ReportReason,
 )
-from forum.moderation.audit import log_action
+from forum.moderation.audit import HELD_AT_POSTING, log_action
 from forum.moderation.emails import email_people, notify_reporters
 from forum.moderation.errors import ActionRefused
 from forum.pagecache.invalidation import comment_changed, reports_changed
@@ -147,11 +147,10 @@ def announce_if_first_published(comment: Comment) -> None:
     published, and announced, before. Call before writing this decision's log row."""
     if not comment.parent_id or not comment.hold_reason:
         return
-    if (
-        ModerationAction.objects.filter(comment=comment)
-        .exclude(kind__in=_BEFORE_FIRST_PUBLISHED)
-        .exists()
-    ):
+    rows = ModerationAction.objects.filter(comment=comment)
+    # The hold at posting time says nothing of publication (holds after an edit do).
+    rows = rows.exclude(kind=Kind.HOLD, reason__startswith=HELD_AT_POSTING)
+    if rows.exclude(kind__in=_BEFORE_FIRST_PUBLISHED).exists():
         return
     from forum.tasks import notify_reply
 

@@ -70,6 +70,7 @@ def report_comment(*, comment: Comment, reporter: User, reason: str, note: str =
             comment=comment,
             member=comment.author,
             reason=f"{reporters} members reported it",
+            automated=True,
         )
     if reason == ReportReason.CRISIS:
         # Pages the moderators on call (crisis_cases): that is its moderator email.
@@ -104,6 +105,7 @@ def reopen_after_edit(*, comment: Comment) -> bool:
         comment=comment,
         member=comment.author,
         reason="Edited after a report",
+        automated=True,
     )
     return True
 
@@ -119,6 +121,7 @@ def hold_edited_comment(*, comment: Comment, screening: Screening) -> None:
             comment=comment,
             member=comment.author,
             reason=f"Edited: {HOLD_REASONS[screening.hold_reason].lower()}"[:200],
+            automated=True,
         )
     for name, value in screening.comment_fields().items():
         setattr(comment, name, value)

@@ -139,4 +139,4 @@ def test_held_approved_replied_reported_removed_appealed_restored(
     assert_accessible(reader)
     assert list(
         ModerationAction.objects.filter(comment=comment).values_list("kind", flat=True)
-    ) == ["appeal_overturned", "remove", "approve"]
+    ) == ["appeal_overturned", "remove", "approve", "hold"]
