@@ -55,11 +55,16 @@ def test_crisis_comment_resources_page_claim_and_follow_up(
     item = maria.locator(f"#item-{comment.pk}")
     expect(maria.locator(".mod-item").first).to_have_id(f"item-{comment.pk}")  # at the top
     expect(item.get_by_role("heading", name="Possible crisis", exact=True)).to_be_visible()
+    # The queue lists a summary; the item's own page has the match and the actions.
+    item_page = f"{live_server.url}/moderation/comments/{comment.pk}/"
+    item.get_by_role("link", name="Context and actions").click()
+    item = maria.locator(f"#item-{comment.pk}")
     expect(item.locator(".mod-crisis mark").first).to_contain_text("can't go on")
     assert_accessible(maria)
     item.get_by_role("button", name="Claim").click()
     expect(maria.get_by_text("Claimed: other moderators")).to_be_visible()
 
+    maria.goto(item_page)
     item = maria.locator(f"#item-{comment.pk}")
     item.get_by_text("Message the member…").click()
     item.get_by_label("Your message to rosa").fill(
@@ -68,6 +73,7 @@ def test_crisis_comment_resources_page_claim_and_follow_up(
     item.get_by_role("button", name="Send message").click()
     expect(maria.get_by_text("Your message is waiting")).to_be_visible()
 
+    maria.goto(item_page)
     item = maria.locator(f"#item-{comment.pk}")
     item.get_by_text("Record a contact with emergency services…").click()
     item.get_by_label("Which service you contacted").fill("Ambulance service (112)")
@@ -78,6 +84,7 @@ def test_crisis_comment_resources_page_claim_and_follow_up(
     item.get_by_role("button", name="Record the contact").click()
     expect(maria.get_by_text("Recorded in the moderation log.")).to_be_visible()
 
+    maria.goto(item_page)
     item = maria.locator(f"#item-{comment.pk}")
     item.get_by_text("Close the crisis item…").click()
     item.get_by_label("What was done").fill("Rosa replied; she is with family tonight.")

@@ -50,6 +50,8 @@ def test_prompt_then_post_anyway_then_held_for_a_moderator(
     moderator.goto(f"{live_server.url}/moderation/")
     item = moderator.locator(f"#item-{comment.pk}")
     expect(item.get_by_role("heading", level=2)).to_have_text("Private information")
+    item.get_by_role("link", name="Context and actions").click()
+    item = moderator.locator(f"#item-{comment.pk}")
     expect(item).to_contain_text("posted after the prompt")
     assert_accessible(moderator)
     item.get_by_role("button", name="Approve").click()

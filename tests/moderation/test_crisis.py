@@ -265,6 +265,9 @@ def test_queue_item_highlights_the_match_and_offers_the_actions(client, moderato
     sign_in_with_second_factor(client, moderator)
     html = client.get(reverse("forum:moderation-queue")).content.decode()
     assert "Possible crisis" in html
+    assert "Someone may be at risk." in html
+    # The queue lists summaries; the item's own page holds the match and the actions.
+    html = client.get(reverse("forum:moderation-item", args=[comment.pk])).content.decode()
     assert "&lt;b&gt;I <mark>want to die</mark>&lt;/b&gt;" in html  # escaped, then marked
     assert "Send resources again" in html
     assert "Message the member" in html
