@@ -44,6 +44,7 @@ class Replica:
             pytest.fail("pg_basebackup not found in /usr/lib/postgresql/*/bin")
         self.bin = Path(binaries[-1]).parent
         self.primary = urllib.parse.urlsplit(primary_url)
+        self.primary_url = primary_url
         self.dir = Path(tempfile.mkdtemp(prefix="aposbook-replica-"))
         self.data = self.dir / "data"
         self.port = free_port()
@@ -75,6 +76,7 @@ class Replica:
                 "'host replication all 127.0.0.1/32 trust' line in pg_hba.conf; .ci/run adds "
                 f"it):\n{result.stderr[-1500:]}"
             )
+        self._write_config_if_kept_elsewhere()
         options = (
             f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
             # max_connections and the like come with the copy: a hot standby needs the
@@ -85,6 +87,29 @@ class Replica:
             "pg_ctl", "-D", str(self.data), "-l", str(self.dir / "server.log"),
             "-o", options, "-w", "-t", "60", "start",
         )  # fmt: skip
+
+    def _write_config_if_kept_elsewhere(self) -> None:
+        """Debian keeps a cluster's configuration in /etc/postgresql, so the copy has none:
+        give it the settings a hot standby must share with its primary, and trust for
+        127.0.0.1 and the socket (test-only, on a spare port)."""
+        if (self.data / "postgresql.conf").exists():
+            return
+        shared = [
+            "max_connections", "max_worker_processes", "max_wal_senders",
+            "max_prepared_transactions", "max_locks_per_transaction",
+        ]  # fmt: skip
+        with psycopg.connect(self.primary_url, autocommit=True, connect_timeout=5) as conn:
+            values = {name: conn.execute(f"show {name}").fetchone()[0] for name in shared}
+        files = {
+            "postgresql.conf": "".join(f"{name} = {value}\n" for name, value in values.items()),
+            "pg_hba.conf": "local all all trust\nhost all all 127.0.0.1/32 trust\n",
+            "pg_ident.conf": "",
+        }
+        for name, text in files.items():
+            path = self.data / name
+            path.write_text(text)
+            if self.as_owner:
+                shutil.chown(path, user="postgres")
 
     def url(self, database: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
