@@ -37,7 +37,11 @@ from tests.reliability.harness import (
 def stack(tmp_path_factory, static_var_dir, shared_database_url):
     work = tmp_path_factory.mktemp("nginx")
     env = production_env(
-        var_dir=static_var_dir, database_url=shared_database_url, DJANGO_BEHIND_PROXY="1"
+        var_dir=static_var_dir,
+        database_url=shared_database_url,
+        DJANGO_BEHIND_PROXY="1",
+        # Not a test of the posting limit: earlier tests may have used these members' minute.
+        FORUM_POST_RATE="1000/m,100000/h",
     )
     prepare_database(env, members=4)
     approve_members(env, members=4)
@@ -216,8 +220,9 @@ def test_anonymous_pages_come_from_the_microcache_and_simply_expire(stack):
     posted = author.request("POST", action, form={**form, "body": text, "post": "1"})
     assert posted.status == 302
     posted_at = time.monotonic()
+    newest = ARTICLE + "?sort=newest"  # where a new comment shows, however many there are
     seen = wait_until(
-        lambda: text in anonymous(stack).get(ARTICLE).text, timeout=5, interval=0.1,
+        lambda: text in anonymous(stack).get(newest).text, timeout=5, interval=0.1,
         what="the new comment through the microcache",
     )  # fmt: skip
     assert seen
@@ -239,7 +244,8 @@ def test_an_expired_page_is_rendered_once_for_many_readers_at_once(stack):
 
 def test_a_signed_in_member_never_gets_the_cached_anonymous_page(stack):
     assert anonymous(stack).get(ARTICLE).status == 200
-    assert anonymous(stack).get(ARTICLE).header("x-cache-status") == "HIT"
+    # From the microcache: fresh, or (past its second on a busy machine) stale while updating.
+    assert anonymous(stack).get(ARTICLE).header("x-cache-status") in {"HIT", "UPDATING"}
     reader = member(stack, "member3")
     for _ in range(3):
         page = reader.get(ARTICLE)

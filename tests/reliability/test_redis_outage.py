@@ -40,6 +40,8 @@ def test_cache_outage_is_503_or_served_never_500_and_recovers(
         var_dir=static_var_dir,
         database_url=shared_database_url,
         redis_url=f"redis://127.0.0.1:{redis_port}/0",
+        # Not a test of the posting limit: earlier tests may have used member0's minute.
+        FORUM_POST_RATE="1000/m,100000/h",
     )
     prepare_database(env, members=1)
     server, port = start_gunicorn(env, log_dir=tmp_path, workers=2)
@@ -92,6 +94,8 @@ def test_reading_goes_on_while_redis_is_down_and_writes_wait(
         var_dir=static_var_dir,
         database_url=shared_database_url,
         redis_url=f"redis://127.0.0.1:{redis_port}/0",
+        # Not a test of the posting limit: earlier tests may have used member0's minute.
+        FORUM_POST_RATE="1000/m,100000/h",
     )
     prepare_database(env, members=1)
     server, port = start_gunicorn(env, log_dir=tmp_path, workers=2)
