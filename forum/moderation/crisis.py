@@ -169,7 +169,9 @@ class CrisisMatch:
 def _phrases() -> tuple[list[tuple[str, re.Pattern]], list[re.Pattern]]:
     crisis: list[tuple[str, re.Pattern]] = []
     safe: list[re.Pattern] = []
-    for phrase in CrisisPhrase.objects.filter(active=True).only("pattern", "is_regex", "kind"):
+    for phrase in CrisisPhrase.objects.filter(active=True).only(
+        "pattern", "is_regex", "kind", "note"
+    ):
         try:
             compiled = compile_phrase(phrase.pattern, phrase.is_regex)
         except re.error:

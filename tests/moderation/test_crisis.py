@@ -508,3 +508,12 @@ def test_opening_a_case_schedules_the_escalation_check_on_the_worker(
     ]
     assert len(scheduled) == 1
     assert scheduled[0].task.run_after >= case.created_at + datetime.timedelta(minutes=15)
+
+
+def test_screening_reads_the_crisis_list_in_one_query(db, django_assert_num_queries):
+    """Posting cost 70 extra queries in the benchmark: each phrase's note was loaded on
+    its own. The whole list (the shipped defaults here) is one query."""
+    install_crisis_defaults()
+    assert CrisisPhrase.objects.filter(active=True).count() > 50
+    with django_assert_num_queries(1):
+        assert find_crisis_language("Magnesium helped my sleep a little.") is None
