@@ -22,13 +22,14 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from aposbook.accounts import delete_account, update_member_settings
 from aposbook.models import User, moderators_group
 from articles.models import Article, Category
 from forum import services
 from forum.models import Comment, CommentStatus, ReportReason, Sanction, WatchedWord
-from forum.moderation import appeals, decisions, experts, reports, sanctions
+from forum.moderation import appeals, crisis_cases, decisions, experts, reports, sanctions
 from forum.pagecache import invalidation
 from forum.pagecache.versions import bump_discussion_version, bump_queue_version
 from tests.factories import (
@@ -98,6 +99,10 @@ def _removed(w: World) -> None:
 def _appealed(w: World) -> None:
     _removed(w)
     appeals.submit_appeal(comment=w.refreshed(), author=w.writer, message="Please look again.")
+
+
+def _crisis_case(w: World) -> None:
+    w.state["case"] = crisis_cases.crisis_reported(comment=w.refreshed())
 
 
 def _admin_post(w: World, url: str, data: dict[str, str]) -> None:
@@ -218,6 +223,52 @@ CHANGES = [
         lambda w: services.toggle_reaction(
             comment=w.comment, member=_day_old(w.reader), kind="helpful"
         ),
+    ),
+    # forum/moderation/crisis_cases.py (issue 19): crisis items on the queue and item pages
+    Change(
+        "crisis_reported",
+        lambda w: crisis_cases.crisis_reported(comment=w.refreshed()),
+        covers=("open_case", "flag_crisis_language"),
+    ),
+    Change(
+        "claim_case",
+        lambda w: crisis_cases.claim_case(case_id=w.state["case"].pk, moderator=w.moderator),
+        setup=_crisis_case,
+    ),
+    Change(
+        "message_member",
+        lambda w: crisis_cases.message_member(
+            case_id=w.state["case"].pk, moderator=w.moderator, text="How are you doing?"
+        ),
+        setup=_crisis_case,
+        shown=False,  # the member's notification and the log; the item page is unchanged
+    ),
+    Change(
+        "record_emergency_contact",
+        lambda w: crisis_cases.record_emergency_contact(
+            case_id=w.state["case"].pk,
+            moderator=w.moderator,
+            service="Ambulance (112)",
+            reason="A plan for tonight.",
+            contacted_at=timezone.now(),
+        ),
+        setup=_crisis_case,
+    ),
+    Change(
+        "close_case",
+        lambda w: crisis_cases.close_case(
+            case_id=w.state["case"].pk, moderator=w.moderator, note="With family tonight."
+        ),
+        setup=_crisis_case,
+    ),
+    Change(
+        "escalate_unclaimed",
+        lambda w: crisis_cases.escalate_unclaimed(now=timezone.now() + datetime.timedelta(hours=1)),
+        setup=_crisis_case,
+    ),
+    Change(
+        "set_on_call",
+        lambda w: crisis_cases.set_on_call(moderator=w.moderator, on_call=True),
     ),
     # forum/moderation/experts.py (issue 16): the badge on every page, on and off
     Change("verify_expert", _verified, covers=("apply_for_verification",)),
@@ -441,6 +492,11 @@ NOT_CHANGES = {
     "decline_expert": "shows only on the queue and the experts page (never cached)",
     "review_credentials": "expiry ends a badge as revoke_expert does (test_trust.py)",
     "schedule_review": "queues a task",
+    "on_call_moderators": "a read",
+    "on_call_context": "a read",
+    "send_resources": "an email and a notification to the author, no page (crisis_reported's step)",
+    "resend_resources": "send_resources again, logged (its log row shows only on the log page)",
+    "escalate_crisis_cases": "the worker's task around escalate_unclaimed",
 }
 
 
@@ -537,7 +593,10 @@ def _public_functions(module: ModuleType) -> set[str]:
 def test_every_change_has_a_row() -> None:
     named = {row.name for row in CHANGES} | {c for row in CHANGES for c in row.covers}
     functions = set().union(
-        *(_public_functions(m) for m in (services, reports, decisions, appeals, sanctions, experts))
+        *(
+            _public_functions(m)
+            for m in (services, reports, decisions, appeals, sanctions, experts, crisis_cases)
+        )
     )
     missing = functions - named - set(NOT_CHANGES)
     assert not missing, f"add a row to CHANGES (or NOT_CHANGES) for {sorted(missing)}"
