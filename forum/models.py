@@ -240,6 +240,13 @@ class Report(models.Model):
         ACTIONED = "actioned", "Action taken"
         DISMISSED = "dismissed", "No action needed"
 
+    class Source(models.TextChoices):
+        """Who sent it, as the transparency report counts them (DSA Art. 15, 16, 22)."""
+
+        MEMBER = "member", "Member"
+        VISITOR = "visitor", "Notice from a visitor"
+        TRUSTED_FLAGGER = "trusted", "Trusted flagger"
+
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="reports"
@@ -248,6 +255,7 @@ class Report(models.Model):
     note = models.TextField(blank=True)
     # The comment's text when it was reported, whatever happens to it later.
     snapshot = models.TextField()
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.MEMBER)
     resolution = models.CharField(
         max_length=10, choices=Resolution.choices, default=Resolution.OPEN
     )
