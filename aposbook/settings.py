@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "aposbook",
     "articles",
     "forum",
+    "policies",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -520,6 +521,15 @@ FORUM_QUEUE_ALERT_HOURS = env_int("FORUM_QUEUE_ALERT_HOURS", 12)
 # A crisis item nobody claims within this many minutes is sent to every moderator.
 FORUM_CRISIS_ESCALATE_MINUTES = env_int("FORUM_CRISIS_ESCALATE_MINUTES", 15)
 FORUM_QUEUE_PER_PAGE = 25
+
+# --- Notices and policy pages (issue 14) ---------------------------------------
+# Hours a visitor's notice waits for its email to be confirmed; the daily prune then
+# deletes it (forum/moderation/notices.py).
+FORUM_NOTICE_CONFIRM_HOURS = env_int("FORUM_NOTICE_CONFIRM_HOURS", 48)
+# Notices a visitor may send per window, counted per client address and per email
+# (django-ratelimit's notation, in the shared cache). Contact messages likewise.
+FORUM_NOTICE_RATE = env_list("FORUM_NOTICE_RATE", "3/10m,10/d")
+CONTACT_RATE = env_list("CONTACT_RATE", "3/10m,10/d")
 
 # --- Trust: reactions and verified experts (issue 16) --------------------------
 # "Helpful" / "Same for me" changes a member may make per window (django-ratelimit's

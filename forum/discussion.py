@@ -58,6 +58,8 @@ class Node:
     can_edit: bool = False
     can_delete: bool = False
     can_report: bool = False
+    # Signed out: the Report link opens the visitor's notice form instead.
+    can_notice: bool = False
     reported: bool = False  # the reader's report on it is open: "You reported this"
     awaiting_review: bool = False
     is_own: bool = False
@@ -133,6 +135,9 @@ def _node(
             node.can_report = not permissions.comment_report_refusal(
                 user, comment, already_reported=node.reported
             )
+        elif not user.is_authenticated:
+            # A signed-out visitor's Report link opens the notice form (DSA Art. 16).
+            node.can_notice = published
         node.awaiting_review = not published
         # Reacting needs what reporting needs of the member (asked once for the page).
         node.can_react = may_report and published and not own

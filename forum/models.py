@@ -280,6 +280,59 @@ class Report(models.Model):
         return f"{self.get_reason_display()} report on comment {self.comment_id}"
 
 
+class NoticeQuerySet(models.QuerySet):
+    def unconfirmed(self) -> "NoticeQuerySet":
+        return self.filter(confirmed_at__isnull=True)
+
+    def expired(self, now: datetime | None = None) -> "NoticeQuerySet":
+        """Unconfirmed notices past their confirmation window: the daily prune deletes
+        them (the visitor's name and email with them)."""
+        hours = settings.FORUM_NOTICE_CONFIRM_HOURS
+        return self.unconfirmed().filter(
+            created_at__lt=(now or timezone.now()) - timedelta(hours=hours)
+        )
+
+
+class Notice(models.Model):
+    """A signed-out visitor's notice about a comment (DSA Art. 16). It waits here,
+    unconfirmed, until the visitor follows the link emailed to them; only then does it
+    become a Report (source "visitor") that the moderators see. Confirmed notices keep
+    the visitor's name and email so they can be told the decision and how to contest it."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="notices")
+    reason = models.CharField(max_length=20, choices=ReportReason.choices)
+    explanation = models.TextField()
+    name = models.CharField(max_length=100)
+    email = models.EmailField()
+    good_faith = models.BooleanField(default=False)
+    # The comment's text as the visitor saw it, kept for the report it becomes.
+    snapshot = models.TextField()
+    # sha256 of the random token in the confirmation link: the database alone cannot
+    # confirm anything.
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The report it became (several notices of one visitor on one comment share one).
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="notices"
+    )
+    # When the visitor was emailed the moderators' decision.
+    decision_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["confirmed_at", "created_at"], name="notice_unconfirmed")]
+
+    def __str__(self) -> str:
+        return f"Notice {self.pk} on comment {self.comment_id}"
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.created_at + timedelta(hours=settings.FORUM_NOTICE_CONFIRM_HOURS)
+
+
 class Appeal(models.Model):
     """The author's one-time request to review a removal."""
 

@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from aposbook.models import User
 from aposbook.tasks import send_email
 from forum.models import (
+    Notice,
     Report,
 )
 
@@ -31,6 +33,30 @@ def email_people(recipients: Iterable[User | None], template: str, context: dict
     transaction.on_commit(enqueue)
 
 
+def email_address(address: str, template: str, context: dict) -> None:
+    """One email to an address that belongs to no member (a visitor who sent a notice,
+    the site's contact mailbox): rendered now, sent after the commit."""
+    context = {**context, "SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
+    subject = render_to_string(f"moderation/email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"moderation/email/{template}.txt", context)
+    transaction.on_commit(lambda: send_email.enqueue(to=[address], subject=subject, body=body))
+
+
 def notify_reporters(reports: list[Report], *, actioned: bool) -> None:
     for report in reports:
         email_people([report.reporter], "report_handled", {"report": report, "actioned": actioned})
+    notify_notifiers(reports, actioned=actioned)
+
+
+def notify_notifiers(reports: list[Report], *, actioned: bool) -> None:
+    """Visitors whose confirmed notices became these reports hear the decision and how
+    to contest it (DSA Art. 16(5), 20): once each, however often the comment is decided."""
+    notices = Notice.objects.filter(
+        report__in=reports, confirmed_at__isnull=False, decision_sent_at__isnull=True
+    ).select_related("comment__article", "report")
+    sent = []
+    for notice in notices:
+        email_address(notice.email, "notice_decided", {"notice": notice, "actioned": actioned})
+        sent.append(notice.pk)
+    if sent:
+        Notice.objects.filter(pk__in=sent).update(decision_sent_at=timezone.now())

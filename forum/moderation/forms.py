@@ -3,9 +3,11 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from forum import validation
 from forum.models import ReportReason
+from forum.moderation.guidelines import Clause, clause_for_reason
 
 # One line each, shown under the reason in the report form.
 REASON_HELP: dict[str, str] = {
@@ -62,13 +64,17 @@ class ReportForm(forms.Form):
             self.add_error("note", validation.OTHER_NEEDS_NOTE)
         return data
 
-    def reasons(self) -> list[tuple[str, str, str, bool]]:
-        """(value, label, help, checked) for the template's radio list with descriptions."""
-        current = self["reason"].value()
-        return [
-            (value, label, REASON_HELP[value], value == current)
-            for value, label in ReportReason.choices
-        ]
+    def reasons(self) -> list[tuple[str, str, str, bool, Clause]]:
+        """(value, label, help, checked, clause) for the template's radio list with
+        descriptions and the guideline clause each reason relies on."""
+        return reason_choices(self["reason"].value())
+
+
+def reason_choices(current: Any) -> list[tuple[str, str, str, bool, Clause]]:
+    return [
+        (value, label, REASON_HELP[value], value == current, clause_for_reason(value))
+        for value, label in ReportReason.choices
+    ]
 
 
 class AppealForm(forms.Form):
@@ -146,3 +152,47 @@ class BulkForm(forms.Form):
         if data.get("action") == "remove" and not data.get("reason"):
             self.add_error("reason", "Choose the reason for removing the selected comments.")
         return data
+
+
+class NoticeForm(forms.Form):
+    """A signed-out visitor's notice (DSA Art. 16): the same reasons as members' reports,
+    an explanation, who they are, and a statement of good faith."""
+
+    reason = forms.ChoiceField(
+        choices=ReportReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": validation.REASON_REQUIRED},
+    )
+    explanation = forms.CharField(
+        max_length=validation.NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Explain what is wrong with it"),
+        help_text=_(
+            "Say why you think it breaks the guidelines or the law, as precisely as you can."
+        ),
+        error_messages={"required": _("Please explain what is wrong with the comment.")},
+    )
+    name = forms.CharField(
+        max_length=100,
+        label=_("Your name"),
+        error_messages={"required": _("Please give your name (up to 100 characters).")},
+    )
+    email = forms.EmailField(
+        label=_("Your email"),
+        help_text=_("We send a link to confirm it, then the decision. Nobody else sees it."),
+        error_messages={
+            "required": _("Please give an email address we can write to."),
+            "invalid": _("Please give an email address we can write to."),
+        },
+    )
+    good_faith = forms.BooleanField(
+        label=_("I believe in good faith that what I say in this notice is accurate and complete."),
+        error_messages={
+            "required": _(
+                "Please confirm that what you say in this notice is accurate and complete."
+            )
+        },
+    )
+
+    def reasons(self) -> list[tuple[str, str, str, bool, Clause]]:
+        return reason_choices(self["reason"].value())

@@ -279,7 +279,12 @@ def queue_items(comments: list[Any], *, moderator) -> list[QueueItem]:
     authors = {comment.author_id for comment in comments if comment.author_id}
 
     reports: dict[int, list[Report]] = defaultdict(list)
-    for report in Report.objects.filter(comment_id__in=ids).select_related("reporter"):
+    # Visitors' reports show the notices they came from (names, numbers, explanations).
+    for report in (
+        Report.objects.filter(comment_id__in=ids)
+        .select_related("reporter")
+        .prefetch_related("notices")
+    ):
         reports[report.comment_id].append(report)
     history: dict[int, MemberHistory] = defaultdict(MemberHistory)
     counts = (

@@ -52,15 +52,31 @@ def report_comment(*, comment: Comment, reporter: User, reason: str, note: str =
             )
     except IntegrityError:
         raise ReportRefused(permissions.REPORT_TWICE) from None
+    _received(comment, report)
+    return report
+
+
+def _received(comment: Comment, report: Report) -> None:
+    """What every new report sets off, whoever sent it (the one rule for members' reports
+    and visitors' notices): the queue hears of it, enough distinct *members* hide the
+    comment, a crisis pages the moderators on call, others email them. A visitor's notice
+    never counts toward the automatic hide: its sender proved only an email address, and
+    one person could send notices from many; a moderator reads it first."""
     reports_changed(comment)
     reporters = (
-        Report.objects.filter(comment=comment, resolution=OPEN)
+        Report.objects.filter(comment=comment, resolution=OPEN, reporter__isnull=False)
+        .exclude(source=Report.Source.VISITOR)
         .values("reporter")
         .distinct()
         .count()
     )
+    first = (
+        not Report.objects.filter(comment=comment, resolution=OPEN).exclude(pk=report.pk).exists()
+    )
     hidden = (
-        comment.status == CommentStatus.PUBLISHED and reporters >= settings.FORUM_HIDE_AFTER_REPORTS
+        report.source != Report.Source.VISITOR
+        and comment.status == CommentStatus.PUBLISHED
+        and reporters >= settings.FORUM_HIDE_AFTER_REPORTS
     )
     if hidden:
         set_status(comment, CommentStatus.HIDDEN)
@@ -72,13 +88,29 @@ def report_comment(*, comment: Comment, reporter: User, reason: str, note: str =
             reason=f"{reporters} members reported it",
             automated=True,
         )
-    if reason == ReportReason.CRISIS:
+    if report.reason == ReportReason.CRISIS:
         # Pages the moderators on call (crisis_cases): that is its moderator email.
         crisis_reported(comment=comment)
-    elif reporters == 1 or hidden:
+    elif first or hidden:
         email_people(
             User.objects.moderators(), "new_report", {"comment": comment, "report": report}
         )
+
+
+@transaction.atomic
+def file_visitor_report(*, comment: Comment, reason: str, note: str, snapshot: str) -> Report:
+    """A visitor's confirmed notice enters the queue as a report (source "visitor"),
+    through the same door as members' reports (forum/moderation/notices.py calls this)."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    report = Report.objects.create(
+        comment=comment,
+        reporter=None,
+        reason=reason,
+        note=note,
+        snapshot=snapshot,
+        source=Report.Source.VISITOR,
+    )
+    _received(comment, report)
     return report
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from forum.moderation import crisis_views, expert_views, views
+from forum.moderation import crisis_views, expert_views, notice_views, views
 
 urlpatterns = [
     path("moderation/", views.queue, name="moderation-queue"),
@@ -38,4 +38,7 @@ urlpatterns = [
     path("experts/apply/", expert_views.expert_apply, name="expert-apply"),
     path("comments/<int:pk>/report/", views.comment_report, name="comment-report"),
     path("comments/<int:pk>/appeal/", views.comment_appeal, name="comment-appeal"),
+    path("comments/<int:pk>/notice/", notice_views.comment_notice, name="comment-notice"),
+    path("notices/sent/", notice_views.notice_sent, name="notice-sent"),
+    path("notices/confirm/<str:token>/", notice_views.notice_confirm, name="notice-confirm"),
 ]

@@ -363,8 +363,10 @@ def _form_status(request: HttpRequest) -> int:
     return 400 if request.method == "POST" else 200
 
 
-@login_required
 def comment_report(request: MemberRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        # A signed-out visitor sends a notice instead (forum/moderation/notice_views.py).
+        return redirect("forum:comment-notice", pk=pk)
     comment = get_object_or_404(
         Comment.objects.select_related("article", "author"),
         pk=pk,
