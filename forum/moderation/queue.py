@@ -222,6 +222,12 @@ class QueueItem:
         )
 
     @property
+    def from_visitors(self) -> int:
+        """Open reports that came from visitors' confirmed notices (DSA Art. 16): the
+        queue marks the item "Notice from a visitor"."""
+        return sum(1 for report in self.open_reports if report.source == Report.Source.VISITOR)
+
+    @property
     def head_reason(self) -> str:
         reports = self.open_reports
         return reports[0].get_reason_display() if reports else ""
