@@ -29,7 +29,15 @@ from aposbook.models import User, moderators_group
 from articles.models import Article, Category
 from forum import services
 from forum.models import Comment, CommentStatus, ReportReason, Sanction, WatchedWord
-from forum.moderation import appeals, crisis_cases, decisions, experts, reports, sanctions
+from forum.moderation import (
+    appeals,
+    crisis_cases,
+    decisions,
+    experts,
+    notices,
+    reports,
+    sanctions,
+)
 from forum.pagecache import invalidation
 from forum.pagecache.versions import bump_discussion_version, bump_queue_version
 from tests.factories import (
@@ -78,6 +86,31 @@ class Change:
 
 def _report(w: World) -> None:
     reports.report_comment(comment=w.comment, reporter=w.reader, reason=ReportReason.HARASSMENT)
+
+
+def _notice(w: World, explanation: str = "It gives doses.") -> None:
+    """A visitor's notice waiting for its confirmation (its token kept for the row)."""
+    from django.core import mail
+    from django.test import TestCase
+
+    # The link leaves by email after the commit: run those callbacks here, in the setup.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        notices.submit_notice(
+            comment=w.comment,
+            reason=ReportReason.MEDICAL_HARM,
+            explanation=explanation,
+            name="Ana Visitor",
+            email="ana@example.net",
+            good_faith=True,
+            address="203.0.113.7",
+        )
+    w.state["token"] = re.search(r"/notices/confirm/([^/\s]+)/", mail.outbox[-1].body).group(1)
+
+
+def _confirmed_notice_then_another(w: World) -> None:
+    _notice(w)
+    notices.confirm_notice(token=w.state["token"])
+    _notice(w, explanation="And it mocks a member.")
 
 
 def _pending(w: World) -> None:
@@ -224,6 +257,20 @@ CHANGES = [
             comment=w.comment, member=_day_old(w.reader), kind="helpful"
         ),
     ),
+    # forum/moderation/notices.py (issue 14): visitors' notices reach the queue confirmed
+    Change("submit_notice", _notice, shown=False),  # unconfirmed: on no page until confirmed
+    Change(
+        "confirm_notice",
+        lambda w: notices.confirm_notice(token=w.state["token"]),
+        setup=_notice,
+        covers=("file_visitor_report",),
+    ),
+    Change(
+        "confirm_notice merged into the visitor's report",
+        lambda w: notices.confirm_notice(token=w.state["token"]),
+        setup=_confirmed_notice_then_another,
+    ),
+    Change("prune_notices", lambda w: notices.prune_notices(), setup=_notice, shown=False),
     # forum/moderation/crisis_cases.py (issue 19): crisis items on the queue and item pages
     Change(
         "crisis_reported",
@@ -497,6 +544,9 @@ NOT_CHANGES = {
     "send_resources": "an email and a notification to the author, no page (crisis_reported's step)",
     "resend_resources": "send_resources again, logged (its log row shows only on the log page)",
     "escalate_crisis_cases": "the worker's task around escalate_unclaimed",
+    "notice_refusal": "a check (the notice form and submit_notice ask it)",
+    "clean_notice": "a check",
+    "look_up_notice": "a read (the confirmation page before the button)",
 }
 
 
@@ -595,7 +645,16 @@ def test_every_change_has_a_row() -> None:
     functions = set().union(
         *(
             _public_functions(m)
-            for m in (services, reports, decisions, appeals, sanctions, experts, crisis_cases)
+            for m in (
+                services,
+                reports,
+                decisions,
+                appeals,
+                sanctions,
+                experts,
+                crisis_cases,
+                notices,
+            )
         )
     )
     missing = functions - named - set(NOT_CHANGES)
