@@ -114,3 +114,25 @@ If someone is in immediate danger, call your local emergency number first.
 """,
     ),
 }
+
+
+def load_defaults(policy_version_model) -> int:
+    """Create the first version of each page that has none (the data migration passes
+    its historical model; tests pass the real one). Returns how many it created."""
+    from forum.rendering import RENDERER_VERSION, render_article
+
+    created = 0
+    for kind, (title, body) in DEFAULTS.items():
+        if policy_version_model.objects.filter(kind=kind).exists():
+            continue
+        policy_version_model.objects.create(
+            kind=kind,
+            title=title,
+            body=body,
+            body_html=render_article(body).html,
+            renderer_version=RENDERER_VERSION,
+            effective_on=EFFECTIVE_ON,
+            changes="First version",
+        )
+        created += 1
+    return created

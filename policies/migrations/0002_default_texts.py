@@ -3,24 +3,11 @@ save() renders it. Editors change them by adding dated versions in the admin."""
 
 from django.db import migrations
 
-from forum.rendering import RENDERER_VERSION, render_article
-from policies.defaults import DEFAULTS, EFFECTIVE_ON
+from policies.defaults import EFFECTIVE_ON, load_defaults
 
 
-def load_defaults(apps, schema_editor):
-    PolicyVersion = apps.get_model("policies", "PolicyVersion")
-    for kind, (title, body) in DEFAULTS.items():
-        if PolicyVersion.objects.filter(kind=kind).exists():
-            continue
-        PolicyVersion.objects.create(
-            kind=kind,
-            title=title,
-            body=body,
-            body_html=render_article(body).html,
-            renderer_version=RENDERER_VERSION,
-            effective_on=EFFECTIVE_ON,
-            changes="First version",
-        )
+def load_first_versions(apps, schema_editor):
+    load_defaults(apps.get_model("policies", "PolicyVersion"))
 
 
 def remove_defaults(apps, schema_editor):
@@ -31,4 +18,4 @@ def remove_defaults(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("policies", "0001_initial")]
 
-    operations = [migrations.RunPython(load_defaults, remove_defaults)]
+    operations = [migrations.RunPython(load_first_versions, remove_defaults)]
