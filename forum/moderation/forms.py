@@ -165,19 +165,22 @@ class NoticeForm(forms.Form):
     )
     explanation = forms.CharField(
         max_length=validation.NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 5, "aria-describedby": "id_explanation_help"}),
         label=_("Explain what is wrong with it"),
         help_text=_(
             "Say why you think it breaks the guidelines or the law, as precisely as you can."
         ),
         error_messages={"required": _("Please explain what is wrong with the comment.")},
     )
+    # forum/_field.html puts help and errors in one "<id>_help" block: point there.
     name = forms.CharField(
         max_length=100,
+        widget=forms.TextInput(attrs={"aria-describedby": "id_name_help"}),
         label=_("Your name"),
         error_messages={"required": _("Please give your name (up to 100 characters).")},
     )
     email = forms.EmailField(
+        widget=forms.EmailInput(attrs={"aria-describedby": "id_email_help"}),
         label=_("Your email"),
         help_text=_("We send a link to confirm it, then the decision. Nobody else sees it."),
         error_messages={
@@ -186,6 +189,7 @@ class NoticeForm(forms.Form):
         },
     )
     good_faith = forms.BooleanField(
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "id_good_faith_help"}),
         label=_("I believe in good faith that what I say in this notice is accurate and complete."),
         error_messages={
             "required": _(
