@@ -15,6 +15,7 @@ from forum.models import (
     Notice,
     Report,
 )
+from forum.moderation.guidelines import clause_for_reason
 
 
 def email_people(recipients: Iterable[User | None], template: str, context: dict) -> None:
@@ -56,7 +57,11 @@ def notify_notifiers(reports: list[Report], *, actioned: bool) -> None:
     ).select_related("comment__article", "report")
     sent = []
     for notice in notices:
-        email_address(notice.email, "notice_decided", {"notice": notice, "actioned": actioned})
+        # The clause relied on: the removal's reason when it was removed, else the one
+        # the visitor named (the moderator found it not broken).
+        clause = clause_for_reason(notice.comment.removal_reason if actioned else notice.reason)
+        context = {"notice": notice, "actioned": actioned, "clause": clause}
+        email_address(notice.email, "notice_decided", context)
         sent.append(notice.pk)
     if sent:
         Notice.objects.filter(pk__in=sent).update(decision_sent_at=timezone.now())

@@ -337,6 +337,7 @@ def test_the_notifier_is_told_the_decision_and_how_to_contest_it(
     assert ("action was taken" in message.body) == actioned
     assert ("no action" in message.body) == (not actioned)
     assert "within six months" in message.body
+    assert "Guideline relied on: 3. No dosing advice or dangerous claims." in message.body
     assert f"/contact/?notice={notice.pk}" in message.body
     assert "out-of-court dispute settlement" in message.body
     assert "court" in message.body
@@ -398,3 +399,19 @@ def test_refused_notices_do_not_use_up_the_limit(client, comment, settings):
     for _ in range(3):
         client.post(notice_url(comment), {**GOOD, "good_faith": ""})
     assert client.post(notice_url(comment), GOOD).status_code == 302
+
+
+def test_a_comment_its_author_deleted_is_reported_as_gone(
+    comment, author, moderator, django_capture_on_commit_callbacks
+):
+    from forum import services
+
+    _notice, token = submit(comment, django_capture_on_commit_callbacks)
+    notices.confirm_notice(token=token)
+    services.delete_comment(comment=comment, author=author)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions.dismiss_reports(comment_id=comment.pk, moderator=moderator)
+    [message] = [m for m in mail.outbox if m.to == ["ana@example.net"]]
+    assert "Its author has deleted the comment" in message.body
+    assert "stays up" not in message.body
