@@ -28,7 +28,7 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.messages.storage.session import SessionStorage
@@ -38,7 +38,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 
 from aposbook.accounts import has_verified_email
-from aposbook.models import AnyUser
+from aposbook.models import AnyUser, User
 from articles.models import Article
 from forum import permissions
 from forum.discussion import (
@@ -54,6 +54,7 @@ from forum.discussion import (
     sort_param,
 )
 from forum.forms import CommentForm
+from forum.notifications import unread_count
 from forum.pagecache import fragments
 from forum.pagecache.anonymous import page_query
 from forum.pagecache.versions import discussion_version
@@ -181,6 +182,7 @@ def build(
     form = CommentForm(initial={"form_token": marker("form_token")}) if may_post else None
     context = page_context(discussion, {"refusal": refusal, "form": form})
     context |= {"csrf_token": marker("csrf"), "user": Reader(marker("username"))}
+    context |= {"notifications_slot": marker("notifications")}
     context |= {"is_moderator": False}
     html = render_to_string("articles/article_detail.html", context, request=request)
     if getattr(request, "_csp_nonce", None) is not None:
@@ -237,6 +239,7 @@ def _fill(
         "form_token": str(uuid.uuid4()),
         "username": escape(user.username),
         "pagination": pagination,
+        "notifications": notifications_link(user),
     }
     parts = stencil["parts"]
     out = [parts[0]]
@@ -251,6 +254,15 @@ def _fill(
     response = HttpResponse("".join(out))
     response["X-Page-Stencil"] = "hit"
     return response
+
+
+def notifications_link(user: AnyUser) -> str:
+    """The header's link with the member's unread count (a cache read: forum/notifications)."""
+    return render_to_string(
+        # Only members are served from a stencil (_standing).
+        "_partials/notifications_link.html",
+        {"unread_count": unread_count(cast(User, user))},
+    )
 
 
 def _extra_threads(own: OwnComments, snapshot: dict) -> list[tuple]:
