@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -30,6 +29,7 @@ from forum.notification_kinds import (
     email_mode,
     email_modes,
 )
+from forum.pagecache import shared
 from forum.rendering import mention_candidates, mentions_in
 
 Kind = Notification.Kind
@@ -43,7 +43,8 @@ MAX_MENTIONS_NOTIFIED = 10
 DIGEST_LOOKBACK = timedelta(days=2)
 
 _COUNT_KEY = "notifications:unread:{pk}"
-COUNT_SECONDS = 24 * 3600
+# Forgotten on every change; the limit only bounds a count kept through a cache outage.
+COUNT_SECONDS = 3600
 
 
 @transaction.atomic
@@ -122,21 +123,23 @@ def mark_read(member: User, ids: Iterable[int] | None = None) -> int:
 
 
 def unread_count(member: User) -> int:
-    """The header's number: from the cache, else one query (kept until a change here)."""
+    """The header's number: from the cache, else one query (kept until a change here).
+    With the cache out of reach, the query every time: pages carry on without it."""
     key = _COUNT_KEY.format(pk=member.pk)
-    count = cache.get(key)
+    count = shared.get(key)
     if count is None:
         count = Notification.objects.for_member(member).unread().count()
-        cache.set(key, count, COUNT_SECONDS)
+        shared.put(key, count, timeout=COUNT_SECONDS)
     return int(count)
 
 
 def forget_unread_count(member_id: int) -> None:
     """Now, and again after commit: a request reading in between must not keep the
-    old number for a day."""
+    old number. A cache out of reach must not stop a notification (a support notice
+    among them): the count is then at most COUNT_SECONDS old."""
     key = _COUNT_KEY.format(pk=member_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    shared.delete(key)
+    transaction.on_commit(lambda: shared.delete(key))
 
 
 # ---- Who a published comment tells.

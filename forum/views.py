@@ -20,7 +20,7 @@ from forum.forms import CommentForm
 from forum.models import Comment, CommentStatus
 from forum.moderation.crisis import composer_support, support_after_posting
 from forum.moderation.privacy import privacy_findings_for
-from forum.notifications import stop_emails
+from forum.notifications import mention_targets, stop_emails
 from forum.rendering import render_comment, trusted
 from forum.services import (
     PARENT_GONE,
@@ -64,7 +64,8 @@ def _composer_page(
         form.privacy_findings = privacy_findings_for(form.data.get("body", ""))
     preview = preview_source = None
     if "preview" in request.POST and form.is_valid() and not closed:
-        preview = trusted(render_comment(form.cleaned_data["body"]))
+        body = form.cleaned_data["body"]
+        preview = trusted(render_comment(body, mention_targets(body)))
         source = form.cleaned_data["source"]
         # An unsaved comment, so the preview shows the source as the posted comment will.
         preview_source = Comment(
