@@ -102,9 +102,7 @@ def test_an_unknown_name_stays_plain_text_and_notifies_nobody(other_member, arti
     assert Notification.objects.count() == 0
 
 
-def test_mentions_in_code_links_and_email_addresses_are_not_mentions(
-    member, other_member, article
-):
+def test_mentions_in_code_links_and_email_addresses_are_not_mentions(member, other_member, article):
     body = "`@alice` and [@alice](https://example.org) and bob@alice"
     comment = post_comment(author=other_member, article=article, body=body)
     assert 'class="mention"' not in comment.body_html
@@ -271,9 +269,7 @@ def test_the_member_article_page_shows_the_count_and_sees_it_change(
         page = client.get(url)
     assert "(1 unread notification)" in page.content.decode()
     assert page["X-Page-Stencil"] == "hit"
-    reading_the_count = [
-        q for q in counted.captured_queries if "forum_notification" in q["sql"]
-    ]
+    reading_the_count = [q for q in counted.captured_queries if "forum_notification" in q["sql"]]
     assert len(reading_the_count) == 1  # the cache was emptied by the reply: one query
     with CaptureQueriesContext(connection) as again:
         client.get(url)
