@@ -182,7 +182,7 @@ def build(
     form = CommentForm(initial={"form_token": marker("form_token")}) if may_post else None
     context = page_context(discussion, {"refusal": refusal, "form": form})
     context |= {"csrf_token": marker("csrf"), "user": Reader(marker("username"))}
-    context |= {"notifications_slot": marker("notifications")}
+    context |= {"notifications_slot": marker("notifications"), "menu_badge_slot": marker("badge")}
     context |= {"is_moderator": False}
     html = render_to_string("articles/article_detail.html", context, request=request)
     if getattr(request, "_csp_nonce", None) is not None:
@@ -239,8 +239,8 @@ def _fill(
         "form_token": str(uuid.uuid4()),
         "username": escape(user.username),
         "pagination": pagination,
-        "notifications": notifications_link(user),
     }
+    values["notifications"], values["badge"] = notifications_link(user)
     parts = stencil["parts"]
     out = [parts[0]]
     for index in range(1, len(parts), 2):
@@ -256,13 +256,13 @@ def _fill(
     return response
 
 
-def notifications_link(user: AnyUser) -> str:
-    """The header's link with the member's unread count (a cache read: forum/notifications)."""
-    return render_to_string(
-        # Only members are served from a stencil (_standing).
-        "_partials/notifications_link.html",
-        {"unread_count": unread_count(cast(User, user))},
-    )
+def notifications_link(user: AnyUser) -> tuple[str, str]:
+    """The header's link with the member's unread count, and the count on the phone's
+    menu button (one cache read: forum/notifications.py)."""
+    # Only members are served from a stencil (_standing).
+    context = {"unread_count": unread_count(cast(User, user))}
+    link = render_to_string("_partials/notifications_link.html", context)
+    return link, render_to_string("_partials/unread_badge.html", context)
 
 
 def _extra_threads(own: OwnComments, snapshot: dict) -> list[tuple]:

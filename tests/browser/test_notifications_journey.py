@@ -26,6 +26,7 @@ def test_search_reply_and_the_author_hears_of_it(page, live_server, assert_acces
     # Alice wants replies once a day, in one email.
     sign_in(page, live_server, alice)
     page.goto(f"{live_server.url}/accounts/settings/")
+    assert_accessible(page)
     page.get_by_label("Replies to your comments").select_option("digest")
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_text("Your settings are saved.")).to_be_visible()
