@@ -172,13 +172,16 @@ def announce_reply(comment: Comment) -> Notification | None:
     return notify(answered.author, Kind.REPLY, actor=comment.author, comment=comment)
 
 
-def announce_mentions(comment: Comment) -> list[Notification]:
+def announce_mentions(
+    comment: Comment, targets: Mapping[str, str] | None = None
+) -> list[Notification]:
     """Members a published comment names outside quotes hear of it, each once per
     comment however often it is edited or published again. The member it answers has
     the reply notification already; nobody hears of mentioning themselves."""
     if comment.status != CommentStatus.PUBLISHED or comment.author is None:
         return []
-    targets = mention_targets(comment.body_source)
+    if targets is None:  # the caller may have looked them up to render the text
+        targets = mention_targets(comment.body_source)
     names = mentions_in(comment.body_source, targets)[:MAX_MENTIONS_NOTIFIED]
     if not names:
         return []
@@ -196,11 +199,13 @@ def announce_mentions(comment: Comment) -> list[Notification]:
     return [notification for notification in made if notification is not None]
 
 
-def announce_published(comment: Comment, *, first_time: bool) -> None:
+def announce_published(
+    comment: Comment, *, first_time: bool, targets: Mapping[str, str] | None = None
+) -> None:
     """A comment became visible: the reply (first publication only) and mentions."""
     if first_time and comment.parent_id:
         announce_reply(comment)
-    announce_mentions(comment)
+    announce_mentions(comment, targets)
 
 
 # ---- The daily jobs.

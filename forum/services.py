@@ -174,6 +174,7 @@ def post_comment(
     )
     _refuse_if_screened_out(screening, PostingRefused)
     _refuse_if_too_fast(author)
+    targets = mention_targets(body)
     comment = Comment(
         article=article,
         author=author,
@@ -182,7 +183,7 @@ def post_comment(
         root_id=(parent.root_id or parent.pk) if parent else None,
         depth=parent.depth + 1 if parent else 0,
         body_source=body,
-        body_html=render_comment(body, mention_targets(body)),
+        body_html=render_comment(body, targets),
         renderer_version=RENDERER_VERSION,
         kind=kind,
         source_type=source_type,
@@ -211,7 +212,7 @@ def post_comment(
     if comment.status == CommentStatus.PUBLISHED:
         # Held: the member it answers and those it names hear of it once it is published
         # (forum/moderation/decisions.py announce_if_first_published).
-        announce_published(comment, first_time=True)
+        announce_published(comment, first_time=True, targets=targets)
     return comment
 
 
@@ -275,7 +276,8 @@ def edit_comment(
     comment.source_reference = matching_reference(
         article=comment.article, source_type=source_type, source=source
     )
-    comment.body_html = render_comment(body, mention_targets(body))
+    targets = mention_targets(body)
+    comment.body_html = render_comment(body, targets)
     comment.renderer_version = RENDERER_VERSION
     comment.edited_at = timezone.now()
     if screening.action == "hold":
@@ -284,7 +286,7 @@ def edit_comment(
     reopen_after_edit(comment=comment)
     comment_changed(comment)
     flag_crisis_language(comment)
-    announce_mentions(comment)  # names added by the edit; nobody is told twice (or if held)
+    announce_mentions(comment, targets)  # names the edit added; nobody is told twice
     return comment
 
 
