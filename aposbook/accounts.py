@@ -9,6 +9,7 @@ import datetime
 import math
 import time
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from allauth.account import app_settings as allauth_account_settings
@@ -23,7 +24,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from aposbook.models import User
-from forum.models import Comment, CommentRevision, CommentStatus, Report
+from forum.models import Comment, CommentRevision, CommentStatus, Notification, Report
+from forum.notification_kinds import email_modes
+from forum.notifications import set_email_modes
 from forum.pagecache.invalidation import member_changed
 
 # What a deleted account's row keeps as a name: unique, never a real member's name
@@ -97,10 +100,22 @@ def minutes_phrase(seconds: int) -> str:
 
 
 @transaction.atomic
-def update_member_settings(*, member: User, username: str, email_on_reply: bool) -> User:
+def update_member_settings(
+    *,
+    member: User,
+    username: str,
+    email_modes: Mapping[str, str] | None = None,
+    email_on_reply: bool | None = None,
+) -> User:
+    """The name and the email choices per notification kind (forum/notifications.py);
+    email_on_reply alone is the reply emails' switch as it was before kinds."""
     member.username = username
-    member.email_on_reply = email_on_reply
-    member.save(update_fields=["username", "email_on_reply"])
+    member.save(update_fields=["username"])
+    modes = dict(email_modes or {})
+    if email_on_reply is not None:
+        modes.setdefault(Notification.Kind.REPLY, "now" if email_on_reply else "off")
+    if modes:
+        set_email_modes(member=member, modes=modes)
     return member
 
 
@@ -134,6 +149,7 @@ def export_member_data(*, member: User) -> dict[str, Any]:
             "date_joined": _iso(member.date_joined),
             "last_login": _iso(member.last_login),
             "email_on_reply": member.email_on_reply,
+            "email_preferences": {kind: str(mode) for kind, mode in email_modes(member).items()},
             "email_addresses": [
                 {"email": address.email, "verified": address.verified, "primary": address.primary}
                 for address in emails
@@ -214,12 +230,14 @@ def delete_account(*, member: User, keep_comments: bool) -> None:
         session.end()
     Authenticator.objects.filter(user=member).delete()
     EmailAddress.objects.filter(user=member).delete()
+    Notification.objects.filter(recipient=member).delete()  # what the site told them
 
     member.username = f"{DELETED_USERNAME_PREFIX}{uuid.uuid4().hex[:16]}"
     member.email = ""
     member.first_name = ""
     member.last_name = ""
     member.email_on_reply = False
+    member.email_preferences = {}
     member.is_active = False
     member.is_staff = False
     member.is_superuser = False

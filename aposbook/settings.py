@@ -119,6 +119,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "aposbook.context_processors.site",
                 "aposbook.context_processors.moderation",
+                "aposbook.context_processors.notifications",
             ],
         },
     },
@@ -547,6 +548,9 @@ FORUM_LOG_PER_PAGE = 50
 # --- Community: search (issue 15) ---------------------------------------------
 # Comment results per page on the search page and the moderators' comment search.
 FORUM_SEARCH_PER_PAGE = env_int("FORUM_SEARCH_PER_PAGE", 20)
+# Notifications older than this many days are deleted by the daily job, read or not.
+FORUM_NOTIFICATIONS_KEEP_DAYS = env_int("FORUM_NOTIFICATIONS_KEEP_DAYS", 90)
+FORUM_NOTIFICATIONS_PER_PAGE = 25
 
 # --- Performance (forum/pagecache/) -------------------------------------------
 # How long an anonymous article page or a rendered thread may be served from the shared

@@ -28,7 +28,7 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.messages.storage.session import SessionStorage
@@ -38,7 +38,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 
 from aposbook.accounts import has_verified_email
-from aposbook.models import AnyUser
+from aposbook.models import AnyUser, User
 from articles.models import Article
 from forum import permissions
 from forum.discussion import (
@@ -54,6 +54,7 @@ from forum.discussion import (
     sort_param,
 )
 from forum.forms import CommentForm
+from forum.notifications import unread_count
 from forum.pagecache import fragments
 from forum.pagecache.anonymous import page_query
 from forum.pagecache.versions import discussion_version
@@ -181,6 +182,7 @@ def build(
     form = CommentForm(initial={"form_token": marker("form_token")}) if may_post else None
     context = page_context(discussion, {"refusal": refusal, "form": form})
     context |= {"csrf_token": marker("csrf"), "user": Reader(marker("username"))}
+    context |= {"notifications_slot": marker("notifications"), "menu_badge_slot": marker("badge")}
     context |= {"is_moderator": False}
     html = render_to_string("articles/article_detail.html", context, request=request)
     if getattr(request, "_csp_nonce", None) is not None:
@@ -238,6 +240,7 @@ def _fill(
         "username": escape(user.username),
         "pagination": pagination,
     }
+    values["notifications"], values["badge"] = notifications_link(user)
     parts = stencil["parts"]
     out = [parts[0]]
     for index in range(1, len(parts), 2):
@@ -251,6 +254,15 @@ def _fill(
     response = HttpResponse("".join(out))
     response["X-Page-Stencil"] = "hit"
     return response
+
+
+def notifications_link(user: AnyUser) -> tuple[str, str]:
+    """The header's link with the member's unread count, and the count on the phone's
+    menu button (one cache read: forum/notifications.py)."""
+    # Only members are served from a stencil (_standing).
+    context = {"unread_count": unread_count(cast(User, user))}
+    link = render_to_string("_partials/notifications_link.html", context)
+    return link, render_to_string("_partials/unread_badge.html", context)
 
 
 def _extra_threads(own: OwnComments, snapshot: dict) -> list[tuple]:

@@ -555,6 +555,9 @@ class Notification(models.Model):
     text = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # When it went out by email, at once or in a digest; the digest takes only rows
+    # still empty here, so running it twice sends nothing twice.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 

@@ -31,7 +31,14 @@ from forum.moderation.audit import HELD_AT_POSTING, log_action, logs_refusals
 from forum.moderation.crisis_cases import flag_crisis_language
 from forum.moderation.reports import hold_edited_comment, reopen_after_edit
 from forum.moderation.screening import HOLD_REASONS, Screening, screen_comment, screen_edit
-from forum.notifications import notify
+from forum.notifications import (
+    EmailMode,
+    announce_mentions,
+    announce_published,
+    mention_targets,
+    notify,
+    set_email_modes,
+)
 from forum.pagecache.invalidation import comment_changed, comment_posted, reactions_changed
 from forum.permissions import posting_refusal, reaction_refusal
 from forum.ratelimit import (
@@ -41,7 +48,6 @@ from forum.ratelimit import (
     too_many_reactions_message,
 )
 from forum.rendering import RENDERER_VERSION, render_comment
-from forum.tasks import notify_reply
 from forum.validation import check_comment, message_of
 
 GONE_MESSAGE = "This comment has been taken down, so it can no longer be edited."
@@ -168,6 +174,7 @@ def post_comment(
     )
     _refuse_if_screened_out(screening, PostingRefused)
     _refuse_if_too_fast(author)
+    targets = mention_targets(body)
     comment = Comment(
         article=article,
         author=author,
@@ -176,7 +183,7 @@ def post_comment(
         root_id=(parent.root_id or parent.pk) if parent else None,
         depth=parent.depth + 1 if parent else 0,
         body_source=body,
-        body_html=render_comment(body),
+        body_html=render_comment(body, targets),
         renderer_version=RENDERER_VERSION,
         kind=kind,
         source_type=source_type,
@@ -202,8 +209,10 @@ def post_comment(
         )
     comment_posted(comment)
     flag_crisis_language(comment)
-    if comment.parent_id and comment.status == CommentStatus.PUBLISHED:
-        transaction.on_commit(lambda: notify_reply.enqueue(comment_id=comment.pk))
+    if comment.status == CommentStatus.PUBLISHED:
+        # Held: the member it answers and those it names hear of it once it is published
+        # (forum/moderation/decisions.py announce_if_first_published).
+        announce_published(comment, first_time=True, targets=targets)
     return comment
 
 
@@ -267,7 +276,9 @@ def edit_comment(
     comment.source_reference = matching_reference(
         article=comment.article, source_type=source_type, source=source
     )
-    comment.body_html, comment.renderer_version = render_comment(body), RENDERER_VERSION
+    targets = mention_targets(body)
+    comment.body_html = render_comment(body, targets)
+    comment.renderer_version = RENDERER_VERSION
     comment.edited_at = timezone.now()
     if screening.action == "hold":
         hold_edited_comment(comment=comment, screening=screening)
@@ -275,6 +286,7 @@ def edit_comment(
     reopen_after_edit(comment=comment)
     comment_changed(comment)
     flag_crisis_language(comment)
+    announce_mentions(comment, targets)  # names the edit added; nobody is told twice
     return comment
 
 
@@ -295,9 +307,8 @@ def delete_comment(*, comment: Comment, author: User) -> Comment:
 
 @transaction.atomic
 def stop_reply_emails(*, member: User) -> None:
-    """The one-click unsubscribe: no more reply emails for this member."""
-    type(member).objects.filter(pk=member.pk).update(email_on_reply=False)
-    member.email_on_reply = False
+    """No more reply emails for this member (the one-click unsubscribe of older emails)."""
+    set_email_modes(member=member, modes={Notification.Kind.REPLY: EmailMode.OFF})
 
 
 @dataclass(frozen=True)

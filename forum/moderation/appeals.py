@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from aposbook.models import User
 from forum import validation
@@ -14,6 +15,7 @@ from forum.models import (
     Comment,
     CommentStatus,
     ModerationAction,
+    Notification,
 )
 from forum.moderation.audit import log_action
 from forum.moderation.decisions import (
@@ -24,8 +26,11 @@ from forum.moderation.decisions import (
 )
 from forum.moderation.emails import email_people
 from forum.moderation.errors import ActionRefused, AppealRefused
+from forum.notifications import notify
 
 Kind = ModerationAction.Kind
+APPEAL_OVERTURNED = _("A moderator reviewed your appeal and restored your comment.")
+APPEAL_UPHELD = _("A moderator reviewed your appeal and kept the removal. This decision is final.")
 
 
 @transaction.atomic
@@ -87,15 +92,24 @@ def decide_appeal(
     appeal.decided_at = timezone.now()
     appeal.save(update_fields=["status", "decided_by", "decided_at"])
     if overturn:
-        announce_if_first_published(comment)
         comment.removal_reason = ""
         comment.moderator_message = ""
         set_status(comment, CommentStatus.PUBLISHED, "removal_reason", "moderator_message")
+        announce_if_first_published(comment)
     else:
         # The version token includes the appeal, so a stale form sees the change.
         set_status(comment, CommentStatus.REMOVED)
     kind = Kind.APPEAL_OVERTURNED if overturn else Kind.APPEAL_UPHELD
     log_action(kind, moderator=moderator, comment=comment, message=message.strip())
+    # Its email is the decision itself (below, always sent); this keeps it on the list.
+    if appeal.author is not None:
+        notify(
+            appeal.author,
+            Notification.Kind.APPEAL_OUTCOME,
+            actor=moderator,
+            comment=comment,
+            text=str(APPEAL_OVERTURNED if overturn else APPEAL_UPHELD),
+        )
     email_people(
         [appeal.author],
         "appeal_decided",

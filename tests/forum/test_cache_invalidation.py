@@ -19,6 +19,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.test import Client
@@ -27,8 +28,15 @@ from django.utils import timezone
 from aposbook.accounts import delete_account, update_member_settings
 from aposbook.models import User, moderators_group
 from articles.models import Article, Category
-from forum import services
-from forum.models import Comment, CommentStatus, ReportReason, Sanction, WatchedWord
+from forum import notifications, services
+from forum.models import (
+    Comment,
+    CommentStatus,
+    Notification,
+    ReportReason,
+    Sanction,
+    WatchedWord,
+)
 from forum.moderation import (
     appeals,
     crisis_cases,
@@ -224,6 +232,23 @@ def _verified(w: World) -> object:
     return experts.verify_expert(credential_id=credential.pk, moderator=w.moderator)
 
 
+def _notified(w: World) -> None:
+    notifications.notify(w.writer, Notification.Kind.MODERATOR_MESSAGE, text="Read me")
+
+
+def _old_notice(w: World) -> None:
+    """Older than FORUM_NOTIFICATIONS_KEEP_DAYS: the daily job deletes it."""
+    old = timezone.now() - datetime.timedelta(days=settings.FORUM_NOTIFICATIONS_KEEP_DAYS + 1)
+    Notification.objects.create(
+        recipient=w.writer, kind=Notification.Kind.MODERATOR_MESSAGE, text="Old", created_at=old
+    )
+
+
+def _digest(w: World) -> None:
+    notifications.set_email_modes(member=w.writer, modes={"moderator_message": "digest"})
+    _notified(w)
+
+
 def _moderate_permission() -> Permission:
     return Permission.objects.get(content_type__app_label="forum", codename="moderate")
 
@@ -271,6 +296,40 @@ CHANGES = [
         setup=_confirmed_notice_then_another,
     ),
     Change("prune_notices", lambda w: notices.prune_notices(), setup=_notice, shown=False),
+    # forum/notifications.py (issue 15): the header's unread count on the member's pages
+    Change(
+        "notify",
+        lambda w: notifications.notify(
+            w.writer, Notification.Kind.MODERATOR_MESSAGE, text="A word from the moderators"
+        ),
+    ),
+    Change("mark_read", lambda w: notifications.mark_read(w.writer), setup=_notified),
+    Change(
+        "announce_reply",
+        lambda w: services.post_comment(
+            author=w.reader, article=w.article, body="An answer.", parent=w.comment
+        ),
+        covers=("announce_published",),
+    ),
+    Change(
+        "announce_mentions",
+        lambda w: services.post_comment(
+            author=w.reader, article=w.article, body="Thank you, @writer."
+        ),
+    ),
+    Change("prune_notifications", lambda w: notifications.prune_notifications(), setup=_old_notice),
+    Change("send_digests", lambda w: notifications.send_digests(), setup=_digest, shown=False),
+    Change(
+        "set_email_modes",
+        lambda w: notifications.set_email_modes(member=w.writer, modes={"mention": "off"}),
+        shown=False,
+    ),
+    Change(
+        "stop_emails",
+        lambda w: notifications.stop_emails(member=w.writer, kind="digest"),
+        setup=_digest,
+        shown=False,
+    ),
     # forum/moderation/crisis_cases.py (issue 19): crisis items on the queue and item pages
     Change(
         "crisis_reported",
@@ -530,7 +589,7 @@ NOT_CHANGES = {
     "locked_comment": "a read (with a row lock)",
     "resolve_reports": "a step of approve/remove/dismiss/restore (their rows)",
     "refuse_restoring_nothing": "a check",
-    "announce_if_first_published": "an email, no page",
+    "announce_if_first_published": "a step of approve, restore and decide_appeal (their rows)",
     "remove_text": "a step of remove_comment and ban_member (their rows)",
     "hold_edited_comment": "a step of edit_comment (its row)",
     "remover_of": "a read",
@@ -547,6 +606,9 @@ NOT_CHANGES = {
     "notice_refusal": "a check (the notice form and submit_notice ask it)",
     "clean_notice": "a check",
     "look_up_notice": "a read (the confirmation page before the button)",
+    "unread_count": "a read (the header's count)",
+    "forget_unread_count": "a step of notify, mark_read and prune_notifications (their rows)",
+    "mention_targets": "a read",
 }
 
 
@@ -654,6 +716,7 @@ def test_every_change_has_a_row() -> None:
                 experts,
                 crisis_cases,
                 notices,
+                notifications,
             )
         )
     )
