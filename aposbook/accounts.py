@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from aposbook.models import User
 from forum.models import Comment, CommentRevision, CommentStatus, Report
+from forum.moderation.statements import export_statements
 from forum.pagecache.invalidation import member_changed
 
 # What a deleted account's row keeps as a name: unique, never a real member's name
@@ -167,6 +168,9 @@ def export_member_data(*, member: User) -> dict[str, Any]:
             }
             for comment in comments
         ],
+        # The statements of reasons for each restriction of their comments or account
+        # (DSA Art. 17), as issued: forum.moderation.statements.export_statements.
+        "statements_of_reasons": export_statements(member),
         "reports_filed": [
             {
                 "comment_id": report.comment_id,

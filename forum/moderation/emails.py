@@ -17,7 +17,12 @@ from forum.models import (
 
 def email_people(recipients: Iterable[User | None], template: str, context: dict) -> None:
     """Render now, send from the task worker once the transaction has committed."""
-    addresses = sorted({user.email for user in recipients if user and user.email})
+    email_addresses([user.email for user in recipients if user], template, context)
+
+
+def email_addresses(recipients: Iterable[str], template: str, context: dict) -> None:
+    """email_people for addresses without an account (a visitor's notice)."""
+    addresses = sorted({address for address in recipients if address})
     if not addresses:
         return
     context = {**context, "SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}

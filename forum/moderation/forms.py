@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from forum import validation
 from forum.models import ReportReason
@@ -38,6 +39,10 @@ def _member_reason() -> forms.CharField:
         error_messages={"required": "Please give the reason the member will read."},
     )
 
+
+ANSWER_REQUIRED = _(
+    "Please give the reasons for your decision: the person who complained reads them."
+)
 
 SUSPENSION_DAYS = [(1, "1 day"), (3, "3 days"), (7, "1 week"), (30, "30 days"), (90, "90 days")]
 
@@ -100,7 +105,67 @@ class AppealDecisionForm(VersionedForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Please choose a decision."},
     )
-    message = _author_message()
+    # DSA Art. 20(5): the answer to a complaint gives its reasons.
+    message = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Your reasons (the author reads them)"),
+        error_messages={"required": ANSWER_REQUIRED},
+    )
+
+
+class _ReportIds(forms.MultipleChoiceField):
+    """Report ids ticked on the item page (the service keeps only the comment's own)."""
+
+    def valid_value(self, value: str) -> bool:
+        return str(value).isdigit()
+
+
+class DismissForm(VersionedForm):
+    unfounded = _ReportIds(required=False, label=_("Manifestly unfounded"))
+
+    def clean_unfounded(self) -> list[int]:
+        return [int(value) for value in self.cleaned_data["unfounded"]]
+
+
+class ComplaintForm(forms.Form):
+    message = forms.CharField(
+        max_length=validation.NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Why should the decision be looked at again?"),
+        error_messages={"required": validation.COMPLAINT_REQUIRED},
+    )
+
+
+class ComplaintDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("grant", _("Grant the complaint")), ("keep", _("Keep the decision"))],
+        widget=forms.RadioSelect,
+        label=_("Decision"),
+        error_messages={"required": _("Please choose a decision.")},
+    )
+    answer = forms.CharField(
+        max_length=validation.NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Your reasons (the person who complained reads them)"),
+        error_messages={"required": ANSWER_REQUIRED},
+    )
+
+
+class TrustedFlaggerForm(forms.Form):
+    username = forms.CharField(max_length=150, label=_("Member's username"))
+    organisation = forms.CharField(max_length=200, label=_("Organisation"))
+    since = forms.DateField(
+        label=_("Trusted flagger since"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_username(self) -> Any:
+        from aposbook.models import User
+
+        member = User.objects.filter(username__iexact=self.cleaned_data["username"]).first()
+        if member is None:
+            raise forms.ValidationError(_("There is no member with that username."))
+        return member
 
 
 class SuspendForm(forms.Form):

@@ -16,6 +16,7 @@ from forum.models import (
     ReportReason,
     Sanction,
 )
+from forum.moderation import statements
 from forum.moderation.audit import log_action
 from forum.moderation.decisions import remove_text
 from forum.moderation.emails import email_people
@@ -45,11 +46,14 @@ def suspend_member(
         ends_at=timezone.now() + timedelta(days=days),
         created_by=moderator,
     )
-    log_action(
+    action = log_action(
         Kind.SUSPEND, moderator=moderator, member=member, comment=comment, reason=reason[:200]
     )
+    statement = statements.for_sanction(
+        action=action, sanction=sanction, reason=reason, comment=comment
+    )
     member_changed(member)
-    email_people([member], "sanction", {"sanction": sanction})
+    email_people([member], "sanction", {"sanction": sanction, "statement": statement})
     return sanction
 
 
@@ -72,16 +76,22 @@ def ban_member(
     sanction = Sanction.objects.create(
         member=member, kind=Sanction.Kind.BAN, reason=reason, created_by=moderator
     )
-    log_action(Kind.BAN, moderator=moderator, member=member, comment=comment, reason=reason[:200])
+    action = log_action(
+        Kind.BAN, moderator=moderator, member=member, comment=comment, reason=reason[:200]
+    )
+    statement = statements.for_sanction(
+        action=action, sanction=sanction, reason=reason, comment=comment
+    )
     member_changed(member)
     removed = 0
     if remove_comments:
         live = [CommentStatus.PUBLISHED, CommentStatus.PENDING, CommentStatus.HIDDEN]
         for each in Comment.objects.select_for_update().filter(author=member, status__in=live):
             remove_text(each, moderator, removal_reason, "")
-            log_action(Kind.REMOVE, moderator=moderator, comment=each, reason=removal_reason)
             removed += 1
-    email_people([member], "sanction", {"sanction": sanction, "removed": removed})
+    email_people(
+        [member], "sanction", {"sanction": sanction, "removed": removed, "statement": statement}
+    )
     return sanction
 
 

@@ -92,6 +92,7 @@ def test_report_remove_appeal_restore(browser, live_server, cast, assert_accessi
     item = page.locator(f"#item-{comment.pk}")
     expect(item).to_contain_text("I was sharing what I do.")
     item.get_by_label("Restore the comment").check()
+    item.get_by_label("Your reasons (the author reads them)").fill("Sharing experience is fine.")
     item.get_by_role("button", name="Decide").click()
     expect(page.get_by_text("Appeal decided")).to_be_visible()
     comment.refresh_from_db()

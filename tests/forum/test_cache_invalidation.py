@@ -321,7 +321,7 @@ CHANGES = [
     Change(
         "decide_appeal",
         lambda w: appeals.decide_appeal(
-            comment_id=w.comment.pk, moderator=w.second_moderator, overturn=True
+            comment_id=w.comment.pk, moderator=w.second_moderator, overturn=True, message="Fair."
         ),
         setup=_appealed,
     ),
