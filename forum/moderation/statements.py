@@ -127,7 +127,7 @@ def record_statement(
 def for_removal(
     *, action: ModerationAction, comment: Comment, reason: str, detected_automatically: bool
 ) -> StatementOfReasons:
-    facts = _("A moderator removed %(comment)s on %(when)s. Others no longer see its text.") % {
+    facts = _("On %(when)s a moderator removed %(comment)s. Others no longer see its text.") % {
         "comment": _comment_ref(comment),
         "when": _when(timezone.now()),
     }
@@ -149,12 +149,12 @@ def for_hiding(
     """A moderator's hide, or the automatic hide after `reporters` distinct reports."""
     if action.moderator_id is None:
         facts = _(
-            "%(comment)s was hidden automatically on %(when)s because %(count)s members "
+            "On %(when)s %(comment)s was hidden automatically because %(count)s members "
             "reported it. It stays hidden from others until a moderator decides."
         ) % {"comment": _comment_ref(comment), "when": _when(timezone.now()), "count": reporters}
     else:
         facts = _(
-            "A moderator hid %(comment)s on %(when)s while they review it. Others do not see "
+            "On %(when)s a moderator hid %(comment)s while they review it. Others do not see "
             "it until a decision."
         ) % {"comment": _comment_ref(comment), "when": _when(timezone.now())}
     report = comment.reports.filter(resolution="open").order_by("created_at", "pk").first()
@@ -175,7 +175,7 @@ def for_hold(
 ) -> StatementOfReasons:
     """An automatic hold at posting time or after an edit (screening.py, reports.py)."""
     facts = _(
-        "%(comment)s was held for review automatically on %(when)s (%(label)s). Only you "
+        "On %(when)s %(comment)s was held for review automatically (%(label)s). Only you "
         "and the moderators see it until a moderator reviews it."
     ) % {"comment": _comment_ref(comment), "when": _when(timezone.now()), "label": label}
     return record_statement(
@@ -201,7 +201,7 @@ def for_redaction(
     transaction, after writing its ModerationAction). `reason` is a ReportReason value,
     usually private_info (clause 2)."""
     facts = _(
-        "A moderator redacted part of %(comment)s on %(when)s. The rest of the comment is "
+        "On %(when)s a moderator redacted part of %(comment)s. The rest of the comment is "
         "still shown; the redacted words are kept only in the moderators' history for a "
         "limited time."
     ) % {"comment": _comment_ref(comment), "when": _when(timezone.now())}
@@ -241,7 +241,13 @@ def for_sanction(
             "number": comment.pk,
             "article": comment.article.title,
         }
-    removal = comment.removal_reason if comment is not None else ""
+    # The clause of the named comment's removal, read afresh (the caller's copy may
+    # predate it); a sanction naming no removed comment cites clause 7.
+    removal = (
+        Comment.objects.filter(pk=comment.pk).values_list("removal_reason", flat=True).first()
+        if comment is not None
+        else ""
+    ) or ""
     return record_statement(
         action=action,
         restriction=restriction,
@@ -284,9 +290,23 @@ def for_reporting_limit(
     )
 
 
+# Restrictions of a comment itself; a sanction may name a comment, but its statement
+# belongs with the sanction notice.
+COMMENT_RESTRICTIONS = (
+    Restriction.REMOVAL,
+    Restriction.HIDING,
+    Restriction.HOLDING,
+    Restriction.REDACTION,
+)
+
+
 def latest_for_comment(comment: Comment) -> StatementOfReasons | None:
     """The statement of the comment's current restriction (the newest one)."""
-    return StatementOfReasons.objects.filter(comment=comment).order_by("-issued_at", "-pk").first()
+    return (
+        StatementOfReasons.objects.filter(comment=comment, restriction__in=COMMENT_RESTRICTIONS)
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
 
 
 def export_statements(member: User) -> list[dict[str, Any]]:

@@ -112,6 +112,12 @@ def test_the_author_sees_the_statement_on_their_removed_comment(client, comment,
     assert "Statement of reasons" in page
     assert "Clause 4 of the community guidelines" in page
     assert "Decided by a moderator." in page
+    # A sanction naming the comment keeps its statement with the sanction notice.
+    sanctions.suspend_member(
+        member=comment.author, moderator=moderator, days=3, reason="Rude.", comment=comment
+    )
+    page = client.get(comment.article.get_absolute_url()).content.decode()
+    assert "a moderator removed your comment no." in page
     # Nobody else sees it.
     client.force_login(UserFactory())
     other = client.get(comment.article.get_absolute_url()).content.decode()
