@@ -168,13 +168,31 @@ class TrustedFlaggerForm(forms.Form):
         return member
 
 
+def _clause() -> forms.TypedChoiceField:
+    """The guideline clause a sanction relies on (its statement of reasons cites it)."""
+    from forum.moderation.guidelines import CLAUSES
+
+    return forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", _("The rule of the comment's removal (or clause 7)")),
+            *[(clause.number, clause.label) for clause in CLAUSES],
+        ],
+        label=_("Rule relied on"),
+    )
+
+
 class SuspendForm(forms.Form):
     days = forms.TypedChoiceField(choices=SUSPENSION_DAYS, coerce=int, label="For")
     reason = _member_reason()
+    clause = _clause()
 
 
 class BanForm(forms.Form):
     reason = _member_reason()
+    clause = _clause()
     remove_comments = forms.BooleanField(required=False, label="Also remove all their comments")
     removal_reason = forms.ChoiceField(
         required=False,

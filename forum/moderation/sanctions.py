@@ -16,7 +16,7 @@ from forum.models import (
     ReportReason,
     Sanction,
 )
-from forum.moderation import statements
+from forum.moderation import guidelines, statements
 from forum.moderation.audit import log_action
 from forum.moderation.decisions import remove_text
 from forum.moderation.emails import email_people
@@ -26,6 +26,11 @@ from forum.pagecache.invalidation import member_changed, queue_changed
 Kind = ModerationAction.Kind
 
 
+def _refuse_unknown_clause(clause: int | None) -> None:
+    if clause is not None and clause not in guidelines.BY_NUMBER:
+        raise ActionRefused("Choose a clause of the community guidelines. Nothing was changed.")
+
+
 def _refuse_self(member: User, moderator: User) -> None:
     if member.pk == moderator.pk:
         raise ActionRefused("You cannot sanction yourself. Nothing was changed.")
@@ -33,9 +38,16 @@ def _refuse_self(member: User, moderator: User) -> None:
 
 @transaction.atomic
 def suspend_member(
-    *, member: User, moderator: User, days: int, reason: str, comment: Comment | None = None
+    *,
+    member: User,
+    moderator: User,
+    days: int,
+    reason: str,
+    comment: Comment | None = None,
+    clause: int | None = None,
 ) -> Sanction:
     _refuse_self(member, moderator)
+    _refuse_unknown_clause(clause)
     reason = reason.strip()
     if not reason or days < 1:
         raise ActionRefused("A suspension needs a reason and at least one day.")
@@ -50,7 +62,7 @@ def suspend_member(
         Kind.SUSPEND, moderator=moderator, member=member, comment=comment, reason=reason[:200]
     )
     statement = statements.for_sanction(
-        action=action, sanction=sanction, reason=reason, comment=comment
+        action=action, sanction=sanction, reason=reason, comment=comment, clause=clause
     )
     member_changed(member)
     email_people([member], "sanction", {"sanction": sanction, "statement": statement})
@@ -66,8 +78,10 @@ def ban_member(
     remove_comments: bool = False,
     removal_reason: str = "",
     comment: Comment | None = None,
+    clause: int | None = None,
 ) -> Sanction:
     _refuse_self(member, moderator)
+    _refuse_unknown_clause(clause)
     reason = reason.strip()
     if not reason:
         raise ActionRefused("A ban needs a reason the member will read.")
@@ -80,7 +94,7 @@ def ban_member(
         Kind.BAN, moderator=moderator, member=member, comment=comment, reason=reason[:200]
     )
     statement = statements.for_sanction(
-        action=action, sanction=sanction, reason=reason, comment=comment
+        action=action, sanction=sanction, reason=reason, comment=comment, clause=clause
     )
     member_changed(member)
     removed = 0

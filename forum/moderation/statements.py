@@ -218,8 +218,14 @@ def for_redaction(
 
 
 def for_sanction(
-    *, action: ModerationAction, sanction: Sanction, reason: str, comment: Comment | None
+    *,
+    action: ModerationAction,
+    sanction: Sanction,
+    reason: str,
+    comment: Comment | None,
+    clause: int | None = None,
 ) -> StatementOfReasons:
+    """`clause`: the one the moderator chose; else the named comment's removal clause."""
     values: dict[str, Any] = {"when": _when(sanction.created_at)}
     if sanction.kind == Sanction.Kind.BAN:
         restriction = Restriction.BAN
@@ -251,7 +257,7 @@ def for_sanction(
     return record_statement(
         action=action,
         restriction=restriction,
-        clause=guidelines.clause_for_reason(removal),
+        clause=guidelines.BY_NUMBER[clause] if clause else guidelines.clause_for_reason(removal),
         facts=facts,
         member=sanction.member,
         comment=comment,

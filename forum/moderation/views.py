@@ -129,6 +129,7 @@ def _action_choices() -> dict[str, Any]:
         "removal_choices": _choices(RemoveForm, "reason"),
         "suspend_choices": _choices(SuspendForm, "days"),
         "ban_removal_choices": _choices(BanForm, "removal_reason"),
+        "clause_choices": _choices(SuspendForm, "clause"),
     }
 
 

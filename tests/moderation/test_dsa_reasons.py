@@ -585,3 +585,23 @@ def test_the_item_page_shows_a_reporters_standing_and_the_unfounded_boxes(
     report.refresh_from_db()
     assert report.manifestly_unfounded
     assert report.resolution == Report.Resolution.DISMISSED
+
+
+def test_a_sanction_cites_the_clause_the_moderator_chose(client, comment, moderator):
+    sign_in_with_second_factor(client, moderator)
+    page = client.get(f"/moderation/comments/{comment.pk}/")
+    assert page.status_code == 404  # not waiting: report it first
+    reports.report_comment(comment=comment, reporter=UserFactory(), reason="harassment")
+    page = client.get(f"/moderation/comments/{comment.pk}/").content.decode()
+    assert 'name="clause"' in page
+    assert "5. Be authentic" in page
+    response = client.post(
+        f"/moderation/members/{comment.author.pk}/suspend/",
+        {"days": "3", "reason": "Several accounts.", "clause": "5", "comment": str(comment.pk)},
+    )
+    assert response.status_code == 302
+    statement = StatementOfReasons.objects.get(restriction=Restriction.SUSPENSION)
+    assert (statement.clause_number, statement.clause_title) == (5, "Be authentic")
+    with pytest.raises(ActionRefused, match="Choose a clause"):
+        sanctions.ban_member(member=comment.author, moderator=moderator, reason="X", clause=99)
+    assert not Sanction.objects.filter(kind=Sanction.Kind.BAN).exists()
