@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from aposbook.models import User
 from forum.models import Comment, CommentRevision, CommentStatus, Notification, Report
+from forum.moderation.statements import export_statements
 from forum.notification_kinds import email_modes
 from forum.notifications import set_email_modes
 from forum.pagecache.invalidation import member_changed
@@ -183,6 +184,9 @@ def export_member_data(*, member: User) -> dict[str, Any]:
             }
             for comment in comments
         ],
+        # The statements of reasons for each restriction of their comments or account
+        # (DSA Art. 17), as issued: forum.moderation.statements.export_statements.
+        "statements_of_reasons": export_statements(member),
         "reports_filed": [
             {
                 "comment_id": report.comment_id,

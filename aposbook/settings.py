@@ -513,6 +513,19 @@ FORUM_POST_RATE = env_list("FORUM_POST_RATE", "5/m,40/h")
 # --- Moderation (issue 6) -----------------------------------------------------
 # Distinct open reporters after which a comment is hidden until a moderator decides.
 FORUM_HIDE_AFTER_REPORTS = env_int("FORUM_HIDE_AFTER_REPORTS", 3)
+# --- DSA duties (issue 14) ------------------------------------------------------
+# How long after a decision a complaint against it is taken (Art. 20(1): six months).
+FORUM_COMPLAINT_MONTHS = env_int("FORUM_COMPLAINT_MONTHS", 6)
+# Misuse of reporting (Art. 23): over the last FORUM_MISUSE_WINDOW_DAYS, a member with at
+# least FORUM_MISUSE_WARN_AFTER reports dismissed as manifestly unfounded, and those at
+# least FORUM_MISUSE_MIN_SHARE % of their decided reports, is warned; reaching
+# FORUM_MISUSE_LIMIT_AFTER after the warning, their reports stop counting toward
+# auto-hide for FORUM_MISUSE_LIMIT_DAYS (they still reach the queue).
+FORUM_MISUSE_WINDOW_DAYS = env_int("FORUM_MISUSE_WINDOW_DAYS", 90)
+FORUM_MISUSE_WARN_AFTER = env_int("FORUM_MISUSE_WARN_AFTER", 3)
+FORUM_MISUSE_LIMIT_AFTER = env_int("FORUM_MISUSE_LIMIT_AFTER", 5)
+FORUM_MISUSE_MIN_SHARE = env_int("FORUM_MISUSE_MIN_SHARE", 50)
+FORUM_MISUSE_LIMIT_DAYS = env_int("FORUM_MISUSE_LIMIT_DAYS", 30)
 # A new member's comments wait for a moderator until this many were approved.
 FORUM_PREMODERATE_UNTIL_APPROVED = env_int("FORUM_PREMODERATE_UNTIL_APPROVED", 1)
 # Moderators see members' reports and private notes: their accounts need 2FA.

@@ -34,8 +34,10 @@ from forum.models import (
     CommentStatus,
     Reaction,
     Report,
+    StatementOfReasons,
     still_editable,
 )
+from forum.moderation import statements
 from forum.pagecache import fragments
 from forum.pagecache.versions import discussion_version
 from forum.trust import by_verified_expert, most_helpful_first, with_trust
@@ -74,6 +76,8 @@ class Node:
 
     removal_notice: bool = False  # the author's own removed comment: reason and appeal
     may_appeal: bool = False
+    # The statement of reasons of the author's own restricted comment (DSA Art. 17).
+    statement: StatementOfReasons | None = None
     # The thread already rendered by forum/_comment.html (an autoescaped template, so
     # Django keeps it marked safe), for shared threads only.
     html: str | None = None
@@ -139,6 +143,8 @@ def _node(
             # A signed-out visitor's Report link opens the notice form (DSA Art. 16).
             node.can_notice = published
         node.awaiting_review = not published
+        if own and not published:
+            node.statement = statements.latest_for_comment(comment)
         # Reacting needs what reporting needs of the member (asked once for the page).
         node.can_react = may_report and published and not own
         node.reacted = reacted.get(comment.pk, frozenset())
@@ -146,6 +152,7 @@ def _node(
         node.placeholder = placeholder_text(comment)
         node.removal_notice = True
         node.may_appeal = not Appeal.objects.filter(comment_id=comment.pk).exists()
+        node.statement = statements.latest_for_comment(comment)
     elif node.children:
         node.placeholder = placeholder_text(comment)
     else:

@@ -27,6 +27,7 @@ from forum.models import (
     Reaction,
     SourceType,
 )
+from forum.moderation import statements
 from forum.moderation.audit import HELD_AT_POSTING, log_action, logs_refusals
 from forum.moderation.crisis_cases import flag_crisis_language
 from forum.moderation.reports import hold_edited_comment, reopen_after_edit
@@ -201,11 +202,17 @@ def post_comment(
         # The same form, submitted twice at the same moment: the other request won.
         return Comment.objects.get(author=author, form_token=form_token)
     if comment.status == CommentStatus.PENDING:
-        log_action(
+        action = log_action(
             ModerationAction.Kind.HOLD,
             moderator=None,
             comment=comment,
             reason=(HELD_AT_POSTING + HOLD_REASONS.get(comment.hold_reason, ""))[:200],
+        )
+        statements.for_hold(
+            action=action,
+            comment=comment,
+            hold_reason=comment.hold_reason,
+            label=HOLD_REASONS.get(comment.hold_reason, ""),
         )
     comment_posted(comment)
     flag_crisis_language(comment)

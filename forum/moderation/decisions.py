@@ -8,6 +8,7 @@ told who was first."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,6 +27,7 @@ from forum.models import (
     Report,
     ReportReason,
 )
+from forum.moderation import misuse, statements
 from forum.moderation.audit import HELD_AT_POSTING, log_action
 from forum.moderation.emails import email_people, notify_reporters
 from forum.moderation.errors import ActionRefused
@@ -193,15 +195,30 @@ def hide_comment(
 ) -> Comment:
     comment = locked_comment(comment_id, action="hide", expected_version=expected_version)
     set_status(comment, CommentStatus.HIDDEN)
-    log_action(Kind.HIDE, moderator=moderator, comment=comment, reason=reason[:200])
+    action = log_action(Kind.HIDE, moderator=moderator, comment=comment, reason=reason[:200])
+    statement = statements.for_hiding(action=action, comment=comment, reason=reason)
+    email_people([comment.author], "comment_hidden", {"comment": comment, "statement": statement})
     return comment
 
 
-def remove_text(comment: Comment, moderator: User | None, reason: str, message: str) -> None:
+def remove_text(
+    comment: Comment, moderator: User, reason: str, message: str
+) -> statements.StatementOfReasons:
+    """Remove the comment, log it and issue its statement of reasons."""
+    # Held by screening (not by a person's report): automated means found it.
+    detected = comment.status == CommentStatus.PENDING and comment.hold_reason in (
+        statements.TEXT_HOLDS
+    )
     comment.removal_reason = reason
     comment.moderator_message = message
     set_status(comment, CommentStatus.REMOVED, "removal_reason", "moderator_message")
     resolve_reports(comment, moderator, actioned=True)
+    action = log_action(
+        Kind.REMOVE, moderator=moderator, comment=comment, reason=reason, message=message
+    )
+    return statements.for_removal(
+        action=action, comment=comment, reason=reason, detected_automatically=detected
+    )
 
 
 @transaction.atomic
@@ -217,25 +234,44 @@ def remove_comment(
         raise ActionRefused("Please choose the reason for removing this comment.")
     comment = locked_comment(comment_id, action="remove", expected_version=expected_version)
     message = message.strip()
-    remove_text(comment, moderator, reason, message)
-    log_action(Kind.REMOVE, moderator=moderator, comment=comment, reason=reason, message=message)
+    statement = remove_text(comment, moderator, reason, message)
     email_people(
         [comment.author],
         "comment_removed",
-        {"comment": comment, "appeal_url": reverse("forum:comment-appeal", args=[comment.pk])},
+        {
+            "comment": comment,
+            "statement": statement,
+            "appeal_url": reverse("forum:comment-appeal", args=[comment.pk]),
+        },
     )
     return comment
 
 
 @transaction.atomic
 def dismiss_reports(
-    *, comment_id: int, moderator: User, expected_version: str | None = None
+    *,
+    comment_id: int,
+    moderator: User,
+    expected_version: str | None = None,
+    unfounded: Collection[int] = (),
 ) -> Comment:
+    """Dismiss the open reports; those in `unfounded` (report ids) are marked manifestly
+    unfounded, which may warn or limit their reporters (misuse.py, DSA Art. 23)."""
     comment = locked_comment(comment_id, action="dismiss", expected_version=expected_version)
     if comment.status == CommentStatus.HIDDEN:
         set_status(comment, CommentStatus.PUBLISHED)
-    resolve_reports(comment, moderator, actioned=False)
-    log_action(Kind.DISMISS, moderator=moderator, comment=comment)
+    reports = resolve_reports(comment, moderator, actioned=False)
+    marked = [r for r in reports if r.pk in set(unfounded)]
+    if marked:
+        Report.objects.filter(pk__in=[r.pk for r in marked]).update(manifestly_unfounded=True)
+    log_action(
+        Kind.DISMISS,
+        moderator=moderator,
+        comment=comment,
+        reason=f"{len(marked)} manifestly unfounded" if marked else "",
+    )
+    for reporter in {r.reporter for r in marked if r.reporter is not None}:
+        misuse.review_reporter(member=reporter, moderator=moderator)
     return comment
 
 

@@ -15,12 +15,18 @@ from forum.models import (
     Notice,
     Report,
 )
+from forum.moderation.contest_links import contest_url
 from forum.moderation.guidelines import clause_for_reason
 
 
 def email_people(recipients: Iterable[User | None], template: str, context: dict) -> None:
     """Render now, send from the task worker once the transaction has committed."""
-    addresses = sorted({user.email for user in recipients if user and user.email})
+    email_addresses([user.email for user in recipients if user], template, context)
+
+
+def email_addresses(recipients: Iterable[str], template: str, context: dict) -> None:
+    """email_people for addresses without an account (a visitor's notice)."""
+    addresses = sorted({address for address in recipients if address})
     if not addresses:
         return
     context = {**context, "SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
@@ -60,7 +66,12 @@ def notify_notifiers(reports: list[Report], *, actioned: bool) -> None:
         # The clause relied on: the removal's reason when it was removed, else the one
         # the visitor named (the moderator found it not broken).
         clause = clause_for_reason(notice.comment.removal_reason if actioned else notice.reason)
-        context = {"notice": notice, "actioned": actioned, "clause": clause}
+        context = {
+            "notice": notice,
+            "actioned": actioned,
+            "clause": clause,
+            "contest_url": contest_url(report=notice.report, email=notice.email),
+        }
         email_address(notice.email, "notice_decided", context)
         sent.append(notice.pk)
     if sent:

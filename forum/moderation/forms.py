@@ -41,6 +41,10 @@ def _member_reason() -> forms.CharField:
     )
 
 
+ANSWER_REQUIRED = _(
+    "Please give the reasons for your decision: the person who complained reads them."
+)
+
 SUSPENSION_DAYS = [(1, "1 day"), (3, "3 days"), (7, "1 week"), (30, "30 days"), (90, "90 days")]
 
 
@@ -106,16 +110,94 @@ class AppealDecisionForm(VersionedForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Please choose a decision."},
     )
-    message = _author_message()
+    # DSA Art. 20(5): the answer to a complaint gives its reasons.
+    message = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Your reasons (the author reads them)"),
+        error_messages={"required": ANSWER_REQUIRED},
+    )
+
+
+class _ReportIds(forms.MultipleChoiceField):
+    """Report ids ticked on the item page (the service keeps only the comment's own)."""
+
+    def valid_value(self, value: str) -> bool:
+        return str(value).isdigit()
+
+
+class DismissForm(VersionedForm):
+    unfounded = _ReportIds(required=False, label=_("Manifestly unfounded"))
+
+    def clean_unfounded(self) -> list[int]:
+        return [int(value) for value in self.cleaned_data["unfounded"]]
+
+
+class ComplaintForm(forms.Form):
+    message = forms.CharField(
+        max_length=validation.NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Why should the decision be looked at again?"),
+        error_messages={"required": validation.COMPLAINT_REQUIRED},
+    )
+
+
+class ComplaintDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("grant", _("Grant the complaint")), ("keep", _("Keep the decision"))],
+        widget=forms.RadioSelect,
+        label=_("Decision"),
+        error_messages={"required": _("Please choose a decision.")},
+    )
+    answer = forms.CharField(
+        max_length=validation.NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Your reasons (the person who complained reads them)"),
+        error_messages={"required": ANSWER_REQUIRED},
+    )
+
+
+class TrustedFlaggerForm(forms.Form):
+    username = forms.CharField(max_length=150, label=_("Member's username"))
+    organisation = forms.CharField(max_length=200, label=_("Organisation"))
+    since = forms.DateField(
+        label=_("Trusted flagger since"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_username(self) -> Any:
+        from aposbook.models import User
+
+        member = User.objects.filter(username__iexact=self.cleaned_data["username"]).first()
+        if member is None:
+            raise forms.ValidationError(_("There is no member with that username."))
+        return member
+
+
+def _clause() -> forms.TypedChoiceField:
+    """The guideline clause a sanction relies on (its statement of reasons cites it)."""
+    from forum.moderation.guidelines import CLAUSES
+
+    return forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", _("The rule of the comment's removal (or clause 7)")),
+            *[(clause.number, clause.label) for clause in CLAUSES],
+        ],
+        label=_("Rule relied on"),
+    )
 
 
 class SuspendForm(forms.Form):
     days = forms.TypedChoiceField(choices=SUSPENSION_DAYS, coerce=int, label="For")
     reason = _member_reason()
+    clause = _clause()
 
 
 class BanForm(forms.Form):
     reason = _member_reason()
+    clause = _clause()
     remove_comments = forms.BooleanField(required=False, label="Also remove all their comments")
     removal_reason = forms.ChoiceField(
         required=False,

@@ -42,9 +42,12 @@ from forum.moderation import (
     crisis_cases,
     decisions,
     experts,
+    misuse,
     notices,
     reports,
     sanctions,
+    statements,
+    trusted,
 )
 from forum.pagecache import invalidation
 from forum.pagecache.versions import bump_discussion_version, bump_queue_version
@@ -140,6 +143,33 @@ def _removed(w: World) -> None:
 def _appealed(w: World) -> None:
     _removed(w)
     appeals.submit_appeal(comment=w.refreshed(), author=w.writer, message="Please look again.")
+
+
+def _suspended(w: World) -> None:
+    sanction = sanctions.suspend_member(
+        member=w.writer, moderator=w.moderator, days=3, reason="Cool off."
+    )
+    w.state["action_id"] = sanction.statement.action_id
+
+
+def _complained(w: World) -> None:
+    _suspended(w)
+    w.state["complaint"] = appeals.submit_complaint(
+        action_id=w.state["action_id"], member=w.writer, message="I was quoting."
+    )
+
+
+def _dismissed(w: World) -> None:
+    _report(w)
+    w.state["report"] = w.comment.reports.get()
+    decisions.dismiss_reports(comment_id=w.comment.pk, moderator=w.moderator)
+
+
+def _contested(w: World) -> None:
+    _dismissed(w)
+    w.state["complaint"] = appeals.contest_report(
+        report_id=w.state["report"].pk, member=w.reader, message="It is an insult."
+    )
 
 
 def _crisis_case(w: World) -> None:
@@ -330,6 +360,79 @@ CHANGES = [
         setup=_digest,
         shown=False,
     ),
+    # DSA (issue 14): complaints, misuse of reporting, trusted flaggers. Complaint and
+    # flagger pages are never cached; what a decision changes shows on the usual pages.
+    Change(
+        "submit_complaint",
+        lambda w: appeals.submit_complaint(
+            action_id=w.state["action_id"], member=w.writer, message="I was quoting."
+        ),
+        setup=_suspended,
+        shown=False,
+    ),
+    Change(
+        "decide_complaint",
+        lambda w: appeals.decide_complaint(
+            complaint_id=w.state["complaint"].pk,
+            moderator=w.second_moderator,
+            grant=True,
+            answer="The quote was fair.",
+        ),
+        setup=_complained,
+    ),
+    Change(
+        "contest_report",
+        lambda w: appeals.contest_report(
+            report_id=w.state["report"].pk, member=w.reader, message="It is an insult."
+        ),
+        setup=_dismissed,
+        shown=False,
+    ),
+    Change(
+        "decide_complaint on a dismissed report: back in the queue",
+        lambda w: appeals.decide_complaint(
+            complaint_id=w.state["complaint"].pk,
+            moderator=w.second_moderator,
+            grant=True,
+            answer="It needs a second look.",
+        ),
+        setup=_contested,
+    ),
+    Change(
+        "dismiss_reports marked manifestly unfounded",
+        lambda w: decisions.dismiss_reports(
+            comment_id=w.comment.pk,
+            moderator=w.moderator,
+            unfounded=[w.comment.reports.get().pk],
+        ),
+        setup=_report,
+        covers=("review_reporter",),
+    ),
+    Change(
+        "add_trusted_flagger",
+        lambda w: trusted.add_trusted_flagger(
+            member=w.reader,
+            moderator=w.moderator,
+            organisation="Fibromyalgia Action",
+            since=datetime.date(2026, 1, 1),
+        ),
+        shown=False,
+    ),
+    Change(
+        "remove_trusted_flagger",
+        lambda w: trusted.remove_trusted_flagger(
+            flagger_id=w.state["flagger"].pk, moderator=w.moderator
+        ),
+        setup=lambda w: w.state.update(
+            flagger=trusted.add_trusted_flagger(
+                member=w.reader,
+                moderator=w.moderator,
+                organisation="Fibromyalgia Action",
+                since=datetime.date(2026, 1, 1),
+            )
+        ),
+        shown=False,
+    ),
     # forum/moderation/crisis_cases.py (issue 19): crisis items on the queue and item pages
     Change(
         "crisis_reported",
@@ -427,7 +530,7 @@ CHANGES = [
     Change(
         "decide_appeal",
         lambda w: appeals.decide_appeal(
-            comment_id=w.comment.pk, moderator=w.second_moderator, overturn=True
+            comment_id=w.comment.pk, moderator=w.second_moderator, overturn=True, message="Fair."
         ),
         setup=_appealed,
     ),
@@ -609,6 +712,29 @@ NOT_CHANGES = {
     "unread_count": "a read (the header's count)",
     "forget_unread_count": "a step of notify, mark_read and prune_notifications (their rows)",
     "mention_targets": "a read",
+    # DSA (issue 14): statements are written inside each restriction's own transaction
+    # (remove, hide, auto-hide, holds, sanctions: their rows), so none is a change alone.
+    "add_months": "a computation",
+    "complaint_deadline": "a computation",
+    "redress_text": "a computation",
+    "record_statement": "a step of each restriction (their rows)",
+    "for_removal": "a step of remove_comment and ban_member",
+    "for_hiding": "a step of hide_comment and report_comment's auto-hide",
+    "for_hold": "a step of post_comment, edit_comment and reopen_after_edit",
+    "for_redaction": "a step of the redaction (issue 19 calls it in its transaction)",
+    "for_sanction": "a step of suspend_member and ban_member",
+    "for_reporting_limit": "a step of review_reporter",
+    "latest_for_comment": "a read",
+    "export_statements": "a read (the data export)",
+    "reporting_standing": "a read",
+    "clean_answer": "a check",
+    "refuse_if_late": "a check",
+    "contestable_statement": "a read",
+    "contest_url": "a signed link (for the visitor notices' emails)",
+    "read_contest_token": "a read",
+    "decider_of": "a read",
+    "open_complaints": "a read",
+    "complaint_url": "a read",
 }
 
 
@@ -717,6 +843,9 @@ def test_every_change_has_a_row() -> None:
                 crisis_cases,
                 notices,
                 notifications,
+                statements,
+                misuse,
+                trusted,
             )
         )
     )

@@ -225,10 +225,12 @@ def test_the_author_hears_the_outcome_of_their_appeal(member, article):
         comment_id=comment.pk, moderator=remover, reason=ReportReason.OFF_TOPIC
     )
     appeals.submit_appeal(comment=comment, author=member, message="Please look again.")
-    appeals.decide_appeal(comment_id=comment.pk, moderator=judge, overturn=True)
+    appeals.decide_appeal(
+        comment_id=comment.pk, moderator=judge, overturn=True, message="It was on topic."
+    )
     notification = Notification.objects.get(recipient=member, kind=Kind.APPEAL_OUTCOME)
     assert notification.actor == judge
-    assert "restored" in notification.text
+    assert notification.text == "Your complaint was granted. It was on topic."
 
 
 # ---- The unread count

@@ -338,7 +338,12 @@ def test_the_notifier_is_told_the_decision_and_how_to_contest_it(
     assert ("no action" in message.body) == (not actioned)
     assert "within six months" in message.body
     assert "Guideline relied on: 3. No dosing advice or dangerous claims." in message.body
-    assert f"/contact/?notice={notice.pk}" in message.body
+    if actioned:
+        assert f"/contact/?notice={notice.pk}" in message.body
+    else:
+        # A dismissal is contested on its own signed page (appeals.contest_url).
+        [link] = re.findall(r"https?://\S+(/reports/contest/\S+/)", message.body)
+        assert Client().get(link).status_code == 200
     assert "out-of-court dispute settlement" in message.body
     assert "court" in message.body
     assert Notice.objects.get(pk=notice.pk).decision_sent_at is not None
