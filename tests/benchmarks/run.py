@@ -33,6 +33,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_VAR_DIR = BASE_DIR / "var" / "bench"
 RESERVED_PORTS = range(8000, 8020)  # the team's dev servers
+SHIPPED_GUNICORN_CONFIG = BASE_DIR / "aposbook" / "gunicorn.conf.py"
+WORKERS = 2
 
 WRK_MISSING = """\
 wrk is not installed. It is the load generator `make bench` drives; install it from
@@ -201,16 +203,23 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
+        # The shipped configuration, as every app server runs it (max_requests and its
+        # jitter included: workers are recycled during the runs, as in production); only
+        # where it listens and logs is the harness's. Its log level stays at info, so
+        # each worker's boot is a line in the log (`worker_boots`).
         command = [
             str(Path(sys.executable).parent / "gunicorn"),
-            "aposbook.wsgi:application",
-            "--workers=2",
-            f"--bind=127.0.0.1:{self.port}",
-            "--timeout=60",
+            f"--config={SHIPPED_GUNICORN_CONFIG}",
             f"--error-logfile={self.log}",
         ]
+        env = os.environ | {
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "WEB_CONCURRENCY": str(WORKERS),
+            "GUNICORN_LOG_LEVEL": "info",
+        }
+        self.log.unlink(missing_ok=True)
         self.process = subprocess.Popen(
-            command, cwd=BASE_DIR, start_new_session=True, stdin=subprocess.DEVNULL
+            command, cwd=BASE_DIR, env=env, start_new_session=True, stdin=subprocess.DEVNULL
         )
         self.pid_file.write_text(str(self.process.pid))
         deadline = time.monotonic() + 30
@@ -243,6 +252,13 @@ class Server:
                 if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == self.process.pid:
                     pids.append(int(stat.parent.name))
         return pids
+
+    def worker_boots(self) -> int:
+        """Workers booted so far (gunicorn's own log line): the first ones, then one per
+        recycling by max_requests (or per worker that died)."""
+        with contextlib.suppress(OSError):
+            return self.log.read_text(errors="replace").count("Booting worker with pid")
+        return 0
 
     def worker_rss_mb(self) -> float | None:
         sizes = []
@@ -343,9 +359,11 @@ def measure(server: Server, scenario, *, paths, sessions, options: Options, labe
             server, script(0), seconds=options.warmup, options=options, label=f"{label}-warmup"
         )
         warmed = warm["requests"]
+    boots = server.worker_boots()
     figures = run_wrk(
         server, script(warmed), seconds=options.duration, options=options, label=label
     )
+    restarts = server.worker_boots() - boots
     seconds = figures["duration_us"] / 1e6
     errors = sum(figures[k] for k in ("connect", "read", "write", "status", "timeout"))
     return {
@@ -359,6 +377,8 @@ def measure(server: Server, scenario, *, paths, sessions, options: Options, labe
         "requests": figures["requests"],
         "kb_per_response": round(figures["bytes"] / max(figures["requests"], 1) / 1024, 1),
         "rss_mb": server.worker_rss_mb(),
+        # Workers recycled during the measured run (max_requests, as shipped).
+        "worker_restarts": restarts,
     }
 
 
@@ -431,7 +451,8 @@ def run(options: Options) -> dict:
             "warmup_s": options.warmup,
             "threads": options.threads,
             "connections": options.connections,
-            "gunicorn_workers": 2,
+            "gunicorn_workers": WORKERS,
+            "gunicorn_config": "aposbook/gunicorn.conf.py (shipped)",
             "dataset": vars(sizes) | {"build_seconds": round(built.seconds, 1)},
         },
         "scenarios": {},
@@ -586,7 +607,8 @@ def _short(figures: dict) -> str:
         return figures.get("note", "not available")
     return (
         f"{figures['rps']} req/s, p99 {figures['p99_ms']} ms, "
-        f"{figures['errors']} errors, {figures['queries']} queries, status {figures['status']}"
+        f"{figures['errors']} errors, {figures['queries']} queries, status {figures['status']}, "
+        f"{figures.get('worker_restarts', 0)} worker restarts"
     )
 
 

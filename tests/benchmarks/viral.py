@@ -140,6 +140,7 @@ def measure_viral(server, *, dataset, sessions: list, options, label: str = "vir
     )
     queries = count_queries(readers, paths=[article_url], sessions=[])["queries"]
     posters = Posters(port=server.port, article_url=article_url, sessions=sessions)
+    boots = server.worker_boots()
     posters.start()
     try:
         figures = run_wrk(server, script, seconds=options.duration, options=options, label=label)
@@ -159,6 +160,7 @@ def measure_viral(server, *, dataset, sessions: list, options, label: str = "vir
         "requests": figures["requests"],
         "kb_per_response": round(figures["bytes"] / max(figures["requests"], 1) / 1024, 1),
         "rss_mb": server.worker_rss_mb(),
+        "worker_restarts": server.worker_boots() - boots,
         "posts": posters.posted,
         "posts_per_s": round(posters.posted / posters.seconds, 1),
         "post_errors": posters.errors,
