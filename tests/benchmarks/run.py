@@ -282,7 +282,16 @@ class Server:
 
 
 # --- Measuring ----------------------------------------------------------------
-def run_wrk(server: Server, script: str, *, seconds: int, options: Options, label: str) -> dict:
+def run_wrk(
+    server: Server,
+    script: str,
+    *,
+    seconds: int,
+    options: Options,
+    label: str,
+    base: str | None = None,
+) -> dict:
+    """wrk against `server` (or `base`, another front door to it, such as nginx)."""
     path = options.var_dir / "wrk" / f"{label}.lua"
     path.parent.mkdir(exist_ok=True)
     path.write_text(script)
@@ -294,7 +303,7 @@ def run_wrk(server: Server, script: str, *, seconds: int, options: Options, labe
         "--timeout=10s",
         "--latency",
         f"-s{path}",
-        server.base,
+        base or server.base,
     ]
     result = subprocess.run(
         command, capture_output=True, text=True, timeout=seconds + 60, check=False
@@ -497,6 +506,13 @@ def run(options: Options) -> dict:
                 f"viral_article: {_short(figures)}; {figures['posts_per_s']} posts/s, "
                 f"freshness p99 {figures['freshness_p99_s']} s"
             )
+        if not options.only or "nginx_anonymous" in options.only:
+            from tests.benchmarks.nginx import measure_nginx
+
+            figures = measure_nginx(server, dataset=built, options=options)
+            results["scenarios"]["nginx_anonymous"] = figures
+            cached = figures.get("x_cache_status", "")
+            log(f"nginx_anonymous: {_short(figures)}; microcache {cached}")
         if not options.only:  # the sizes and the probe: whole runs only
             results["checks"]["post_probe"] = measure(
                 server,
