@@ -14,6 +14,7 @@ latest.md, plus timestamped copies.
 import argparse
 import contextlib
 import datetime
+import hashlib
 import json
 import os
 import platform
@@ -118,6 +119,11 @@ def configure_environment(options: Options) -> dict:
             raise SystemExit(f"DATABASE_URL: only PostgreSQL is supported, not {parsed['ENGINE']}")
         database = {"vendor": "postgresql", "name": name, "server": parsed}
         os.environ["DATABASE_URL"] = server_url.rsplit("/", 1)[0] + "/" + name
+    # Its own keys in a shared Redis: named after its database (or its SQLite folder).
+    own = database["name"] if database["vendor"] == "postgresql" else str(options.var_dir)
+    os.environ.setdefault(
+        "BENCH_CACHE_KEY_PREFIX", "aposbook-bench-" + hashlib.sha256(own.encode()).hexdigest()[:8]
+    )
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "tests.benchmarks.settings",
