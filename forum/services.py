@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -103,11 +103,17 @@ def _checked_text(
         raise refused(message_of(error), status=400, code=error.code or "invalid") from None
 
 
-def _refuse_if_too_fast(author: User) -> None:
-    """Asked last, just before storing: only stored comments count, and a member who
-    is told to wait has nothing left to fix in their text."""
-    # Their posts take turns, so two at once cannot both take the last place.
+def _take_turns(author: User) -> None:
+    """Lock the member's row until the transaction ends: their posts take turns, so two
+    at once can neither both take the posting limit's last place nor both store the same
+    form (post_comment takes it first, before looking the form token up)."""
     list(User.objects.select_for_update().filter(pk=author.pk).values_list("pk"))
+
+
+def _refuse_if_too_fast(author: User) -> None:
+    """Asked last, just before storing, under the member's lock (`_take_turns`): only
+    stored comments count, and a member who is told to wait has nothing left to fix in
+    their text."""
     if wait := seconds_until_allowed(author):
         raise PostingRefused(too_fast_message(wait), status=429, code="too_fast")
 
@@ -152,7 +158,11 @@ def post_comment(
     the first comment (whatever the posting limit says: it was stored already)."""
     if refusal := posting_refusal(author, article):
         raise PostingRefused(refusal.message, status=refusal.status, code=refusal.code)
+    _take_turns(author)
     if form_token is not None:
+        # Under the member's lock: the same form sent twice at once waits here for the
+        # first to commit, then finds it (so storing below needs no savepoint to catch
+        # the unique constraint: it cannot be hit by this member's own double send).
         existing = Comment.objects.filter(author=author, form_token=form_token).first()
         if existing is not None:
             return existing
@@ -195,12 +205,7 @@ def post_comment(
         form_token=form_token,
         **screening.comment_fields(),
     )
-    try:
-        with transaction.atomic():
-            comment.save()
-    except IntegrityError:
-        # The same form, submitted twice at the same moment: the other request won.
-        return Comment.objects.get(author=author, form_token=form_token)
+    comment.save()
     if comment.status == CommentStatus.PENDING:
         action = log_action(
             ModerationAction.Kind.HOLD,
