@@ -38,6 +38,7 @@ from forum.moderation.forms import (
     SuspendForm,
     VersionedForm,
 )
+from forum.moderation.redaction_forms import RedactForm
 from forum.pagecache.queue import serve_queue
 
 TWO_FACTOR_MESSAGE = (
@@ -119,8 +120,22 @@ def queue_item(request: MemberRequest, pk: int) -> HttpResponse:
     item = waiting.queue_item(moderator=request.user, pk=pk)
     if item is None:
         raise Http404("That comment no longer waits for a decision.")
-    context = {"item": item, "next_path": reverse("forum:moderation-queue"), **_action_choices()}
-    return render(request, "moderation/item.html", context)
+    return render(request, "moderation/item.html", item_context(request, item))
+
+
+def item_context(
+    request: MemberRequest, item: waiting.QueueItem, redact_form: Any = None
+) -> dict[str, Any]:
+    """The item page: its actions, the redaction form and the text's history."""
+    comment = item.comment
+    return {
+        "item": item,
+        "next_path": reverse("forum:moderation-queue"),
+        "redact_form": redact_form or RedactForm(body_source=comment.body_source),
+        "revisions": list(comment.revisions.order_by("-created_at", "-pk")),
+        "retention_days": settings.FORUM_REDACTED_RETENTION_DAYS,
+        **_action_choices(),
+    }
 
 
 def _action_choices() -> dict[str, Any]:
