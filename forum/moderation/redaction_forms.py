@@ -1,6 +1,7 @@
 """The redaction form on a queue item's page."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from forum.moderation.errors import ActionRefused
@@ -26,7 +27,7 @@ class RedactForm(forms.Form):
     )
     reason = forms.ChoiceField(
         label=_("Reason"),
-        choices=list(REDACTION_REASONS.items()),
+        choices=[(key, capfirst(words)) for key, words in REDACTION_REASONS.items()],
         initial="private_info",
     )
 
