@@ -1,12 +1,14 @@
 """The redaction form on a queue item's page."""
 
+from typing import Any, cast
+
 from django import forms
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from forum.models import ReportReason
 from forum.moderation.errors import ActionRefused
 from forum.moderation.privacy import KIND_LABELS, find_private_information
-from forum.moderation.redaction import REDACTION_REASONS, checked_spans
+from forum.moderation.redaction import checked_spans
 
 
 class RedactForm(forms.Form):
@@ -27,7 +29,11 @@ class RedactForm(forms.Form):
     )
     reason = forms.ChoiceField(
         label=_("Reason"),
-        choices=[(key, capfirst(words)) for key, words in REDACTION_REASONS.items()],
+        choices=[
+            (ReportReason.PRIVATE_INFO, _("Private information")),
+            (ReportReason.HARASSMENT, _("Personal attack")),
+            (ReportReason.MEDICAL_HARM, _("Dangerous advice")),
+        ],
         initial="private_info",
     )
 
@@ -36,16 +42,20 @@ class RedactForm(forms.Form):
         self.body_source = body_source
         findings = find_private_information(body_source)
         choices = {f.text: f"{f.text} ({KIND_LABELS.get(f.kind, f.kind)})" for f in findings}
-        self.fields["suggestions"].choices = list(choices.items())
+        self.suggestion_field.choices = list(choices.items())
         if not choices:
             self.fields["suggestions"].widget = forms.MultipleHiddenInput()
 
     @property
-    def has_suggestions(self) -> bool:
-        return bool(self.fields["suggestions"].choices)
+    def suggestion_field(self) -> forms.MultipleChoiceField:
+        return cast(forms.MultipleChoiceField, self.fields["suggestions"])
 
-    def clean(self) -> dict:
-        data = super().clean()
+    @property
+    def has_suggestions(self) -> bool:
+        return bool(self.suggestion_field.choices)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         spans = [*data.get("suggestions", []), data.get("text", "")]
         try:
             data["spans"] = checked_spans(self.body_source, spans)

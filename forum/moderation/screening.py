@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, replace
 
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from forum.models import (
     Comment,
@@ -131,7 +131,7 @@ HOLD_REASONS = {
     HOLD_CATEGORY: "Every comment in this topic is reviewed",
     HOLD_EDITED: "Edited after a report",
     HOLD_PRIVATE: "Private information",
-    HOLD_DISRESPECT: _("May be disrespectful"),
+    HOLD_DISRESPECT: gettext_noop("May be disrespectful"),
 }
 DOSING_PROMPT = (
     "This looks like it gives doses or tells others what to take. Please share your own "
