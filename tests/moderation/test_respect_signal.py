@@ -103,6 +103,8 @@ def test_the_queue_item_shows_the_score_as_an_automated_signal(article, member, 
     assert "Automated signal" in page
     assert "respect score 0.85" in page
     assert "insult aimed at someone" in page
+    # Redacting the insult is offered with the reason that fits it.
+    assert '<option value="harassment" selected>' in page
 
 
 def test_members_never_see_the_score(article, member, client):
