@@ -130,7 +130,9 @@ def export_member_data(*, member: User) -> dict[str, Any]:
         Comment.objects.filter(author=member)
         .select_related("article")
         .prefetch_related(
-            Prefetch("revisions", queryset=CommentRevision.objects.order_by("created_at", "pk"))
+            Prefetch(
+                "revisions", queryset=CommentRevision.objects.edits().order_by("created_at", "pk")
+            )
         )
         .order_by("created_at", "pk")
     )

@@ -535,6 +535,12 @@ FORUM_QUEUE_ALERT_HOURS = env_int("FORUM_QUEUE_ALERT_HOURS", 12)
 # A crisis item nobody claims within this many minutes is sent to every moderator.
 FORUM_CRISIS_ESCALATE_MINUTES = env_int("FORUM_CRISIS_ESCALATE_MINUTES", 15)
 FORUM_QUEUE_PER_PAGE = 25
+# Days the original of redacted text stays in the moderators' revision history before
+# the daily job deletes it (forum/moderation/redaction.py).
+FORUM_REDACTED_RETENTION_DAYS = env_int("FORUM_REDACTED_RETENTION_DAYS", 30)
+# The automated respect signal (0-1, forum/moderation/toxicity.py) at or above which a new
+# comment is held with "may be disrespectful". It never refuses. Measured in tests/.
+FORUM_TOXICITY_HOLD = float(os.environ.get("FORUM_TOXICITY_HOLD", "0.5"))
 
 # --- Notices and policy pages (issue 14) ---------------------------------------
 # Hours a visitor's notice waits for its email to be confirmed; the daily prune then

@@ -140,6 +140,9 @@ class Comment(models.Model):
     status = models.CharField(
         max_length=10, choices=CommentStatus.choices, default=CommentStatus.PUBLISHED
     )
+    # The automated respect signal's score at posting (forum/moderation/toxicity.py), 0-1;
+    # NULL for comments posted before it existed. Moderators see it, nobody else.
+    toxicity = models.FloatField(null=True, blank=True)
     # Why a comment is held (pending) and what rule matched, for the moderation queue.
     hold_reason = models.CharField(max_length=40, blank=True)
     matched_rule = models.CharField(max_length=200, blank=True)
@@ -219,14 +222,38 @@ class Comment(models.Model):
         )
 
 
+class CommentRevisionQuerySet(models.QuerySet):
+    def edits(self) -> "CommentRevisionQuerySet":
+        """The author's own earlier versions: what their history and data export show.
+        The text before a redaction is not among them (moderators only)."""
+        return self.filter(redacted_at__isnull=True)
+
+    def redactions(self) -> "CommentRevisionQuerySet":
+        return self.filter(redacted_at__isnull=False)
+
+    def past_retention(self, now: datetime | None = None) -> "CommentRevisionQuerySet":
+        """Originals of redacted text kept longer than FORUM_REDACTED_RETENTION_DAYS."""
+        days = settings.FORUM_REDACTED_RETENTION_DAYS
+        return self.redactions().filter(
+            redacted_at__lt=(now or timezone.now()) - timedelta(days=days)
+        )
+
+
 class CommentRevision(models.Model):
-    """The text a comment had before an edit; moderators can read the history."""
+    """The text a comment had before an edit; moderators can read the history. A row
+    with `redacted_at` holds the text before a moderator redacted part of it: only
+    moderators see it, and the daily job deletes it after the retention window."""
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
     body_source = models.TextField()
     kind = models.CharField(max_length=12, choices=CommentKind.choices, blank=True)
     source = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    redacted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The ReportReason the redaction relied on (its wording replaced the text).
+    redaction_reason = models.CharField(max_length=20, blank=True)
+
+    objects = CommentRevisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -432,6 +459,7 @@ class ModerationAction(models.Model):
         MISUSE_LIMIT = "misuse_limit", _("Reports stop counting toward hiding")
         COMPLAINT_UPHELD = "complaint_upheld", _("Complaint declined")
         COMPLAINT_GRANTED = "complaint_granted", _("Complaint granted")
+        REDACT = "redact", _("Part of the text redacted")
 
     # NULL for the system (automatic holds and hides).
     moderator = models.ForeignKey(
@@ -578,6 +606,8 @@ class Notification(models.Model):
         ARTICLE_UPDATE = "article_update", "Article you follow"
         # At most one a day per comment (forum/reactions.py).
         REACTION = "reaction", "Members found your comment helpful"
+        # Its email is sent by forum/moderation/redaction.py whatever the preferences.
+        REDACTION = "redaction", _("Part of your comment was removed")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -292,6 +292,7 @@ def edit_comment(
     comment.body_html = render_comment(body, targets)
     comment.renderer_version = RENDERER_VERSION
     comment.edited_at = timezone.now()
+    comment.toxicity = screening.toxicity
     if screening.action == "hold":
         hold_edited_comment(comment=comment, screening=screening)
     comment.save()

@@ -210,6 +210,10 @@ class QueueItem:
     crisis_text: str = ""
 
     @property
+    def toxicity_hold(self) -> float:
+        return settings.FORUM_TOXICITY_HOLD
+
+    @property
     def hold_label(self) -> str:
         return HOLD_REASONS.get(self.comment.hold_reason, "")
 

@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from forum.moderation import complaint_views, crisis_views, expert_views, notice_views, views
+from forum.moderation import (
+    complaint_views,
+    crisis_views,
+    expert_views,
+    notice_views,
+    redaction_views,
+    views,
+)
 
 urlpatterns = [
     path("moderation/", views.queue, name="moderation-queue"),
@@ -10,6 +17,11 @@ urlpatterns = [
     path("moderation/search/", views.comment_search, name="moderation-search"),
     path("moderation/bulk/", views.bulk, name="moderation-bulk"),
     path("moderation/comments/<int:pk>/", views.queue_item, name="moderation-item"),
+    path(
+        "moderation/comments/<int:pk>/redact/",
+        redaction_views.redact,
+        name="moderation-redact",
+    ),
     path(
         "moderation/comments/<int:pk>/<slug:action>/",
         views.comment_action,

@@ -39,6 +39,9 @@ from forum.moderation.forms import (
     SuspendForm,
     VersionedForm,
 )
+from forum.moderation.redaction import REDACTION_REASONS
+from forum.moderation.redaction_forms import RedactForm
+from forum.moderation.screening import HOLD_DISRESPECT
 from forum.pagecache.queue import serve_queue
 
 TWO_FACTOR_MESSAGE = (
@@ -120,8 +123,34 @@ def queue_item(request: MemberRequest, pk: int) -> HttpResponse:
     item = waiting.queue_item(moderator=request.user, pk=pk)
     if item is None:
         raise Http404("That comment no longer waits for a decision.")
-    context = {"item": item, "next_path": reverse("forum:moderation-queue"), **_action_choices()}
-    return render(request, "moderation/item.html", context)
+    return render(request, "moderation/item.html", item_context(request, item))
+
+
+def _redact_reason(item: waiting.QueueItem) -> str:
+    """The redaction reason the item suggests: its most severe open report's, or a
+    personal attack when the respect signal held it."""
+    for report in item.open_reports:
+        if report.reason in REDACTION_REASONS:
+            return report.reason
+    if item.comment.hold_reason == HOLD_DISRESPECT:
+        return ReportReason.HARASSMENT
+    return ReportReason.PRIVATE_INFO
+
+
+def item_context(
+    request: MemberRequest, item: waiting.QueueItem, redact_form: Any = None
+) -> dict[str, Any]:
+    """The item page: its actions, the redaction form and the text's history."""
+    comment = item.comment
+    return {
+        "item": item,
+        "next_path": reverse("forum:moderation-queue"),
+        "redact_form": redact_form
+        or RedactForm(body_source=comment.body_source, initial={"reason": _redact_reason(item)}),
+        "revisions": list(comment.revisions.order_by("-created_at", "-pk")),
+        "retention_days": settings.FORUM_REDACTED_RETENTION_DAYS,
+        **_action_choices(),
+    }
 
 
 def _action_choices() -> dict[str, Any]:
