@@ -92,6 +92,10 @@ MIDDLEWARE = [
     # (forum/pagecache/anonymous.py).
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware (Django's documented place): the language
+    # comes from the language cookie (the footer's switch) or Accept-Language, and every
+    # page cache key carries it (forum/pagecache), so no reader gets another's language.
+    "aposbook.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -113,6 +117,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
@@ -321,9 +326,14 @@ TASKS = {
 }
 
 # --- Internationalisation -----------------------------------------------------
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The interface's languages (locale/<code>/LC_MESSAGES/django.po); an article has one of
+# them too (articles.Article.language) and its page's interface follows it.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Dates and numbers follow the active language (Django 5 always localizes: USE_L10N is gone).
 USE_TZ = True
 
 # --- Static files -------------------------------------------------------------

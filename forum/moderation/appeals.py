@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from aposbook.models import User
 from forum import validation
@@ -32,15 +33,15 @@ Kind = ModerationAction.Kind
 def submit_appeal(*, comment: Comment, author: User, message: str) -> Appeal:
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.author_id != author.pk:
-        raise AppealRefused("Only the author of a comment can appeal its removal.")
+        raise AppealRefused(gettext("Only the author of a comment can appeal its removal."))
     if comment.status != CommentStatus.REMOVED:
-        raise AppealRefused("Only a removed comment can be appealed.")
+        raise AppealRefused(gettext("Only a removed comment can be appealed."))
     try:
         message = validation.clean_appeal_message(message)
     except ValidationError as error:
         raise AppealRefused(validation.message_of(error)) from None
     if Appeal.objects.filter(comment=comment).exists():
-        raise AppealRefused("You have already appealed this removal.")
+        raise AppealRefused(gettext("You have already appealed this removal."))
     appeal = Appeal.objects.create(comment=comment, author=author, message=message)
     # A new state for the queue's version token.
     set_status(comment, CommentStatus.REMOVED)
@@ -76,8 +77,10 @@ def decide_appeal(
     others = User.objects.moderators().exclude(pk=moderator.pk).exists()
     if not may_decide_appeal(moderator=moderator, remover_id=remover_id, others_exist=others):
         raise ActionRefused(
-            "You removed this comment, so another moderator decides the appeal. "
-            "Nothing was changed."
+            gettext(
+                "You removed this comment, so another moderator decides the appeal. "
+                "Nothing was changed."
+            )
         )
     if overturn:
         refuse_restoring_nothing(comment)
