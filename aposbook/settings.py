@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_noop
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("APOSBOOK_VAR_DIR", BASE_DIR / "var"))
@@ -456,7 +457,9 @@ DEFAULT_DISCLAIMER = (
     "information presented may not reflect the most current medical standards."
 )
 # Shown verbatim above every discussion and beside every comment form (customer's text).
-FORUM_NOTICE = (
+# Verbatim in English (the customer's words); marked so the Spanish interface has it too
+# (aposbook/context_processors.py translates it when shown).
+FORUM_NOTICE = gettext_noop(
     "Please remain authentic and respectful. Aposbook does not endorse any comment and "
     "is not responsible for any wrong information provided by users."
 )

@@ -5,6 +5,7 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_tasks import task
 
 UNSUBSCRIBE_SALT = "forum.unsubscribe.reply"
@@ -62,7 +63,7 @@ def notify_reply(*, comment_id: int) -> bool:
         "article": reply.article,
         "reply_url": absolute(reply.get_absolute_url()),
         "unsubscribe_url": unsubscribe_url,
-        "notice": settings.FORUM_NOTICE,
+        "notice": gettext(settings.FORUM_NOTICE),
         "site_name": settings.SITE_NAME,
     }
     subject = render_to_string("forum/email/reply_subject.txt", context).strip()
