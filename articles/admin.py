@@ -69,7 +69,7 @@ class ReviewStatusFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            (ReviewStatus.OVERDUE, "Overdue"),
+            (ReviewStatus.OVERDUE, _("Overdue")),
             (ReviewStatus.DUE_SOON, f"Due within {settings.ARTICLES_REVIEW_SOON_DAYS} days"),
             (ReviewStatus.NOT_REVIEWED, gettext("Not yet reviewed")),
         ]

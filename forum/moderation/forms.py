@@ -142,7 +142,7 @@ class NoteForm(forms.Form):
 
 
 class BulkForm(forms.Form):
-    action = forms.ChoiceField(choices=[("approve", "Approve"), ("remove", "Remove")])
+    action = forms.ChoiceField(choices=[("approve", _("Approve")), ("remove", _("Remove"))])
     reason = forms.ChoiceField(
         required=False, choices=[("", _("Reason for removal")), *ReportReason.choices]
     )

@@ -55,9 +55,9 @@ _LAST = len(REASON_SEVERITY)
 QUEUE_STATES = {
     "crisis": _("Possible crisis"),
     "pending": _("Awaiting approval"),
-    "reported": "Reported",
-    "hidden": "Hidden",
-    "appeal": "Appeals",
+    "reported": _("Reported"),
+    "hidden": _("Hidden"),
+    "appeal": _("Appeals"),
 }
 
 

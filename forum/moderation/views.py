@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -171,11 +171,11 @@ def _choices(form_class: type[forms.Form], name: str) -> list[tuple[Any, Any]]:
 
 # Each comment decision: its form, the title of the form page, and its service.
 ACTIONS: dict[str, tuple[type[forms.Form], Text, Callable[..., object]]] = {
-    "approve": (VersionedForm, "Approve", decisions.approve_comment),
-    "hide": (VersionedForm, "Hide", decisions.hide_comment),
+    "approve": (VersionedForm, _("Approve"), decisions.approve_comment),
+    "hide": (VersionedForm, _("Hide"), decisions.hide_comment),
     "dismiss": (VersionedForm, _("Dismiss reports"), decisions.dismiss_reports),
-    "restore": (VersionedForm, "Restore", decisions.restore_comment),
-    "remove": (RemoveForm, "Remove", decisions.remove_comment),
+    "restore": (VersionedForm, _("Restore"), decisions.restore_comment),
+    "remove": (RemoveForm, _("Remove"), decisions.remove_comment),
     "decide_appeal": (AppealDecisionForm, _("Decide the appeal"), appeals.decide_appeal),
 }
 DONE: dict[str, Text] = {
@@ -268,8 +268,8 @@ def bulk(request: MemberRequest) -> HttpResponse:
 
 
 MEMBER_ACTIONS: dict[str, tuple[type[forms.Form], Text, Callable[..., object], Text]] = {
-    "suspend": (SuspendForm, "Suspend", sanctions.suspend_member, _("Member suspended.")),
-    "ban": (BanForm, "Ban", sanctions.ban_member, _("Member banned.")),
+    "suspend": (SuspendForm, _("Suspend"), sanctions.suspend_member, _("Member suspended.")),
+    "ban": (BanForm, pgettext_lazy("verb", "Ban"), sanctions.ban_member, _("Member banned.")),
     "note": (NoteForm, _("Add a note"), sanctions.add_member_note, _("Note added.")),
 }
 

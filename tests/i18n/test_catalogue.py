@@ -50,11 +50,13 @@ def test_compiled_catalogue_is_the_committed_po():
         catalog = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]
     expected = {}
     for entry in entries():
+        # gettext keys a message with a context as "context\x04msgid".
+        msgid = f"{entry.context}\x04{entry.msgid}" if entry.context else entry.msgid
         if entry.plural is None:
-            expected[entry.msgid] = entry.msgstr[0]
+            expected[msgid] = entry.msgstr[0]
         else:
             for index, text in entry.msgstr.items():
-                expected[(entry.msgid, index)] = text
+                expected[(msgid, index)] = text
     compiled_messages = {key: value for key, value in catalog.items() if key != ""}
     assert compiled_messages == expected
 
@@ -85,6 +87,6 @@ def test_makemessages_finds_nothing_new(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     made = tmp_path / PO.relative_to(base)
-    key = lambda e: (e.context, e.msgid, e.plural)  # noqa: E731
+    key = lambda e: (e.context or "", e.msgid, e.plural or "")  # noqa: E731
     assert sorted(map(key, entries(made))) == sorted(map(key, entries()))
     assert [e.msgid for e in entries(made) if "fuzzy" in e.flags] == []

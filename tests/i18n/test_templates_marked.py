@@ -75,6 +75,36 @@ def unmarked(path: Path) -> list[str]:
     return found
 
 
+# A quoted literal in a tag or variable reads as prose: words with a space, or a
+# capitalised word ("Pages"); formats, names and comparisons do not count.
+LITERAL = re.compile(r"""(?<![\w(])(["'])((?:(?!\1).)*)\1""")
+PROSE = re.compile(r"[A-Za-z][a-z]+ [A-Za-z]|^[A-Z][a-z]+")
+NOT_TEXT_TAGS = {"url", "extends", "load", "static", "element", "querystring", "if", "elif"}
+NOT_TEXT_BEFORE = re.compile(r"(date|time|==|!=|\bin|\bnot)\s*:?\s*$")
+
+
+def unmarked_literals(path: Path) -> list[str]:
+    """Prose in a quoted literal of a tag or variable that is not _("…") (include's
+    heading="…", default:"…", yesno:"…"): printed as it is, never translated."""
+    found = []
+    for token in Lexer(path.read_text()).tokenize():
+        if token.token_type not in (TokenType.VAR, TokenType.BLOCK):
+            continue
+        words = token.contents.split()
+        if token.token_type == TokenType.BLOCK and (
+            not words or words[0] in NOT_TEXT_TAGS or words[0].startswith(("trans", "blocktrans"))
+        ):
+            continue
+        contents = token.contents
+        if words and words[0] == "include":
+            contents = contents.split(None, 2)[2] if len(words) > 2 else ""
+        for match in LITERAL.finditer(contents):
+            before = contents[: match.start()]
+            if PROSE.search(match.group(2)) and not NOT_TEXT_BEFORE.search(before):
+                found.append(f"{token.lineno}: {match.group(2)[:80]!r}")
+    return found
+
+
 def test_every_template_string_is_marked_for_translation():
     paths = sorted([*TEMPLATES.rglob("*.html"), *TEMPLATES.rglob("*.txt")])
     assert paths
@@ -82,7 +112,7 @@ def test_every_template_string_is_marked_for_translation():
         f"{path.relative_to(TEMPLATES)}:{problem}"
         for path in paths
         if not str(path.relative_to(TEMPLATES)).startswith(STRUCTURE_ONLY)
-        for problem in unmarked(path)
+        for problem in [*unmarked(path), *unmarked_literals(path)]
     ]
     assert problems == []
 
@@ -93,5 +123,9 @@ def test_an_unmarked_string_is_found(tmp_path):
         '{% load i18n %}<p title="Read me">{% translate "Marked" %} Forgotten words</p>'
         "{% blocktranslate %}Also marked {{ name }}{% endblocktranslate %}"
         "{% comment %}A note for developers{% endcomment %}<script>let words = 1;</script>"
+        '{% include "x.html" with heading="Join us" label=_("Pages") %}'
+        '{{ x|default:"Nothing yet" }}'
+        '{{ when|date:"j F Y" }}{% if kind == "Other kind" %}{% endif %}'
     )
     assert unmarked(page) == ["1: 'Read me'", "1: 'Forgotten words'"]
+    assert unmarked_literals(page) == ["1: 'Join us'", "1: 'Nothing yet'"]
