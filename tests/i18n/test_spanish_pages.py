@@ -36,7 +36,7 @@ class _VisibleText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         hidden = (self._stack and self._stack[-1]) or tag in {"script", "style"}
-        hidden = hidden or attributes.get("lang") == "en"
+        hidden = hidden or (tag != "html" and attributes.get("lang") == "en")
         classes = (attributes.get("class") or "").split()
         hidden = hidden or bool({"comment__body", "support__item"} & set(classes))
         if not hidden:
@@ -174,3 +174,10 @@ def test_an_english_string_is_caught():
     assert untranslated('<button title="Formatting help">Vista previa</button>') == [
         "Formatting help"
     ]
+
+
+def test_the_english_page_is_caught(client, site):
+    """The same walk on the English page finds its interface text: the check can fail."""
+    html = client.get(site["article"].get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    found = untranslated(html.content.decode())
+    assert {"Skip to content", "Discussion forum", "On this page"} <= set(found)
