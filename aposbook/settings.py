@@ -332,6 +332,8 @@ LANGUAGE_CODE = "en"
 # them too (articles.Article.language) and its page's interface follows it.
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language's date formats (templates name them: date:"DATE_FORMAT").
+FORMAT_MODULE_PATH = ["aposbook.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 # Dates and numbers follow the active language (Django 5 always localizes: USE_L10N is gone).

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -65,7 +66,7 @@ class CommentForm(forms.Form):
             v for v in body.validators if not isinstance(v, ProhibitNullCharactersValidator)
         ]
         body.help_text = gettext("Up to %(length)s characters and %(links)d links.") % {
-            "length": f"{settings.FORUM_MAX_COMMENT_LENGTH:,}",
+            "length": number_format(settings.FORUM_MAX_COMMENT_LENGTH, force_grouping=True),
             "links": settings.FORUM_MAX_LINKS,
         }
         # Errors are announced with the field they belong to; refusals that concern the

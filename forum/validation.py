@@ -16,6 +16,7 @@ from django.core.validators import (
     ProhibitNullCharactersValidator,
     URLValidator,
 )
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -82,7 +83,10 @@ def clean_body(body: str) -> str:
                 "Your comment is %(length)s characters long; the limit is %(limit)s. "
                 "Shorten it and post again."
             )
-            % {"length": f"{len(body):,}", "limit": f"{limit:,}"},
+            % {
+                "length": number_format(len(body), force_grouping=True),
+                "limit": number_format(limit, force_grouping=True),
+            },
             code="too_long",
         )
     links = len(_LINKS.findall(body))

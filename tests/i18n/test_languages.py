@@ -93,3 +93,21 @@ def test_english_article_is_marked_english_under_a_spanish_interface(client, pag
 def test_forum_notice_stays_verbatim_in_english(client, page, settings):
     html = client.get(page, **ENGLISH).content.decode()
     assert settings.FORUM_NOTICE in html
+
+
+def test_dates_follow_the_language(client, page, article):
+    assert article.published_on.isoformat() == "2024-10-01"
+    assert ">octubre de 2024</time>" in client.get(page, **SPANISH).content.decode()
+    assert ">October 2024</time>" in client.get(page, **ENGLISH).content.decode()
+
+
+def test_numbers_follow_the_language(db, settings):
+    from django.utils import translation
+
+    from forum.forms import CommentForm
+
+    settings.FORUM_MAX_COMMENT_LENGTH = 5000
+    with translation.override("es"):
+        assert "Hasta 5\xa0000 caracteres" in str(CommentForm().fields["body"].help_text)
+    with translation.override("en"):
+        assert "Up to 5,000 characters" in str(CommentForm().fields["body"].help_text)
