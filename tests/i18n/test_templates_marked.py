@@ -15,9 +15,9 @@ MARK = "\x00"
 LETTERS = re.compile(r"[A-Za-z]{2,}")
 READ_ATTRIBUTES = re.compile(r'\b(title|aria-label|placeholder|alt)="([^"]*)"')
 DESCRIPTION = re.compile(r'<meta name="description" content="([^"]*)"')
-# Text that is the same in every language: the product's name, citation formats,
+# Text that is the same in every language: the product's name, citation prefixes,
 # and class names in {% block main_class %}.
-ALLOWED = {"AposBook", "account account--entrance", "account account--manage"}
+ALLOWED = {"AposBook", "doi:", "PubMed", "account account--entrance", "account account--manage"}
 # allauth's element templates build tags from their parts (<{{ tag }} ...>): no text.
 STRUCTURE_ONLY = ("allauth/elements/",)
 
