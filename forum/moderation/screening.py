@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, replace
 
 from django.conf import settings
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from forum.models import (
     Comment,
@@ -124,17 +125,17 @@ HOLD_EDITED = "edited_after_report"
 HOLD_PRIVATE = "private_information"
 HOLD_DISRESPECT = "may_be_disrespectful"
 HOLD_REASONS = {
-    HOLD_WATCHED_WORD: "Matched a watched word",
-    HOLD_DOSING: "Gives doses or tells others what to take",
-    HOLD_NEW_MEMBER: "New member: first comments are reviewed",
-    HOLD_REMOVALS: "Several recent comments were removed",
-    HOLD_ARTICLE: "Every comment on this article is reviewed",
-    HOLD_CATEGORY: "Every comment in this topic is reviewed",
-    HOLD_EDITED: "Edited after a report",
-    HOLD_PRIVATE: "Private information",
-    HOLD_DISRESPECT: gettext_noop("May be disrespectful"),
+    HOLD_WATCHED_WORD: _("Matched a watched word"),
+    HOLD_DOSING: _("Gives doses or tells others what to take"),
+    HOLD_NEW_MEMBER: _("New member: first comments are reviewed"),
+    HOLD_REMOVALS: _("Several recent comments were removed"),
+    HOLD_ARTICLE: _("Every comment on this article is reviewed"),
+    HOLD_CATEGORY: _("Every comment in this topic is reviewed"),
+    HOLD_EDITED: _("Edited after a report"),
+    HOLD_PRIVATE: _("Private information"),
+    HOLD_DISRESPECT: _("May be disrespectful"),
 }
-DOSING_PROMPT = (
+DOSING_PROMPT = _(
     "This looks like it gives doses or tells others what to take. Please share your own "
     "experience, or cite a source. If you post it as it is, a moderator will review it first."
 )
@@ -277,15 +278,16 @@ def _screen_text(
         if word.action == WatchedWord.Action.BLOCK and _watched_match(word, body_source):
             return Screening(
                 action="refuse",
-                message="This comment contains words that are not allowed here. "
-                "Please rephrase it.",
+                message=gettext(
+                    "This comment contains words that are not allowed here. Please rephrase it."
+                ),
                 matched_rule=word.pattern,
             )
     # The nudge asks for one's own experience or a source: a cited source answers it
     # (readers can check it, and report the comment if it misleads).
     dose = "" if cites_source else find_dosing_advice(body_source)
     if dose and not dosing_confirmed:
-        return Screening(action="confirm_dosing", message=DOSING_PROMPT, matched_text=dose)
+        return Screening(action="confirm_dosing", message=str(DOSING_PROMPT), matched_text=dose)
     for word in watched:
         matched = _watched_match(word, body_source)
         if matched:
@@ -305,7 +307,7 @@ def _screen_text(
         return Screening(
             action="hold",
             hold_reason=HOLD_DOSING,
-            matched_rule="Dosing advice, posted after the prompt",
+            matched_rule=gettext("Dosing advice, posted after the prompt"),
             matched_text=dose,
         )
     # The respect signal only ever holds for a person to look: it never refuses.
