@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from aposbook.models import User
@@ -71,6 +73,8 @@ def notify_notifiers(reports: list[Report], *, actioned: bool) -> None:
             "actioned": actioned,
             "clause": clause,
             "contest_url": contest_url(report=notice.report, email=notice.email),
+            # The contact form quotes the notice's number in its subject.
+            "contact_url": f"{reverse('policies:contact')}?{urlencode({'notice': notice.pk})}",
         }
         email_address(notice.email, "notice_decided", context)
         sent.append(notice.pk)

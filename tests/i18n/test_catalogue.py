@@ -74,7 +74,7 @@ def test_makemessages_finds_nothing_new(tmp_path):
     the committed messages (a string marked since, or one no longer used, fails)."""
     _gettext_tools()
     base = Path(settings.BASE_DIR)
-    for name in ("aposbook", "articles", "forum", "templates", "locale"):
+    for name in ("aposbook", "articles", "forum", "policies", "templates", "locale"):
         shutil.copytree(base / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(base / "manage.py", tmp_path)
     env = {**os.environ, "DJANGO_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "aposbook.settings"}
