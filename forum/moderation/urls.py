@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from forum.moderation import crisis_views, expert_views, views
+from forum.moderation import crisis_views, expert_views, transparency_views, views
 
 urlpatterns = [
     path("moderation/", views.queue, name="moderation-queue"),
@@ -33,6 +33,15 @@ urlpatterns = [
         "moderation/experts/<int:pk>/<slug:action>/",
         expert_views.moderation_expert_action,
         name="moderation-expert-action",
+    ),
+    path("transparency/", transparency_views.transparency_page, name="transparency"),
+    path(
+        "transparency/report.json", transparency_views.transparency_json, name="transparency-json"
+    ),
+    path(
+        "transparency/report.schema.json",
+        transparency_views.transparency_schema,
+        name="transparency-schema",
     ),
     path("experts/", expert_views.experts_info, name="experts"),
     path("experts/apply/", expert_views.expert_apply, name="expert-apply"),
