@@ -1,6 +1,7 @@
 """The public transparency report: the page, its JSON and the JSON's schema. Counts
 only, computed and cached in forum/moderation/transparency.py."""
 
+import datetime
 import json
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ SCHEMA_PATH = Path(settings.BASE_DIR) / "static" / "transparency" / "report.sche
 def duration_text(seconds: int | None) -> str:
     """ "3 h 20 min", "2 days 4 h", "12 min": rounded to what a reader needs."""
     if seconds is None:
-        return _("not published (fewer than 5 decisions)")
+        return _("not published")
     minutes = round(seconds / 60)
     if minutes < 60:
         return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
@@ -40,29 +41,42 @@ def _rows(counts: dict[str, Any], labels: dict[str, str]) -> list[tuple[str, Any
     return [(labels.get(key, key), value) for key, value in counts.items()]
 
 
+def _wait_texts(waits: dict[str, Any]) -> tuple[str, str]:
+    return duration_text(waits["median_seconds"]), duration_text(waits["p90_seconds"])
+
+
 def _page_context(report: dict[str, Any]) -> dict[str, Any]:
     """The report with a label beside every key, in the report's own order."""
     kinds = dict(ModerationAction.Kind.choices)
     waits = report["time_to_decision"]
     return {
         "report": report,
+        "generated": datetime.datetime.fromisoformat(report["generated_at"]),
         "by_reason": _rows(report["reports"]["by_reason"], dict(ReportReason.choices)),
         "by_source": _rows(report["reports"]["by_source"], dict(Report.Source.choices)),
+        # Kinds with entries get a row; the others are named on one line with their 0, so
+        # a phone does not scroll through two dozen rows of zeros.
         "actions": [
-            (kinds.get(kind, kind), counts) for kind, counts in report["actions"]["by_kind"].items()
+            (kinds.get(kind, kind), counts)
+            for kind, counts in report["actions"]["by_kind"].items()
+            if counts["total"] != 0
+        ],
+        "no_actions": [
+            kinds.get(kind, kind)
+            for kind, counts in report["actions"]["by_kind"].items()
+            if counts["total"] == 0
         ],
         "sanctions": _rows(report["sanctions"]["by_kind"], dict(Sanction.Kind.choices)),
         "waits": [
-            (_("Reports, from the report to the decision"), waits["reports"]),
-            (
-                _("Comments held before publication, from the hold to the decision"),
-                waits["held_comments"],
-            ),
+            (caption, waits[name], _wait_texts(waits[name]))
+            for name, caption in (
+                ("reports", _("Reports, from the report to the decision")),
+                (
+                    "held_comments",
+                    _("Comments held before publication, from the hold to the decision"),
+                ),
+            )
         ],
-        "wait_texts": {
-            name: (duration_text(w["median_seconds"]), duration_text(w["p90_seconds"]))
-            for name, w in waits.items()
-        },
     }
 
 
