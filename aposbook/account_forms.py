@@ -1,3 +1,5 @@
+from typing import Any
+
 from allauth.account.app_settings import EmailVerificationMethod
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
@@ -8,9 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from aposbook.models import User
 from aposbook.pseudonym import PSEUDONYM_SUGGESTION, looks_like_full_name
+from forum.models import Notification
+from forum.notification_kinds import EmailMode, email_modes
 
 
 class SignupForm(AllauthSignupForm):
@@ -71,13 +76,45 @@ class SecurityKeyForm(AuthenticateWebAuthnForm):
         ).exists()
 
 
+# The email choice for each notification kind a member decides on, in this order.
+EMAIL_KIND_LABELS = {
+    Notification.Kind.REPLY: _("Replies to your comments"),
+    Notification.Kind.MENTION: _("Someone mentions you (@your-name)"),
+    Notification.Kind.MODERATOR_MESSAGE: _("Messages from the moderators"),
+    Notification.Kind.ARTICLE_UPDATE: _("Articles you follow"),
+    Notification.Kind.REACTION: _("Members find your comment helpful"),
+}
+
+
 class MemberSettingsForm(forms.ModelForm):
+    """The public name, and how each kind of notification reaches the member by email.
+    A choice left out of the form keeps what was chosen before."""
+
     class Meta:
         model = User
-        fields = ["username", "email_on_reply"]
+        fields = ["username"]
         labels = {"username": "Public username"}
-        help_texts = {
-            "email_on_reply": "One short email when another member answers you. Never marketing.",
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = email_modes(self.instance)
+        for kind, label in EMAIL_KIND_LABELS.items():
+            self.fields[f"email_{kind}"] = forms.ChoiceField(
+                label=label,
+                choices=EmailMode.choices,
+                initial=current[kind],
+                required=False,
+                error_messages={"invalid_choice": _("Choose one of the options offered.")},
+            )
+
+    def email_fields(self) -> list[forms.BoundField]:
+        return [self[f"email_{kind}"] for kind in EMAIL_KIND_LABELS]
+
+    def email_modes(self) -> dict[str, str]:
+        return {
+            kind: self.cleaned_data[f"email_{kind}"]
+            for kind in EMAIL_KIND_LABELS
+            if self.cleaned_data.get(f"email_{kind}")
         }
 
     def clean_username(self) -> str:

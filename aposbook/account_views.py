@@ -56,6 +56,7 @@ def _settings_page(request: HttpRequest, *, form=None, delete_form=None, status:
     context = {
         "form": form or MemberSettingsForm(instance=request.user),
         "delete_form": delete_form or DeleteAccountForm(),
+        "notifications_url": reverse("forum:notifications"),
         "pseudonym_suggestion": PSEUDONYM_SUGGESTION
         if looks_like_full_name(request.user.username)
         else "",
@@ -73,7 +74,11 @@ def account_settings(request: MemberRequest) -> HttpResponse:
     form = MemberSettingsForm(request.POST, instance=User.objects.get(pk=request.user.pk))
     if not form.is_valid():
         return _settings_page(request, form=form, status=400)
-    update_member_settings(member=request.user, **form.cleaned_data)
+    update_member_settings(
+        member=request.user,
+        username=form.cleaned_data["username"],
+        email_modes=form.email_modes(),
+    )
     messages.success(request, "Your settings are saved.")
     return redirect("account-settings")
 

@@ -9,6 +9,7 @@ import datetime
 import math
 import time
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from allauth.account import app_settings as allauth_account_settings
@@ -18,7 +19,7 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -36,8 +37,13 @@ from forum.models import (
     OnCallModerator,
     Reaction,
     Report,
+    ReportingLimit,
     Sanction,
+    TrustedFlagger,
 )
+from forum.moderation.statements import export_statements
+from forum.notification_kinds import email_modes
+from forum.notifications import set_email_modes
 from forum.pagecache.invalidation import member_changed
 
 # What a deleted account's row keeps as a name: unique, never a real member's name
@@ -46,11 +52,6 @@ DELETED_USERNAME_PREFIX = "deleted~"
 # The data export's format: bumped when a field changes meaning or goes (added keys too,
 # so a reader can tell which fields to expect).
 EXPORT_FORMAT = "aposbook-member-export/2"
-# The log rows that answer an appeal (their message is the moderator's reasons).
-APPEAL_DECISIONS = (
-    ModerationAction.Kind.APPEAL_UPHELD,
-    ModerationAction.Kind.APPEAL_OVERTURNED,
-)
 
 
 def has_verified_email(user: Any) -> bool:
@@ -119,10 +120,22 @@ def minutes_phrase(seconds: int) -> str:
 
 
 @transaction.atomic
-def update_member_settings(*, member: User, username: str, email_on_reply: bool) -> User:
+def update_member_settings(
+    *,
+    member: User,
+    username: str,
+    email_modes: Mapping[str, str] | None = None,
+    email_on_reply: bool | None = None,
+) -> User:
+    """The name and the email choices per notification kind (forum/notifications.py);
+    email_on_reply alone is the reply emails' switch as it was before kinds."""
     member.username = username
-    member.email_on_reply = email_on_reply
-    member.save(update_fields=["username", "email_on_reply"])
+    member.save(update_fields=["username"])
+    modes = dict(email_modes or {})
+    if email_on_reply is not None:
+        modes.setdefault(Notification.Kind.REPLY, "now" if email_on_reply else "off")
+    if modes:
+        set_email_modes(member=member, modes=modes)
     return member
 
 
@@ -139,6 +152,9 @@ EXPORTED = {
     "forum.Notification.recipient": "notifications",
     "forum.Reaction.member": "reactions",
     "forum.ExpertCredential.member": "expert_credentials",
+    "forum.StatementOfReasons.member": "statements_of_reasons",
+    "forum.TrustedFlagger.member": "trusted_flagger",
+    "forum.ReportingLimit.member": "reporting_limits",
     "forum.OnCallModerator.moderator": "on_call",
     "account.EmailAddress.user": "profile",
     "mfa.Authenticator.user": "two_factor",
@@ -158,6 +174,7 @@ NOT_EXPORTED = {
     "forum.CrisisCase.claimed_by": _AS_MODERATOR,
     "forum.EmergencyContact.moderator": _AS_MODERATOR,
     "forum.ExpertCredential.decided_by": _AS_MODERATOR,
+    "forum.TrustedFlagger.added_by": _AS_MODERATOR,
     "forum.WatchedWord.created_by": "site configuration a moderator wrote, about no person",
     "forum.CrisisPhrase.created_by": "site configuration a moderator wrote, about no person",
     "admin.LogEntry.user": "the admin's record of an editor's changes to site content",
@@ -195,13 +212,9 @@ def export_member_data(*, member: User) -> dict[str, Any]:
         .select_related("comment__article")
         .order_by("created_at", "pk")
     )
-    answers = ModerationAction.objects.filter(
-        comment=OuterRef("comment"), kind__in=APPEAL_DECISIONS
-    ).order_by("-created_at", "-pk")
     appeals = (
         Appeal.objects.filter(author=member)
         .select_related("comment__article")
-        .annotate(answer=Subquery(answers.values("message")[:1]))
         .order_by("created_at", "pk")
     )
     crisis_cases = (
@@ -221,6 +234,7 @@ def export_member_data(*, member: User) -> dict[str, Any]:
             "date_joined": _iso(member.date_joined),
             "last_login": _iso(member.last_login),
             "email_on_reply": member.email_on_reply,
+            "email_preferences": {kind: str(mode) for kind, mode in email_modes(member).items()},
             "email_addresses": [
                 {"email": address.email, "verified": address.verified, "primary": address.primary}
                 for address in emails
@@ -275,6 +289,9 @@ def export_member_data(*, member: User) -> dict[str, Any]:
             }
             for comment in comments
         ],
+        # The statements of reasons for each restriction of their comments or account
+        # (DSA Art. 17), as issued: forum.moderation.statements.export_statements.
+        "statements_of_reasons": export_statements(member),
         "reports_filed": [
             {
                 "comment_id": report.comment_id,
@@ -290,11 +307,14 @@ def export_member_data(*, member: User) -> dict[str, Any]:
         ],
         "appeals": [
             {
+                "kind": appeal.kind,
                 "comment_id": appeal.comment_id,
-                "article": appeal.comment.article.title,
+                "article": appeal.comment.article.title if appeal.comment else None,
+                "statement_id": appeal.statement_id,
+                "report_id": appeal.report_id,
                 "message": appeal.message,
                 "status": appeal.status,
-                "answer": appeal.answer or "",
+                "answer": appeal.answer,
                 "created_at": _iso(appeal.created_at),
                 "decided_at": _iso(appeal.decided_at),
             }
@@ -386,6 +406,19 @@ def export_member_data(*, member: User) -> dict[str, Any]:
             for case in crisis_cases
         ],
         "on_call": {"since": _iso(on_call.since)} if on_call else None,
+        "trusted_flagger": (
+            {"organisation": flagger.organisation, "since": _iso(flagger.since)}
+            if (flagger := TrustedFlagger.objects.filter(member=member).first())
+            else None
+        ),
+        "reporting_limits": [
+            {
+                "starts_at": _iso(limit.starts_at),
+                "ends_at": _iso(limit.ends_at),
+                "lifted_at": _iso(limit.lifted_at),
+            }
+            for limit in ReportingLimit.objects.filter(member=member).order_by("starts_at", "pk")
+        ],
     }
 
 
@@ -422,12 +455,14 @@ def delete_account(*, member: User, keep_comments: bool) -> None:
         session.end()
     Authenticator.objects.filter(user=member).delete()
     EmailAddress.objects.filter(user=member).delete()
+    Notification.objects.filter(recipient=member).delete()  # what the site told them
 
     member.username = f"{DELETED_USERNAME_PREFIX}{uuid.uuid4().hex[:16]}"
     member.email = ""
     member.first_name = ""
     member.last_name = ""
     member.email_on_reply = False
+    member.email_preferences = {}
     member.is_active = False
     member.is_staff = False
     member.is_superuser = False

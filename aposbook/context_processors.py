@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 
 from forum import permissions
 
@@ -23,3 +23,24 @@ def moderation(request: HttpRequest) -> dict:
             lambda: user is not None and permissions.can_moderate(user)
         )
     }
+
+
+class _Unread:
+    """The header's unread count, asked only when a template reads it (the header does
+    for signed-in members only): one cache read, a query on a miss."""
+
+    def __init__(self, user) -> None:
+        self._user = user
+
+    @cached_property
+    def count(self) -> int:
+        from forum.notifications import unread_count
+
+        user = self._user
+        if user is None or not user.is_authenticated:
+            return 0
+        return unread_count(user)
+
+
+def notifications(request: HttpRequest) -> dict:
+    return {"unread_notifications": _Unread(getattr(request, "user", None))}

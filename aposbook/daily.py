@@ -19,7 +19,12 @@ from django_tasks import task
 logger = logging.getLogger("aposbook.worker")
 
 # Management commands run once a day, in this order.
-DAILY_COMMANDS = ("notify_review_due",)
+DAILY_COMMANDS = (
+    "notify_review_due",
+    "send_notification_digests",
+    "prune_notifications",
+    "prune_notices",
+)
 # Early morning, local time (TIME_ZONE): emails are waiting when editors start the day.
 DAILY_HOUR = 6
 

@@ -32,9 +32,11 @@ outage_log = logging.getLogger("aposbook.outage")
 
 # A client may pass its own id (a load balancer's); anything else gets a fresh one.
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
-# Paths that carry a secret key in them (email confirmation, password reset) are logged
-# without it.
-_SECRET_PATHS = re.compile(r"^(/accounts/(?:confirm-email|password/reset/key)/)[^/]+")
+# Paths that carry a secret key in them (email confirmation, password reset, a visitor's
+# notice confirmation) are logged without it.
+_SECRET_PATHS = re.compile(
+    r"^(/accounts/(?:confirm-email|password/reset/key)/|/notices/confirm/)[^/]+"
+)
 # Form fields never echoed back or logged: tokens, passwords, one-time codes.
 _SECRET_FIELD = re.compile(r"csrf|password|token|secret|code|key|otp|credential", re.IGNORECASE)
 # Fields a form carries for the server, not typed by the member: echoed as hidden inputs.

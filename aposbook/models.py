@@ -166,6 +166,9 @@ class User(AbstractUser):
     email_on_reply = models.BooleanField(
         "email me when someone replies to my comment", default=True
     )
+    # Notification kind -> "now", "digest" or "off" (forum/notifications.py reads it;
+    # a kind not listed has its default there). Off for replies is also email_on_reply.
+    email_preferences = models.JSONField(default=dict, blank=True)
 
     objects: ClassVar[MemberManager] = MemberManager()
 

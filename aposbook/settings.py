@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "aposbook",
     "articles",
     "forum",
+    "policies",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -118,6 +119,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "aposbook.context_processors.site",
                 "aposbook.context_processors.moderation",
+                "aposbook.context_processors.notifications",
             ],
         },
     },
@@ -511,6 +513,19 @@ FORUM_POST_RATE = env_list("FORUM_POST_RATE", "5/m,40/h")
 # --- Moderation (issue 6) -----------------------------------------------------
 # Distinct open reporters after which a comment is hidden until a moderator decides.
 FORUM_HIDE_AFTER_REPORTS = env_int("FORUM_HIDE_AFTER_REPORTS", 3)
+# --- DSA duties (issue 14) ------------------------------------------------------
+# How long after a decision a complaint against it is taken (Art. 20(1): six months).
+FORUM_COMPLAINT_MONTHS = env_int("FORUM_COMPLAINT_MONTHS", 6)
+# Misuse of reporting (Art. 23): over the last FORUM_MISUSE_WINDOW_DAYS, a member with at
+# least FORUM_MISUSE_WARN_AFTER reports dismissed as manifestly unfounded, and those at
+# least FORUM_MISUSE_MIN_SHARE % of their decided reports, is warned; reaching
+# FORUM_MISUSE_LIMIT_AFTER after the warning, their reports stop counting toward
+# auto-hide for FORUM_MISUSE_LIMIT_DAYS (they still reach the queue).
+FORUM_MISUSE_WINDOW_DAYS = env_int("FORUM_MISUSE_WINDOW_DAYS", 90)
+FORUM_MISUSE_WARN_AFTER = env_int("FORUM_MISUSE_WARN_AFTER", 3)
+FORUM_MISUSE_LIMIT_AFTER = env_int("FORUM_MISUSE_LIMIT_AFTER", 5)
+FORUM_MISUSE_MIN_SHARE = env_int("FORUM_MISUSE_MIN_SHARE", 50)
+FORUM_MISUSE_LIMIT_DAYS = env_int("FORUM_MISUSE_LIMIT_DAYS", 30)
 # A new member's comments wait for a moderator until this many were approved.
 FORUM_PREMODERATE_UNTIL_APPROVED = env_int("FORUM_PREMODERATE_UNTIL_APPROVED", 1)
 # Moderators see members' reports and private notes: their accounts need 2FA.
@@ -520,6 +535,15 @@ FORUM_QUEUE_ALERT_HOURS = env_int("FORUM_QUEUE_ALERT_HOURS", 12)
 # A crisis item nobody claims within this many minutes is sent to every moderator.
 FORUM_CRISIS_ESCALATE_MINUTES = env_int("FORUM_CRISIS_ESCALATE_MINUTES", 15)
 FORUM_QUEUE_PER_PAGE = 25
+
+# --- Notices and policy pages (issue 14) ---------------------------------------
+# Hours a visitor's notice waits for its email to be confirmed; the daily prune then
+# deletes it (forum/moderation/notices.py).
+FORUM_NOTICE_CONFIRM_HOURS = env_int("FORUM_NOTICE_CONFIRM_HOURS", 48)
+# Notices a visitor may send per window, counted per client address and per email
+# (django-ratelimit's notation, in the shared cache). Contact messages likewise.
+FORUM_NOTICE_RATE = env_list("FORUM_NOTICE_RATE", "3/10m,10/d")
+CONTACT_RATE = env_list("CONTACT_RATE", "3/10m,10/d")
 
 # --- Trust: reactions and verified experts (issue 16) --------------------------
 # "Helpful" / "Same for me" changes a member may make per window (django-ratelimit's
@@ -537,6 +561,9 @@ FORUM_LOG_PER_PAGE = 50
 # --- Community: search (issue 15) ---------------------------------------------
 # Comment results per page on the search page and the moderators' comment search.
 FORUM_SEARCH_PER_PAGE = env_int("FORUM_SEARCH_PER_PAGE", 20)
+# Notifications older than this many days are deleted by the daily job, read or not.
+FORUM_NOTIFICATIONS_KEEP_DAYS = env_int("FORUM_NOTIFICATIONS_KEEP_DAYS", 90)
+FORUM_NOTIFICATIONS_PER_PAGE = 25
 
 # --- Performance (forum/pagecache/) -------------------------------------------
 # How long an anonymous article page or a rendered thread may be served from the shared

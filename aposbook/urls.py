@@ -35,6 +35,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("members/<str:username>/", account_views.member_detail, name="member-detail"),
     path("admin/", admin.site.urls),
+    path("", include("policies.urls")),
     path("", include("forum.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),

@@ -6,5 +6,7 @@ class ForumConfig(AppConfig):
     verbose_name = "Discussion forum"
 
     def ready(self) -> None:
-        # Connects the receivers that keep cached pages in step with admin edits.
+        # Connects the receivers that keep cached pages in step with admin edits, and
+        # those that tell every worker the screening lists changed.
+        from forum.moderation import lists  # noqa: F401
         from forum.pagecache import invalidation  # noqa: F401

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Reference
 from forum.rendering import trusted
@@ -263,6 +264,8 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # A dismissal the moderator marked "manifestly unfounded" (DSA Art. 23: misuse).
+    manifestly_unfounded = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -280,28 +283,112 @@ class Report(models.Model):
         return f"{self.get_reason_display()} report on comment {self.comment_id}"
 
 
+class NoticeQuerySet(models.QuerySet):
+    def unconfirmed(self) -> "NoticeQuerySet":
+        return self.filter(confirmed_at__isnull=True)
+
+    def expired(self, now: datetime | None = None) -> "NoticeQuerySet":
+        """Unconfirmed notices past their confirmation window: the daily prune deletes
+        them (the visitor's name and email with them)."""
+        hours = settings.FORUM_NOTICE_CONFIRM_HOURS
+        return self.unconfirmed().filter(
+            created_at__lt=(now or timezone.now()) - timedelta(hours=hours)
+        )
+
+
+class Notice(models.Model):
+    """A signed-out visitor's notice about a comment (DSA Art. 16). It waits here,
+    unconfirmed, until the visitor follows the link emailed to them; only then does it
+    become a Report (source "visitor") that the moderators see. Confirmed notices keep
+    the visitor's name and email so they can be told the decision and how to contest it."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="notices")
+    reason = models.CharField(max_length=20, choices=ReportReason.choices)
+    explanation = models.TextField()
+    name = models.CharField(max_length=100)
+    email = models.EmailField()
+    good_faith = models.BooleanField(default=False)
+    # The comment's text as the visitor saw it, kept for the report it becomes.
+    snapshot = models.TextField()
+    # sha256 of the random token in the confirmation link: the database alone cannot
+    # confirm anything.
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The report it became (several notices of one visitor on one comment share one).
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="notices"
+    )
+    # When the visitor was emailed the moderators' decision.
+    decision_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["confirmed_at", "created_at"], name="notice_unconfirmed")]
+
+    def __str__(self) -> str:
+        return f"Notice {self.pk} on comment {self.comment_id}"
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.created_at + timedelta(hours=settings.FORUM_NOTICE_CONFIRM_HOURS)
+
+
 class Appeal(models.Model):
-    """The author's one-time request to review a removal."""
+    """A complaint against a decision (DSA Art. 20): the author's appeal of a removal (one
+    per comment, decided from the queue), of a sanction or another restriction (against
+    its statement of reasons), or a reporter's complaint that nothing was done (against
+    their report). `author` is whoever complains; a visitor's notice has no account, so
+    `contact_email` says where the answer goes."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        UPHELD = "upheld", "Removal upheld"
-        OVERTURNED = "overturned", "Comment restored"
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Decision kept")
+        OVERTURNED = "overturned", _("Decision reversed")
 
-    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="appeal")
+    class Kind(models.TextChoices):
+        REMOVAL = "removal", _("Appeal against a removal")
+        RESTRICTION = "restriction", _("Appeal against a restriction")
+        INACTION = "inaction", _("Complaint that a report was not acted on")
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.REMOVAL)
+    # Set for removal appeals only (the queue shows them with the comment).
+    comment = models.OneToOneField(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="appeal"
+    )
+    # The restriction contested (a sanction, limited reporting, a redaction...).
+    statement = models.OneToOneField(
+        "StatementOfReasons",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="complaint",
+    )
+    # The report whose dismissal is contested.
+    report = models.OneToOneField(
+        Report, null=True, blank=True, on_delete=models.CASCADE, related_name="complaint"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="appeals"
     )
+    contact_email = models.EmailField(blank=True)
     message = models.TextField(max_length=1000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The reasons the deciding moderator gives the complainant (required to decide).
+    answer = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        ordering = ["created_at", "pk"]
+
     def __str__(self) -> str:
-        return f"Appeal on comment {self.comment_id}"
+        return f"{self.get_kind_display()} {self.pk}"
 
 
 class ModerationAction(models.Model):
@@ -337,6 +424,14 @@ class ModerationAction(models.Model):
         EXPERT_REMIND = "expert_remind", "Expert renewal reminder sent"
         EXPERT_EXPIRE = "expert_expire", "Expert verification expired"
         REFUSE = "refuse", "Refused automatically"
+        # DSA (issue 14): trusted flaggers (Art. 22), misuse of reporting (Art. 23),
+        # complaints (Art. 20) other than removal appeals.
+        TRUSTED_ADD = "trusted_add", _("Trusted flagger added")
+        TRUSTED_REMOVE = "trusted_remove", _("Trusted flagger removed")
+        MISUSE_WARN = "misuse_warn", _("Warned about unfounded reports")
+        MISUSE_LIMIT = "misuse_limit", _("Reports stop counting toward hiding")
+        COMPLAINT_UPHELD = "complaint_upheld", _("Complaint declined")
+        COMPLAINT_GRANTED = "complaint_granted", _("Complaint granted")
 
     # NULL for the system (automatic holds and hides).
     moderator = models.ForeignKey(
@@ -502,6 +597,9 @@ class Notification(models.Model):
     text = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # When it went out by email, at once or in a digest; the digest takes only rows
+    # still empty here, so running it twice sends nothing twice.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -751,3 +849,110 @@ class ExpertCredential(models.Model):
     @property
     def badge(self) -> str:
         return f"{self.profession} · verified"
+
+
+# ---- DSA duties (issue 14): statements of reasons, trusted flaggers, misuse of reports.
+
+
+class StatementOfReasons(models.Model):
+    """Why a restriction was imposed (DSA Art. 17), written with the action it explains
+    (forum/moderation/statements.py is the only writer) and never recomputed: the facts,
+    the clause and the routes are copied as they were when it was issued."""
+
+    class Restriction(models.TextChoices):
+        REMOVAL = "removal", _("Comment removed")
+        HIDING = "hiding", _("Comment hidden")
+        HOLDING = "holding", _("Comment held for review")
+        REDACTION = "redaction", _("Part of the comment redacted")
+        SUSPENSION = "suspension", _("Account suspended")
+        BAN = "ban", _("Account banned")
+        REPORTS_LIMITED = "reports_limited", _("Reports no longer hide comments")
+
+    action = models.OneToOneField(
+        ModerationAction, on_delete=models.PROTECT, related_name="statement"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="statements_of_reasons",
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="statements"
+    )
+    sanction = models.OneToOneField(
+        "Sanction", null=True, blank=True, on_delete=models.SET_NULL, related_name="statement"
+    )
+    restriction = models.CharField(max_length=16, choices=Restriction.choices)
+    # What was restricted and when, in words; the text concerned is referenced
+    # (comment number, article), never quoted again.
+    facts = models.TextField()
+    clause_number = models.PositiveSmallIntegerField()
+    clause_title = models.CharField(max_length=120)
+    clause_summary = models.TextField()
+    # The ground in the moderator's or the system's words (a reason, a hold reason).
+    ground = models.TextField(blank=True)
+    detected_automatically = models.BooleanField()
+    decided_automatically = models.BooleanField()
+    # Until when the restriction lasts, when it ends by itself.
+    ends_at = models.DateTimeField(null=True, blank=True)
+    # The last moment the internal complaint is taken (Art. 20: six months).
+    complaint_deadline = models.DateTimeField()
+    redress = models.TextField()
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        get_latest_by = ["issued_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_restriction_display()} ({self.issued_at:%Y-%m-%d})"
+
+    @property
+    def clause_label(self) -> str:
+        return f"{self.clause_number}. {self.clause_title}"
+
+
+class TrustedFlagger(models.Model):
+    """A member whose reports come first within a severity (DSA Art. 22)."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trusted_flagger"
+    )
+    organisation = models.CharField(max_length=200)
+    since = models.DateField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["organisation", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} (member {self.member_id})"
+
+
+class ReportingLimitQuerySet(models.QuerySet):
+    def active(self) -> "ReportingLimitQuerySet":
+        return self.filter(lifted_at__isnull=True, ends_at__gt=timezone.now())
+
+
+class ReportingLimit(models.Model):
+    """A period in which a member's reports still reach the queue but no longer count
+    toward hiding a comment (DSA Art. 23), after a warning."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reporting_limits"
+    )
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportingLimitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Reporting limited for member {self.member_id} until {self.ends_at:%Y-%m-%d}"

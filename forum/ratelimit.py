@@ -93,3 +93,29 @@ def reaction_wait(member: User) -> int:
 
 def too_many_reactions_message(wait: int) -> str:
     return f"You are marking comments too fast. Try again in {wait_phrase(wait)}."
+
+
+def counted_wait(group: str, keys: list[str], rates: list[str]) -> int:
+    """0 when every key may do one more thing now (and it is counted against each key),
+    else the seconds until they may: the limit on visitors' notices and contact messages,
+    per client address and per email, in the shared cache (django-ratelimit's windows)."""
+    from django_ratelimit.core import get_usage
+
+    def usage(key_value: str, rate: str, increment: bool) -> dict | None:
+        return get_usage(
+            None, group=group, key=lambda _g, _r: key_value, rate=rate, increment=increment
+        )
+
+    wait = 0
+    for rate in rates:
+        split_rate(rate)  # the same notation, refused the same way when unreadable
+        for key_value in keys:
+            counted = usage(key_value, rate, False)
+            if counted is not None and counted["count"] >= counted["limit"]:
+                wait = max(wait, counted["time_left"], 1)
+    if wait:
+        return wait
+    for rate in rates:
+        for key_value in keys:
+            usage(key_value, rate, True)
+    return 0

@@ -12,6 +12,7 @@ version it was made with, and `manage.py rerender_comments` brings old rows up t
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -19,12 +20,15 @@ from urllib.parse import urlsplit
 
 from bleach.linkifier import URL_RE, LinkifyFilter
 from bleach.sanitizer import Cleaner
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
-# 3: code blocks are keyboard-focusable (<pre tabindex="0">); 4: content warnings
-RENDERER_VERSION = 4
+# 3: code blocks are keyboard-focusable (<pre tabindex="0">); 4: content warnings;
+# 5: @mentions of members link their page
+RENDERER_VERSION = 5
 
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener noreferrer"
@@ -48,8 +52,16 @@ def _content_warning_class(tag: str, name: str, value: str) -> bool:
 
 
 CONTENT_WARNING_CLASS = "content-warning"
+MENTION_CLASS = "mention"
+
+
+def _link_attribute(tag: str, name: str, value: str) -> bool:
+    # class="mention" is written by the mention rule below only (raw HTML is off).
+    return name in ("href", "rel", "title") or (name == "class" and value == MENTION_CLASS)
+
+
 COMMENT_ATTRIBUTES = {
-    "a": ["href", "rel", "title"],
+    "a": _link_attribute,
     "ol": ["start"],
     "pre": _focusable_block,
     "details": _content_warning_class,
@@ -161,8 +173,11 @@ def _external_links(attrs: dict, new: bool = False) -> dict:
 
 def _absolute_links_only(attrs: dict, new: bool = False) -> dict | None:
     """Members link out, never to relative or scheme-less addresses ("%6Aavascript:…"
-    is a relative path to a browser, but a trap to every later reader of the HTML)."""
+    is a relative path to a browser, but a trap to every later reader of the HTML).
+    The one relative link is a mention's, to a member's page on this site."""
     href = attrs.get((None, "href"), "")
+    if attrs.get((None, "class")) == MENTION_CLASS and _MENTION_HREF.fullmatch(href):
+        return attrs
     if urlsplit(href).scheme.lower() not in ALLOWED_PROTOCOLS:
         return None  # bleach keeps the link text and drops the <a>
     return _external_links(attrs, new)
@@ -279,10 +294,104 @@ _RESTORE = {
 _DROP_PRIVATE = dict.fromkeys(_RESTORE)
 
 
-def render_comment(source: str) -> str:
-    """A member's Markdown as sanitized HTML, ready to store in body_html."""
+# ---- @mentions. "@name" of a member (the caller looks the names up: this module reads
+# no database) becomes a link to their page; unknown names, and names in code or inside
+# a link's text, stay as typed. Usernames are plain letters, digits and _ . - ; a name
+# is not a mention after a letter, digit or one of those (an email address, a URL).
+_MENTION = re.compile(r"(?<![A-Za-z0-9_.@/-])@([A-Za-z0-9_.-]+)")
+_MENTION_HREF = re.compile(r"/members/[A-Za-z0-9_.-]+/")
+
+
+def mention_candidates(source: str) -> set[str]:
+    """Lower-cased names the text may mention (each as typed, and without the full
+    stops or dashes that may end a sentence), for the caller to look up."""
+    names: set[str] = set()
+    for match in _MENTION.finditer(source):
+        name = match.group(1).lower()
+        names.add(name)
+        if stripped := name.rstrip(".-"):
+            names.add(stripped)
+    return names
+
+
+def _mention_at(text: str, members: Mapping[str, str]) -> list[tuple[int, int, str]]:
+    """(start, end, member's name) for each mention of a known member in a text run."""
+    found = []
+    for match in _MENTION.finditer(text):
+        typed = match.group(1)
+        name = typed if typed.lower() in members else typed.rstrip(".-")
+        if name and name.lower() in members:
+            found.append((match.start(), match.start() + 1 + len(name), members[name.lower()]))
+    return found
+
+
+def _mention_rule(state: Any) -> None:
+    """A core rule after inline parsing: splits text tokens at mentions, and records the
+    names mentioned outside quotes in env["mentioned"] (a quote repeats someone else's
+    words: quoting a mention must not notify again)."""
+    members = state.env.get("members")
+    if not members:
+        return
+    mentioned: list[str] = state.env.setdefault("mentioned", [])
+    quote_depth = 0
+    for block in state.tokens:
+        if block.type == "blockquote_open":
+            quote_depth += 1
+        elif block.type == "blockquote_close":
+            quote_depth -= 1
+        if block.type != "inline" or not block.children:
+            continue
+        children: list = []
+        in_link = 0
+        for token in block.children:
+            in_link += token.type == "link_open"
+            in_link -= token.type == "link_close"
+            found = _mention_at(token.content, members) if token.type == "text" else []
+            if in_link or not found:
+                children.append(token)
+                continue
+            position = 0
+            for start, end, name in found:
+                children.append(_text_token(token.content[position:start]))
+                link = Token("html_inline", "", 0)
+                href = reverse("member-detail", args=[name])
+                link.content = (
+                    f'<a href="{escape(href)}" class="{MENTION_CLASS}">'
+                    f"{escape(token.content[start:end])}</a>"
+                )
+                children.append(link)
+                if not quote_depth and name not in mentioned:
+                    mentioned.append(name)
+                position = end
+            children.append(_text_token(token.content[position:]))
+        block.children = children
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+_comment_markdown.core.ruler.push("mentions", _mention_rule)
+
+
+def mentions_in(source: str, members: Mapping[str, str]) -> list[str]:
+    """The members (names as in `members`' values) a comment mentions outside quotes,
+    in the order written."""
+    if not members:
+        return []
+    env: dict[str, Any] = {"members": members}
+    _comment_markdown.parse(_escape_excess_markers(source.translate(_DROP_PRIVATE)), env)
+    return list(env.get("mentioned", []))
+
+
+def render_comment(source: str, members: Mapping[str, str] | None = None) -> str:
+    """A member's Markdown as sanitized HTML, ready to store in body_html. `members`:
+    the known members the text may mention, by lower-cased name (forum.notifications
+    .mention_targets); without it, "@name" stays text."""
     source = _escape_excess_markers(source.translate(_DROP_PRIVATE))
-    tokens = _comment_markdown.parse(source)
+    tokens = _comment_markdown.parse(source, {"members": members or {}})
     _flatten_excess_emphasis(tokens)
     html = _comment_markdown.renderer.render(tokens, _comment_markdown.options, {})
     html = html.replace(_CODE_BLOCK, _FOCUSABLE_CODE_BLOCK)

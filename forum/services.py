@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -27,11 +27,19 @@ from forum.models import (
     Reaction,
     SourceType,
 )
+from forum.moderation import statements
 from forum.moderation.audit import HELD_AT_POSTING, log_action, logs_refusals
 from forum.moderation.crisis_cases import flag_crisis_language
 from forum.moderation.reports import hold_edited_comment, reopen_after_edit
 from forum.moderation.screening import HOLD_REASONS, Screening, screen_comment, screen_edit
-from forum.notifications import notify
+from forum.notifications import (
+    EmailMode,
+    announce_mentions,
+    announce_published,
+    mention_targets,
+    notify,
+    set_email_modes,
+)
 from forum.pagecache.invalidation import comment_changed, comment_posted, reactions_changed
 from forum.permissions import posting_refusal, reaction_refusal
 from forum.ratelimit import (
@@ -41,7 +49,6 @@ from forum.ratelimit import (
     too_many_reactions_message,
 )
 from forum.rendering import RENDERER_VERSION, render_comment
-from forum.tasks import notify_reply
 from forum.validation import check_comment, message_of
 
 GONE_MESSAGE = "This comment has been taken down, so it can no longer be edited."
@@ -96,11 +103,17 @@ def _checked_text(
         raise refused(message_of(error), status=400, code=error.code or "invalid") from None
 
 
-def _refuse_if_too_fast(author: User) -> None:
-    """Asked last, just before storing: only stored comments count, and a member who
-    is told to wait has nothing left to fix in their text."""
-    # Their posts take turns, so two at once cannot both take the last place.
+def _take_turns(author: User) -> None:
+    """Lock the member's row until the transaction ends: their posts take turns, so two
+    at once can neither both take the posting limit's last place nor both store the same
+    form (post_comment takes it first, before looking the form token up)."""
     list(User.objects.select_for_update().filter(pk=author.pk).values_list("pk"))
+
+
+def _refuse_if_too_fast(author: User) -> None:
+    """Asked last, just before storing, under the member's lock (`_take_turns`): only
+    stored comments count, and a member who is told to wait has nothing left to fix in
+    their text."""
     if wait := seconds_until_allowed(author):
         raise PostingRefused(too_fast_message(wait), status=429, code="too_fast")
 
@@ -145,7 +158,11 @@ def post_comment(
     the first comment (whatever the posting limit says: it was stored already)."""
     if refusal := posting_refusal(author, article):
         raise PostingRefused(refusal.message, status=refusal.status, code=refusal.code)
+    _take_turns(author)
     if form_token is not None:
+        # Under the member's lock: the same form sent twice at once waits here for the
+        # first to commit, then finds it (so storing below needs no savepoint to catch
+        # the unique constraint: it cannot be hit by this member's own double send).
         existing = Comment.objects.filter(author=author, form_token=form_token).first()
         if existing is not None:
             return existing
@@ -168,6 +185,7 @@ def post_comment(
     )
     _refuse_if_screened_out(screening, PostingRefused)
     _refuse_if_too_fast(author)
+    targets = mention_targets(body)
     comment = Comment(
         article=article,
         author=author,
@@ -176,7 +194,7 @@ def post_comment(
         root_id=(parent.root_id or parent.pk) if parent else None,
         depth=parent.depth + 1 if parent else 0,
         body_source=body,
-        body_html=render_comment(body),
+        body_html=render_comment(body, targets),
         renderer_version=RENDERER_VERSION,
         kind=kind,
         source_type=source_type,
@@ -187,23 +205,26 @@ def post_comment(
         form_token=form_token,
         **screening.comment_fields(),
     )
-    try:
-        with transaction.atomic():
-            comment.save()
-    except IntegrityError:
-        # The same form, submitted twice at the same moment: the other request won.
-        return Comment.objects.get(author=author, form_token=form_token)
+    comment.save()
     if comment.status == CommentStatus.PENDING:
-        log_action(
+        action = log_action(
             ModerationAction.Kind.HOLD,
             moderator=None,
             comment=comment,
             reason=(HELD_AT_POSTING + HOLD_REASONS.get(comment.hold_reason, ""))[:200],
         )
+        statements.for_hold(
+            action=action,
+            comment=comment,
+            hold_reason=comment.hold_reason,
+            label=HOLD_REASONS.get(comment.hold_reason, ""),
+        )
     comment_posted(comment)
     flag_crisis_language(comment)
-    if comment.parent_id and comment.status == CommentStatus.PUBLISHED:
-        transaction.on_commit(lambda: notify_reply.enqueue(comment_id=comment.pk))
+    if comment.status == CommentStatus.PUBLISHED:
+        # Held: the member it answers and those it names hear of it once it is published
+        # (forum/moderation/decisions.py announce_if_first_published).
+        announce_published(comment, first_time=True, targets=targets)
     return comment
 
 
@@ -267,7 +288,9 @@ def edit_comment(
     comment.source_reference = matching_reference(
         article=comment.article, source_type=source_type, source=source
     )
-    comment.body_html, comment.renderer_version = render_comment(body), RENDERER_VERSION
+    targets = mention_targets(body)
+    comment.body_html = render_comment(body, targets)
+    comment.renderer_version = RENDERER_VERSION
     comment.edited_at = timezone.now()
     if screening.action == "hold":
         hold_edited_comment(comment=comment, screening=screening)
@@ -275,6 +298,7 @@ def edit_comment(
     reopen_after_edit(comment=comment)
     comment_changed(comment)
     flag_crisis_language(comment)
+    announce_mentions(comment, targets)  # names the edit added; nobody is told twice
     return comment
 
 
@@ -295,9 +319,8 @@ def delete_comment(*, comment: Comment, author: User) -> Comment:
 
 @transaction.atomic
 def stop_reply_emails(*, member: User) -> None:
-    """The one-click unsubscribe: no more reply emails for this member."""
-    type(member).objects.filter(pk=member.pk).update(email_on_reply=False)
-    member.email_on_reply = False
+    """No more reply emails for this member (the one-click unsubscribe of older emails)."""
+    set_email_modes(member=member, modes={Notification.Kind.REPLY: EmailMode.OFF})
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from forum import views
+from forum import notification_views, views
 from forum.feeds import ArticleCommentsFeed
 from forum.moderation import urls as moderation_urls
 
@@ -15,6 +15,16 @@ urlpatterns = [
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment-delete"),
     path("comments/<int:pk>/react/", views.comment_react, name="comment-react"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path(
+        "notifications/read/", notification_views.notifications_read_all, name="notifications-read"
+    ),
+    path("notifications/<int:pk>/", notification_views.notification_open, name="notification-open"),
+    path(
+        "notifications/<int:pk>/read/",
+        notification_views.notification_read,
+        name="notification-read",
+    ),
 ]
 
 # Moderation keeps its own module but shares the "forum" namespace

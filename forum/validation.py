@@ -16,6 +16,7 @@ from django.core.validators import (
     ProhibitNullCharactersValidator,
     URLValidator,
 )
+from django.utils.translation import gettext_lazy as _
 
 from forum.models import CommentKind, ReportReason, SourceType
 
@@ -41,6 +42,7 @@ INVALID_SOURCE = (
 REASON_REQUIRED = "Please choose a reason."
 OTHER_NEEDS_NOTE = "Please say what is wrong when you choose “Other”."
 APPEAL_REQUIRED = "Please say why the comment should be restored."
+COMPLAINT_REQUIRED = _("Please say why the decision should be looked at again.")
 
 
 @dataclass(frozen=True)
@@ -156,4 +158,13 @@ def clean_appeal_message(message: str) -> str:
     _text_field_checks(message, NOTE_MAX_LENGTH)
     if not message:
         raise ValidationError(APPEAL_REQUIRED, code="required")
+    return message
+
+
+def clean_complaint_message(message: str) -> str:
+    """A complaint's message (about a sanction, a restriction or a report not acted on)."""
+    message = message.strip()
+    _text_field_checks(message, NOTE_MAX_LENGTH)
+    if not message:
+        raise ValidationError(COMPLAINT_REQUIRED, code="required")
     return message

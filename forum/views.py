@@ -20,6 +20,7 @@ from forum.forms import CommentForm
 from forum.models import Comment, CommentStatus
 from forum.moderation.crisis import composer_support, support_after_posting
 from forum.moderation.privacy import privacy_findings_for
+from forum.notifications import mention_targets, stop_emails
 from forum.rendering import render_comment, trusted
 from forum.services import (
     PARENT_GONE,
@@ -30,10 +31,9 @@ from forum.services import (
     edit_refusal,
     matching_reference,
     post_comment,
-    stop_reply_emails,
     toggle_reaction,
 )
-from forum.tasks import member_from_unsubscribe_token
+from forum.tasks import read_unsubscribe_token
 
 HELD_MESSAGE = (
     "Thank you. Your comment is awaiting review: it will appear to others "
@@ -64,7 +64,8 @@ def _composer_page(
         form.privacy_findings = privacy_findings_for(form.data.get("body", ""))
     preview = preview_source = None
     if "preview" in request.POST and form.is_valid() and not closed:
-        preview = trusted(render_comment(form.cleaned_data["body"]))
+        body = form.cleaned_data["body"]
+        preview = trusted(render_comment(body, mention_targets(body)))
         source = form.cleaned_data["source"]
         # An unsaved comment, so the preview shows the source as the posted comment will.
         preview_source = Comment(
@@ -216,12 +217,13 @@ def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    member = member_from_unsubscribe_token(token)
-    if member is None:
+    found = read_unsubscribe_token(token)
+    if found is None:
         return render(request, "forum/unsubscribe.html", {"invalid": True}, status=400)
+    member, kind = found
     if request.method == "POST":
-        stop_reply_emails(member=member)
-    context = {"member": member, "done": request.method == "POST"}
+        stop_emails(member=member, kind=kind)
+    context = {"member": member, "kind": kind, "done": request.method == "POST"}
     return render(request, "forum/unsubscribe.html", context)
 
 

@@ -15,12 +15,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from forum.models import Comment, CrisisCase, CrisisPhrase, SupportResource
+from forum.moderation.lists import kept_list
 
 # Letters people swap in to get past filters: "k1ll mys3lf", "$uicide".
 _LEET = str.maketrans(
@@ -167,6 +169,11 @@ class CrisisMatch:
 
 
 def _phrases() -> tuple[list[tuple[str, re.Pattern]], list[re.Pattern]]:
+    # Compiled once per list version, in this worker (forum/moderation/lists.py).
+    return kept_list("crisis-phrases", _load_phrases)
+
+
+def _load_phrases() -> tuple[list[tuple[str, re.Pattern]], list[re.Pattern]]:
     crisis: list[tuple[str, re.Pattern]] = []
     safe: list[re.Pattern] = []
     for phrase in CrisisPhrase.objects.filter(active=True).only(
@@ -183,11 +190,28 @@ def _phrases() -> tuple[list[tuple[str, re.Pattern]], list[re.Pattern]]:
     return crisis, safe
 
 
+# The last text looked at, with the lists it was looked at with and the answer: posting
+# asks twice of the same words (opening a case, then where to send the member), and
+# each look costs ~1 ms. A reloaded list is a new object, so it never answers for old.
+_last: list[Any] = [None, None, None]
+
+
 def find_crisis_language(text: str) -> CrisisMatch | None:
     """The first crisis language in the text, or None."""
     if not text.strip():
         return None
-    crisis, safe = _phrases()
+    lists = _phrases()
+    if _last[0] is lists and _last[1] == text:
+        return _last[2]
+    found_match = _find(text, lists)
+    _last[:] = [lists, text, found_match]
+    return found_match
+
+
+def _find(
+    text: str, lists: tuple[list[tuple[str, re.Pattern]], list[re.Pattern]]
+) -> CrisisMatch | None:
+    crisis, safe = lists
     mapped = normalize(text)
     searched = mapped.text
     for pattern in safe:
@@ -250,6 +274,8 @@ def composer_support(request: HttpRequest, form) -> dict:
 def support_after_posting(comment: Comment) -> str:
     """Where to send a member after posting: the support page when their comment opened
     a crisis case for its words, else ''."""
+    if find_crisis_language(comment.body_source) is None:
+        return ""  # no such words (the lists are in memory): no case was opened for them
     opened = CrisisCase.objects.open().filter(comment=comment, source=CrisisCase.Source.LANGUAGE)
     if not opened.exists():
         return ""

@@ -8,12 +8,14 @@ told who was first."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from aposbook.models import User
 from forum.models import (
@@ -21,15 +23,22 @@ from forum.models import (
     Comment,
     CommentStatus,
     ModerationAction,
+    Notification,
     Report,
     ReportReason,
 )
+from forum.moderation import misuse, statements
 from forum.moderation.audit import HELD_AT_POSTING, log_action
 from forum.moderation.emails import email_people, notify_reporters
 from forum.moderation.errors import ActionRefused
+from forum.notifications import announce_published, notify
 from forum.pagecache.invalidation import comment_changed, reports_changed
 
 OPEN = Report.Resolution.OPEN
+REPORT_ACTIONED = _("A moderator reviewed the comment you reported and took action.")
+REPORT_LEFT_UP = _(
+    "A moderator reviewed the comment you reported and left it up: it is within the guidelines."
+)
 
 Kind = ModerationAction.Kind
 
@@ -122,6 +131,12 @@ def resolve_reports(comment: Comment, moderator: User | None, *, actioned: bool)
     )
     reports_changed(comment)  # update() sends no signal
     notify_reporters(reports, actioned=actioned)
+    text = REPORT_ACTIONED if actioned else REPORT_LEFT_UP
+    for reporter in {report.reporter for report in reports if report.reporter is not None}:
+        # Its email is the decision itself (notify_reporters, always sent); the
+        # notification keeps it on the member's list.
+        kind = Notification.Kind.REPORT_OUTCOME
+        notify(reporter, kind, actor=moderator, comment=comment, text=str(text))
     return reports
 
 
@@ -141,20 +156,21 @@ _BEFORE_FIRST_PUBLISHED = [Kind.REMOVE, Kind.APPEAL_UPHELD, Kind.SUSPEND, Kind.B
 
 
 def announce_if_first_published(comment: Comment) -> None:
-    """A reply held at posting was never announced: the answered member hears of it when
-    it is first published (an approve, or a restore of a held reply that was removed).
-    Any other logged step (an approve, a hide, a hold after an edit...) means it was
-    published, and announced, before. Call before writing this decision's log row."""
-    if not comment.parent_id or not comment.hold_reason:
+    """A comment held at posting was never announced: the member it answers hears of it
+    when it is first published (an approve, or a restore of a held reply that was
+    removed). Any other logged step (an approve, a hide, a hold after an edit...) means it
+    was published, and announced, before. The members it names hear of it on every
+    publication (once per comment: a held edit may have added a name). Call after the
+    status is set, before writing this decision's log row."""
+    if comment.status != CommentStatus.PUBLISHED:
         return
-    rows = ModerationAction.objects.filter(comment=comment)
-    # The hold at posting time says nothing of publication (holds after an edit do).
-    rows = rows.exclude(kind=Kind.HOLD, reason__startswith=HELD_AT_POSTING)
-    if rows.exclude(kind__in=_BEFORE_FIRST_PUBLISHED).exists():
-        return
-    from forum.tasks import notify_reply
-
-    transaction.on_commit(lambda: notify_reply.enqueue(comment_id=comment.pk))
+    first_time = bool(comment.hold_reason)
+    if first_time:
+        rows = ModerationAction.objects.filter(comment=comment)
+        # The hold at posting time says nothing of publication (holds after an edit do).
+        rows = rows.exclude(kind=Kind.HOLD, reason__startswith=HELD_AT_POSTING)
+        first_time = not rows.exclude(kind__in=_BEFORE_FIRST_PUBLISHED).exists()
+    announce_published(comment, first_time=first_time)
 
 
 @transaction.atomic
@@ -162,8 +178,8 @@ def approve_comment(
     *, comment_id: int, moderator: User, expected_version: str | None = None
 ) -> Comment:
     comment = locked_comment(comment_id, action="approve", expected_version=expected_version)
-    announce_if_first_published(comment)
     set_status(comment, CommentStatus.PUBLISHED)
+    announce_if_first_published(comment)
     resolve_reports(comment, moderator, actioned=False)
     log_action(Kind.APPROVE, moderator=moderator, comment=comment)
     return comment
@@ -179,15 +195,30 @@ def hide_comment(
 ) -> Comment:
     comment = locked_comment(comment_id, action="hide", expected_version=expected_version)
     set_status(comment, CommentStatus.HIDDEN)
-    log_action(Kind.HIDE, moderator=moderator, comment=comment, reason=reason[:200])
+    action = log_action(Kind.HIDE, moderator=moderator, comment=comment, reason=reason[:200])
+    statement = statements.for_hiding(action=action, comment=comment, reason=reason)
+    email_people([comment.author], "comment_hidden", {"comment": comment, "statement": statement})
     return comment
 
 
-def remove_text(comment: Comment, moderator: User | None, reason: str, message: str) -> None:
+def remove_text(
+    comment: Comment, moderator: User, reason: str, message: str
+) -> statements.StatementOfReasons:
+    """Remove the comment, log it and issue its statement of reasons."""
+    # Held by screening (not by a person's report): automated means found it.
+    detected = comment.status == CommentStatus.PENDING and comment.hold_reason in (
+        statements.TEXT_HOLDS
+    )
     comment.removal_reason = reason
     comment.moderator_message = message
     set_status(comment, CommentStatus.REMOVED, "removal_reason", "moderator_message")
     resolve_reports(comment, moderator, actioned=True)
+    action = log_action(
+        Kind.REMOVE, moderator=moderator, comment=comment, reason=reason, message=message
+    )
+    return statements.for_removal(
+        action=action, comment=comment, reason=reason, detected_automatically=detected
+    )
 
 
 @transaction.atomic
@@ -203,25 +234,44 @@ def remove_comment(
         raise ActionRefused("Please choose the reason for removing this comment.")
     comment = locked_comment(comment_id, action="remove", expected_version=expected_version)
     message = message.strip()
-    remove_text(comment, moderator, reason, message)
-    log_action(Kind.REMOVE, moderator=moderator, comment=comment, reason=reason, message=message)
+    statement = remove_text(comment, moderator, reason, message)
     email_people(
         [comment.author],
         "comment_removed",
-        {"comment": comment, "appeal_url": reverse("forum:comment-appeal", args=[comment.pk])},
+        {
+            "comment": comment,
+            "statement": statement,
+            "appeal_url": reverse("forum:comment-appeal", args=[comment.pk]),
+        },
     )
     return comment
 
 
 @transaction.atomic
 def dismiss_reports(
-    *, comment_id: int, moderator: User, expected_version: str | None = None
+    *,
+    comment_id: int,
+    moderator: User,
+    expected_version: str | None = None,
+    unfounded: Collection[int] = (),
 ) -> Comment:
+    """Dismiss the open reports; those in `unfounded` (report ids) are marked manifestly
+    unfounded, which may warn or limit their reporters (misuse.py, DSA Art. 23)."""
     comment = locked_comment(comment_id, action="dismiss", expected_version=expected_version)
     if comment.status == CommentStatus.HIDDEN:
         set_status(comment, CommentStatus.PUBLISHED)
-    resolve_reports(comment, moderator, actioned=False)
-    log_action(Kind.DISMISS, moderator=moderator, comment=comment)
+    reports = resolve_reports(comment, moderator, actioned=False)
+    marked = [r for r in reports if r.pk in set(unfounded)]
+    if marked:
+        Report.objects.filter(pk__in=[r.pk for r in marked]).update(manifestly_unfounded=True)
+    log_action(
+        Kind.DISMISS,
+        moderator=moderator,
+        comment=comment,
+        reason=f"{len(marked)} manifestly unfounded" if marked else "",
+    )
+    for reporter in {r.reporter for r in marked if r.reporter is not None}:
+        misuse.review_reporter(member=reporter, moderator=moderator)
     return comment
 
 
@@ -231,10 +281,10 @@ def restore_comment(
 ) -> Comment:
     comment = locked_comment(comment_id, action="restore", expected_version=expected_version)
     refuse_restoring_nothing(comment)
-    announce_if_first_published(comment)
     comment.removal_reason = ""
     comment.moderator_message = ""
     set_status(comment, CommentStatus.PUBLISHED, "removal_reason", "moderator_message")
+    announce_if_first_published(comment)
     resolve_reports(comment, moderator, actioned=False)
     log_action(Kind.RESTORE, moderator=moderator, comment=comment)
     return comment

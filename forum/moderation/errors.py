@@ -21,3 +21,11 @@ class ActionRefused(ModerationError):
 
 class ApplicationRefused(ModerationError):
     """An expert application that cannot be taken: the text says why."""
+
+
+class NoticeRefused(ModerationError):
+    """A visitor's notice that cannot be taken: the text says why, the form keeps theirs."""
+
+
+class TooManyNotices(NoticeRefused):
+    """Sent too often from this address or email (answered with a 429)."""

@@ -26,7 +26,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from aposbook.models import User
 from forum.models import (
     REASON_SEVERITY,
     Appeal,
@@ -38,6 +37,7 @@ from forum.models import (
     Report,
     ReportReason,
     Sanction,
+    TrustedFlagger,
 )
 from forum.moderation.appeals import may_decide_appeal
 from forum.moderation.decisions import allowed_actions, appeal_of, version_of
@@ -100,8 +100,8 @@ def waiting_comments(
 
 
 def queue_comments(*, reason: str = "", article_id: int | None = None, state: str = "") -> QuerySet:
-    """What needs a decision, most urgent first: possible crises, then severity,
-    reporters, then age."""
+    """What needs a decision, most urgent first: possible crises, then severity, a
+    trusted flagger's report, reporters, then age."""
     open_q = Q(reports__resolution=OPEN)
     severity = Min(
         Case(
@@ -127,6 +127,13 @@ def queue_comments(*, reason: str = "", article_id: int | None = None, state: st
         .annotate(
             crisis=Exists(CrisisCase.objects.open().filter(comment=OuterRef("pk"))),
             severity=Coalesce(severity, hold_severity),
+            # A trusted flagger's open report puts the item first within its severity
+            # (DSA Art. 22).
+            trusted=Exists(
+                Report.objects.filter(
+                    comment=OuterRef("pk"), resolution=OPEN, source=Report.Source.TRUSTED_FLAGGER
+                )
+            ),
             reporters=Count("reports__reporter", filter=open_q, distinct=True),
             open_reports=Count("reports", filter=open_q, distinct=True),
             waiting_since=Coalesce(
@@ -136,7 +143,7 @@ def queue_comments(*, reason: str = "", article_id: int | None = None, state: st
                 "created_at",
             ),
         )
-        .order_by("-crisis", "severity", "-reporters", "waiting_since", "pk")
+        .order_by("-crisis", "severity", "-trusted", "-reporters", "waiting_since", "pk")
     )
 
 
@@ -176,6 +183,8 @@ class MemberHistory:
     removed: int = 0
     sanctions: list[Sanction] = field(default_factory=list)
     notes: list[MemberNote] = field(default_factory=list)
+    # Their standing as a reporter (misuse.reporting_standing), on the item's own page.
+    reporting: dict[str, Any] | None = None
 
 
 @dataclass
@@ -220,6 +229,12 @@ class QueueItem:
         return self.crisis is not None or any(
             report.reason == ReportReason.CRISIS for report in self.open_reports
         )
+
+    @property
+    def from_visitors(self) -> int:
+        """Open reports that came from visitors' confirmed notices (DSA Art. 16): the
+        queue marks the item "Notice from a visitor"."""
+        return sum(1 for report in self.open_reports if report.source == Report.Source.VISITOR)
 
     @property
     def head_reason(self) -> str:
@@ -270,7 +285,26 @@ def queue_item(*, moderator, pk: int) -> QueueItem | None:
     """One waiting comment as its own page shows it (with every action), or None when it
     no longer waits for a decision."""
     items = queue_items(list(queue_comments().filter(pk=pk)), moderator=moderator)
-    return items[0] if items else None
+    if not items:
+        return None
+    item = items[0]
+    # The item's own page also says how each reporter and the author stand as reporters
+    # (warned, limited, trusted flagger): a few queries for one page, not for the queue.
+    from forum.moderation.misuse import reporting_standing
+
+    flaggers = {
+        flagger.member_id: flagger
+        for flagger in TrustedFlagger.objects.filter(
+            member_id__in=[r.reporter_id for r in item.reports if r.reporter_id]
+        )
+    }
+    for report in item.reports:
+        if report.reporter is not None:
+            report.standing = reporting_standing(report.reporter)  # type: ignore[attr-defined]
+            report.flagger = flaggers.get(report.reporter.pk)  # type: ignore[attr-defined]
+    if item.comment.author is not None:
+        item.history.reporting = reporting_standing(item.comment.author)
+    return item
 
 
 def queue_items(comments: list[Any], *, moderator) -> list[QueueItem]:
@@ -279,7 +313,12 @@ def queue_items(comments: list[Any], *, moderator) -> list[QueueItem]:
     authors = {comment.author_id for comment in comments if comment.author_id}
 
     reports: dict[int, list[Report]] = defaultdict(list)
-    for report in Report.objects.filter(comment_id__in=ids).select_related("reporter"):
+    # Visitors' reports show the notices they came from (names, numbers, explanations).
+    for report in (
+        Report.objects.filter(comment_id__in=ids)
+        .select_related("reporter")
+        .prefetch_related("notices")
+    ):
         reports[report.comment_id].append(report)
     history: dict[int, MemberHistory] = defaultdict(MemberHistory)
     counts = (
@@ -305,7 +344,6 @@ def queue_items(comments: list[Any], *, moderator) -> list[QueueItem]:
         .select_related("moderator")
         .order_by("created_at", "pk")
     }
-    others_exist = User.objects.moderators().exclude(pk=moderator.pk).exists()
     crises = {
         case.comment_id: case
         for case in CrisisCase.objects.open()
@@ -337,9 +375,7 @@ def queue_items(comments: list[Any], *, moderator) -> list[QueueItem]:
                 appeal=appeal,
                 remover=remover.username if remover else "",
                 may_decide_appeal=may_decide_appeal(
-                    moderator=moderator,
-                    remover_id=remover.pk if remover else None,
-                    others_exist=others_exist,
+                    moderator=moderator, remover_id=remover.pk if remover else None
                 ),
                 may_sanction_author=comment.author_id not in {None, moderator.pk},
                 thread_url=comment.get_absolute_url(),

@@ -14,8 +14,11 @@ from forum.models import (
     CommentStatus,
     ModerationAction,
     Report,
+    ReportingLimit,
     ReportReason,
+    TrustedFlagger,
 )
+from forum.moderation import statements
 from forum.moderation.crisis_cases import crisis_reported
 from forum.moderation.decisions import set_status
 from forum.moderation.emails import email_people
@@ -49,36 +52,82 @@ def report_comment(*, comment: Comment, reporter: User, reason: str, note: str =
                 reason=reason,
                 note=note,
                 snapshot=comment.body_source,
+                source=(
+                    Report.Source.TRUSTED_FLAGGER
+                    if TrustedFlagger.objects.filter(member=reporter).exists()
+                    else Report.Source.MEMBER
+                ),
             )
     except IntegrityError:
         raise ReportRefused(permissions.REPORT_TWICE) from None
+    _received(comment, report)
+    return report
+
+
+def _received(comment: Comment, report: Report) -> None:
+    """What every new report sets off, whoever sent it (the one rule for members' reports
+    and visitors' notices): the queue hears of it, enough distinct *members* hide the
+    comment, a crisis pages the moderators on call, others email them. A visitor's notice
+    never counts toward the automatic hide: its sender proved only an email address, and
+    one person could send notices from many; a moderator reads it first."""
     reports_changed(comment)
-    reporters = (
-        Report.objects.filter(comment=comment, resolution=OPEN)
+    open_reports = Report.objects.filter(comment=comment, resolution=OPEN)
+    first = not open_reports.exclude(pk=report.pk).exists()
+    # Members whose reporting is limited for misuse (misuse.py) still reach the queue,
+    # but do not count toward hiding; nor do visitors' notices.
+    limited = ReportingLimit.objects.active().values("member")
+    counting = (
+        open_reports.filter(reporter__isnull=False)
+        .exclude(source=Report.Source.VISITOR)
+        .exclude(reporter__in=limited)
         .values("reporter")
         .distinct()
         .count()
     )
     hidden = (
-        comment.status == CommentStatus.PUBLISHED and reporters >= settings.FORUM_HIDE_AFTER_REPORTS
+        report.source != Report.Source.VISITOR
+        and comment.status == CommentStatus.PUBLISHED
+        and counting >= settings.FORUM_HIDE_AFTER_REPORTS
     )
     if hidden:
         set_status(comment, CommentStatus.HIDDEN)
-        ModerationAction.objects.create(
+        action = ModerationAction.objects.create(
             moderator=None,
             kind=Kind.AUTO_HIDE,
             comment=comment,
             member=comment.author,
-            reason=f"{reporters} members reported it",
+            reason=f"{counting} members reported it",
             automated=True,
         )
-    if reason == ReportReason.CRISIS:
+        statements.for_hiding(action=action, comment=comment, reporters=counting)
+        email_people(
+            [comment.author],
+            "comment_hidden",
+            {"comment": comment, "statement": action.statement},
+        )
+    if report.reason == ReportReason.CRISIS:
         # Pages the moderators on call (crisis_cases): that is its moderator email.
         crisis_reported(comment=comment)
-    elif reporters == 1 or hidden:
+    elif first or hidden:
         email_people(
             User.objects.moderators(), "new_report", {"comment": comment, "report": report}
         )
+
+
+@transaction.atomic
+def file_visitor_report(*, comment: Comment, reason: str, note: str, snapshot: str) -> Report:
+    """A visitor's confirmed notice enters the queue as a report (source "visitor"),
+    through the same door as members' reports (forum/moderation/notices.py calls this)."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    report = Report.objects.create(
+        comment=comment,
+        reporter=None,
+        reason=reason,
+        note=note,
+        snapshot=snapshot,
+        source=Report.Source.VISITOR,
+    )
+    _received(comment, report)
     return report
 
 
@@ -99,13 +148,16 @@ def reopen_after_edit(*, comment: Comment) -> bool:
     comment.matched_rule = ""
     comment.matched_text = ""
     set_status(comment, CommentStatus.PENDING, "hold_reason", "matched_rule", "matched_text")
-    ModerationAction.objects.create(
+    action = ModerationAction.objects.create(
         moderator=None,
         kind=Kind.HOLD,
         comment=comment,
         member=comment.author,
         reason="Edited after a report",
         automated=True,
+    )
+    statements.for_hold(
+        action=action, comment=comment, hold_reason=HOLD_EDITED, label=HOLD_REASONS[HOLD_EDITED]
     )
     return True
 
@@ -115,13 +167,19 @@ def hold_edited_comment(*, comment: Comment, screening: Screening) -> None:
     and saves the row). A published comment goes back to the queue, logged like any hold."""
     if comment.status == CommentStatus.PUBLISHED:
         comment.status_changed_at = timezone.now()
-        ModerationAction.objects.create(
+        action = ModerationAction.objects.create(
             moderator=None,
             kind=Kind.HOLD,
             comment=comment,
             member=comment.author,
             reason=f"Edited: {HOLD_REASONS[screening.hold_reason].lower()}"[:200],
             automated=True,
+        )
+        statements.for_hold(
+            action=action,
+            comment=comment,
+            hold_reason=screening.hold_reason,
+            label=HOLD_REASONS[screening.hold_reason],
         )
     for name, value in screening.comment_fields().items():
         setattr(comment, name, value)

@@ -16,6 +16,7 @@ from forum.models import (
     ReportReason,
     Sanction,
 )
+from forum.moderation import guidelines, statements
 from forum.moderation.audit import log_action
 from forum.moderation.decisions import remove_text
 from forum.moderation.emails import email_people
@@ -25,6 +26,11 @@ from forum.pagecache.invalidation import member_changed, queue_changed
 Kind = ModerationAction.Kind
 
 
+def _refuse_unknown_clause(clause: int | None) -> None:
+    if clause is not None and clause not in guidelines.BY_NUMBER:
+        raise ActionRefused("Choose a clause of the community guidelines. Nothing was changed.")
+
+
 def _refuse_self(member: User, moderator: User) -> None:
     if member.pk == moderator.pk:
         raise ActionRefused("You cannot sanction yourself. Nothing was changed.")
@@ -32,9 +38,16 @@ def _refuse_self(member: User, moderator: User) -> None:
 
 @transaction.atomic
 def suspend_member(
-    *, member: User, moderator: User, days: int, reason: str, comment: Comment | None = None
+    *,
+    member: User,
+    moderator: User,
+    days: int,
+    reason: str,
+    comment: Comment | None = None,
+    clause: int | None = None,
 ) -> Sanction:
     _refuse_self(member, moderator)
+    _refuse_unknown_clause(clause)
     reason = reason.strip()
     if not reason or days < 1:
         raise ActionRefused("A suspension needs a reason and at least one day.")
@@ -45,11 +58,14 @@ def suspend_member(
         ends_at=timezone.now() + timedelta(days=days),
         created_by=moderator,
     )
-    log_action(
+    action = log_action(
         Kind.SUSPEND, moderator=moderator, member=member, comment=comment, reason=reason[:200]
     )
+    statement = statements.for_sanction(
+        action=action, sanction=sanction, reason=reason, comment=comment, clause=clause
+    )
     member_changed(member)
-    email_people([member], "sanction", {"sanction": sanction})
+    email_people([member], "sanction", {"sanction": sanction, "statement": statement})
     return sanction
 
 
@@ -62,8 +78,10 @@ def ban_member(
     remove_comments: bool = False,
     removal_reason: str = "",
     comment: Comment | None = None,
+    clause: int | None = None,
 ) -> Sanction:
     _refuse_self(member, moderator)
+    _refuse_unknown_clause(clause)
     reason = reason.strip()
     if not reason:
         raise ActionRefused("A ban needs a reason the member will read.")
@@ -72,16 +90,22 @@ def ban_member(
     sanction = Sanction.objects.create(
         member=member, kind=Sanction.Kind.BAN, reason=reason, created_by=moderator
     )
-    log_action(Kind.BAN, moderator=moderator, member=member, comment=comment, reason=reason[:200])
+    action = log_action(
+        Kind.BAN, moderator=moderator, member=member, comment=comment, reason=reason[:200]
+    )
+    statement = statements.for_sanction(
+        action=action, sanction=sanction, reason=reason, comment=comment, clause=clause
+    )
     member_changed(member)
     removed = 0
     if remove_comments:
         live = [CommentStatus.PUBLISHED, CommentStatus.PENDING, CommentStatus.HIDDEN]
         for each in Comment.objects.select_for_update().filter(author=member, status__in=live):
             remove_text(each, moderator, removal_reason, "")
-            log_action(Kind.REMOVE, moderator=moderator, comment=each, reason=removal_reason)
             removed += 1
-    email_people([member], "sanction", {"sanction": sanction, "removed": removed})
+    email_people(
+        [member], "sanction", {"sanction": sanction, "removed": removed, "statement": statement}
+    )
     return sanction
 
 

@@ -13,6 +13,7 @@ from forum.models import (
     CommentStatus,
     WatchedWord,
 )
+from forum.moderation.lists import kept_list
 from forum.moderation.privacy import describe, find_private_information, privacy_prompt
 
 # A dose: a number and a unit. Units are case-sensitive so "5G network" is not a dose.
@@ -204,16 +205,35 @@ class Screening:
         }
 
 
-def recently_removed(author) -> bool:
-    """At least 2 of the member's last 5 decided comments were removed by moderators."""
-    decided = list(
+_DECIDED = 5  # the recent decided comments the removals rule looks at
+
+
+def last_decided(author) -> list[str]:
+    """The statuses of the member's last 5 decided (published or removed) comments."""
+    return list(
         Comment.objects.filter(
             author=author, status__in=[CommentStatus.PUBLISHED, CommentStatus.REMOVED]
         )
         .order_by("-created_at", "-pk")
-        .values_list("status", flat=True)[:5]
+        .values_list("status", flat=True)[:_DECIDED]
     )
+
+
+def recently_removed(decided: list[str]) -> bool:
+    """At least 2 of the member's last 5 decided comments were removed by moderators."""
     return decided.count(CommentStatus.REMOVED) >= 2
+
+
+def approved_at_least(author, decided: list[str], needed: int) -> bool:
+    """Has the member `needed` published comments? Read off their last decided ones
+    when those answer it (fewer than 5: that is all of them; or enough published among
+    them), so a regular's post asks no second query."""
+    published = decided.count(CommentStatus.PUBLISHED)
+    if published >= needed:
+        return True
+    if len(decided) < _DECIDED:
+        return False
+    return Comment.objects.filter(author=author, status=CommentStatus.PUBLISHED).count() >= needed
 
 
 def _privacy_screening(body_source: str, *, confirmed: bool) -> Screening | None:
@@ -243,7 +263,8 @@ def _screen_text(
     privacy_confirmed: bool = False,
 ) -> Screening | None:
     """The rules about the words themselves, for new comments and edits alike."""
-    watched = list(WatchedWord.objects.all())
+    # From this worker's memory while the list version stands (forum/moderation/lists.py).
+    watched = kept_list("watched-words", lambda: list(WatchedWord.objects.all()))
     for word in watched:
         if word.action == WatchedWord.Action.BLOCK and _watched_match(word, body_source):
             return Screening(
@@ -301,10 +322,10 @@ def screen_comment(
     )
     if screening:
         return screening
-    if recently_removed(author):
+    decided = last_decided(author)
+    if recently_removed(decided):
         return Screening(action="hold", hold_reason=HOLD_REMOVALS)
-    approved = Comment.objects.filter(author=author, status=CommentStatus.PUBLISHED).count()
-    if approved < settings.FORUM_PREMODERATE_UNTIL_APPROVED:
+    if not approved_at_least(author, decided, settings.FORUM_PREMODERATE_UNTIL_APPROVED):
         return Screening(action="hold", hold_reason=HOLD_NEW_MEMBER)
     if article.premoderate:
         return Screening(action="hold", hold_reason=HOLD_ARTICLE)

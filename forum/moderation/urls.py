@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from forum.moderation import crisis_views, expert_views, transparency_views, views
+from forum.moderation import (
+    complaint_views,
+    crisis_views,
+    expert_views,
+    notice_views,
+    transparency_views,
+    views,
+)
 
 urlpatterns = [
     path("moderation/", views.queue, name="moderation-queue"),
@@ -47,4 +54,31 @@ urlpatterns = [
     path("experts/apply/", expert_views.expert_apply, name="expert-apply"),
     path("comments/<int:pk>/report/", views.comment_report, name="comment-report"),
     path("comments/<int:pk>/appeal/", views.comment_appeal, name="comment-appeal"),
+    path("comments/<int:pk>/notice/", notice_views.comment_notice, name="comment-notice"),
+    path("notices/sent/", notice_views.notice_sent, name="notice-sent"),
+    path("notices/confirm/<str:token>/", notice_views.notice_confirm, name="notice-confirm"),
+    # DSA Art. 20 complaints and Art. 22 trusted flaggers (complaint_views.py).
+    path("complaints/<int:action_id>/", complaint_views.complaint_new, name="complaint-new"),
+    path("reports/<int:pk>/contest/", complaint_views.report_contest, name="report-contest"),
+    path(
+        "reports/contest/<str:token>/",
+        complaint_views.report_contest_visitor,
+        name="report-contest-visitor",
+    ),
+    path("moderation/complaints/", complaint_views.complaints, name="moderation-complaints"),
+    path(
+        "moderation/complaints/<int:pk>/",
+        complaint_views.complaint_decide,
+        name="moderation-complaint",
+    ),
+    path(
+        "moderation/trusted-flaggers/",
+        complaint_views.trusted_flaggers,
+        name="moderation-trusted",
+    ),
+    path(
+        "moderation/trusted-flaggers/<int:pk>/remove/",
+        complaint_views.trusted_flagger_remove,
+        name="moderation-trusted-remove",
+    ),
 ]

@@ -24,7 +24,7 @@ from aposbook.models import User
 from articles.models import Article
 from forum import permissions, search
 from forum.models import Comment, CommentStatus, ExpertCredential, ModerationAction, ReportReason
-from forum.moderation import appeals, decisions, errors, reports, sanctions
+from forum.moderation import appeals, decisions, errors, reports, sanctions, statements
 from forum.moderation import queue as waiting
 from forum.moderation.crisis_cases import on_call_context
 from forum.moderation.forms import (
@@ -32,6 +32,7 @@ from forum.moderation.forms import (
     AppealForm,
     BanForm,
     BulkForm,
+    DismissForm,
     NoteForm,
     RemoveForm,
     ReportForm,
@@ -128,6 +129,7 @@ def _action_choices() -> dict[str, Any]:
         "removal_choices": _choices(RemoveForm, "reason"),
         "suspend_choices": _choices(SuspendForm, "days"),
         "ban_removal_choices": _choices(BanForm, "removal_reason"),
+        "clause_choices": _choices(SuspendForm, "clause"),
     }
 
 
@@ -170,7 +172,7 @@ def _choices(form_class: type[forms.Form], name: str) -> list[tuple[Any, Any]]:
 ACTIONS: dict[str, tuple[type[forms.Form], str, Callable[..., object]]] = {
     "approve": (VersionedForm, "Approve", decisions.approve_comment),
     "hide": (VersionedForm, "Hide", decisions.hide_comment),
-    "dismiss": (VersionedForm, "Dismiss reports", decisions.dismiss_reports),
+    "dismiss": (DismissForm, "Dismiss reports", decisions.dismiss_reports),
     "restore": (VersionedForm, "Restore", decisions.restore_comment),
     "remove": (RemoveForm, "Remove", decisions.remove_comment),
     "decide_appeal": (AppealDecisionForm, "Decide the appeal", appeals.decide_appeal),
@@ -189,6 +191,8 @@ def _action_kwargs(action: str, data: dict[str, Any]) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"expected_version": data["version"]}
     if action == "remove":
         kwargs.update(reason=data["reason"], message=data["message"])
+    elif action == "dismiss":
+        kwargs.update(unfounded=data["unfounded"])
     elif action == "decide_appeal":
         kwargs.update(overturn=data["decision"] == "overturn", message=data["message"])
     return kwargs
@@ -363,8 +367,10 @@ def _form_status(request: HttpRequest) -> int:
     return 400 if request.method == "POST" else 200
 
 
-@login_required
 def comment_report(request: MemberRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        # A signed-out visitor sends a notice instead (forum/moderation/notice_views.py).
+        return redirect("forum:comment-notice", pk=pk)
     comment = get_object_or_404(
         Comment.objects.select_related("article", "author"),
         pk=pk,
@@ -412,5 +418,10 @@ def comment_appeal(request: MemberRequest, pk: int) -> HttpResponse:
     )
     if done:
         return redirect("forum:comment-appeal", pk=pk)
-    context = {"form": form, "comment": comment, "appeal": decisions.appeal_of(comment)}
+    context = {
+        "form": form,
+        "comment": comment,
+        "appeal": decisions.appeal_of(comment),
+        "statement": statements.latest_for_comment(comment),
+    }
     return render(request, "forum/appeal_form.html", context, status=_form_status(request))

@@ -33,7 +33,11 @@ from aposbook.models import User
 from articles.models import Article, Category, Reference
 from forum import search
 from forum.models import Comment, CommentStatus, Reaction, WatchedWord
-from forum.pagecache.versions import bump_discussion_version, bump_queue_version
+from forum.pagecache.versions import (
+    bump_discussion_version,
+    bump_queue_version,
+    bump_threads_epoch,
+)
 
 
 def comment_posted(comment: Comment) -> None:
@@ -41,7 +45,9 @@ def comment_posted(comment: Comment) -> None:
     only adds to its author's count on their queued items, which may lag by
     FORUM_QUEUE_CACHE_SECONDS: on a busy site, every post would otherwise render every
     moderator's queue afresh."""
-    _discussion_changed(comment.article_id)
+    # Its discussion, but not the other threads' HTML: a new comment changes only the
+    # rows of its own thread (or makes a new one), which renders afresh by its rows.
+    _discussion_changed(comment.article_id, threads=False)
     _comments_text_changed([comment.pk])
     if comment.status != CommentStatus.PUBLISHED:
         queue_changed()
@@ -124,10 +130,14 @@ def _comments_text_changed(comment_ids: list[int]) -> None:
         transaction.on_commit(lambda: search.comments_changed(comment_ids))
 
 
-def _discussion_changed(article_id: int) -> None:
+def _discussion_changed(article_id: int, *, threads: bool = True) -> None:
     """Everything cached for the article page (anonymous page, stencils, snapshots,
-    threads) is keyed by or kept with its version."""
+    threads) is keyed by or kept with its version; the threads' HTML rendered for the
+    shared pages also by the thread epoch, which every change but a new comment
+    replaces (`threads=False`: comment_posted)."""
     transaction.on_commit(lambda: bump_discussion_version(article_id))
+    if threads:
+        transaction.on_commit(lambda: bump_threads_epoch(article_id))
 
 
 # --- Receivers: models edited in the admin, by commands or by allauth ---------------

@@ -42,6 +42,21 @@ def bump_discussion_version(article_id: int) -> None:
     cache.set(discussion_key(article_id), new_version(), timeout=None)
 
 
+# The *thread epoch*: replaced with the discussion version by every change but a new
+# comment (forum/pagecache/invalidation.py). A thread whose rows a new comment did not
+# touch renders the same HTML under the same epoch, so a page rendered again after a
+# post reuses it (forum/discussion.py `_shared_thread_html`).
+_THREADS_KEY = "forum:threads:{article_id}"
+
+
+def threads_epoch(article_id: int) -> str:
+    return _current_version(_THREADS_KEY.format(article_id=article_id))
+
+
+def bump_threads_epoch(article_id: int) -> None:
+    cache.set(_THREADS_KEY.format(article_id=article_id), new_version(), timeout=None)
+
+
 def queue_version() -> str:
     return _current_version(_QUEUE_KEY)
 

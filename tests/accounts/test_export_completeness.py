@@ -25,7 +25,10 @@ from forum.models import (
     OnCallModerator,
     Reaction,
     Report,
+    ReportingLimit,
     Sanction,
+    StatementOfReasons,
+    TrustedFlagger,
 )
 from tests.accounts.conftest import sign_in
 from tests.factories import UserFactory
@@ -74,8 +77,9 @@ def everything(member, article):
         status=Appeal.Status.UPHELD,
         decided_by=moderator,
         decided_at=now,
+        answer="Still dangerous.",
     )
-    ModerationAction.objects.create(
+    removal = ModerationAction.objects.create(
         kind=ModerationAction.Kind.REMOVE,
         moderator=moderator,
         comment=removed,
@@ -89,6 +93,22 @@ def everything(member, article):
         member=member,
         message="Still dangerous.",
     )
+    StatementOfReasons.objects.create(
+        action=removal,
+        member=member,
+        comment=removed,
+        restriction=StatementOfReasons.Restriction.REMOVAL,
+        facts="Advised a dangerous dose.",
+        clause_number=3,
+        clause_title="Medical harm",
+        clause_summary="No dangerous advice.",
+        detected_automatically=False,
+        decided_automatically=False,
+        complaint_deadline=now + datetime.timedelta(days=180),
+        redress="Appeal, dispute settlement, courts.",
+    )
+    TrustedFlagger.objects.create(member=member, organisation="Patients UK", since=now.date())
+    ReportingLimit.objects.create(member=member, ends_at=now + datetime.timedelta(days=30))
     Sanction.objects.create(
         member=member,
         kind=Sanction.Kind.SUSPENSION,

@@ -62,7 +62,7 @@ def test_settings_page_needs_a_signed_in_member(client):
 @pytest.mark.django_db
 def test_member_saves_username_and_reply_notifications(signed_in, member):
     response = signed_in.post(
-        reverse("account-settings"), {"username": "Alice_B", "email_on_reply": ""}
+        reverse("account-settings"), {"username": "Alice_B", "email_reply": "off"}
     )
 
     assert response.status_code == 302

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from forum.models import Comment, ModerationAction, Report, ReportReason, Sanction
+from forum.models import Comment, ModerationAction, Notice, Report, ReportReason, Sanction
 from tests.factories import (
     ArticleFactory,
     CommentFactory,
@@ -103,6 +103,14 @@ def test_the_main_pages_have_no_html_errors(tmp_path: Path) -> None:
             reverse("account_signup"),
             reverse("account_reset_password"),
             "/no-such-page/",
+            # Issue 14: the policy pages, a visitor's notice form and its pages.
+            reverse("policies:guidelines"),
+            reverse("policies:terms"),
+            reverse("policies:privacy"),
+            reverse("policies:contact") + "?notice=3",
+            reverse("forum:comment-notice", args=[reply.pk]),
+            reverse("forum:notice-sent"),
+            reverse("forum:notice-confirm", args=["not-a-token"]),
         ]
     }
     client.force_login(member)
@@ -119,7 +127,25 @@ def test_the_main_pages_have_no_html_errors(tmp_path: Path) -> None:
         pages[f"{url} (member)"] = page(client, url)
     moderators = Client()
     sign_in_with_second_factor(moderators, moderator)
-    for url in [reverse("forum:moderation-queue"), reverse("forum:moderation-log")]:
+    visitor = Report.objects.create(
+        comment=reported, reason=ReportReason.OTHER, snapshot="x", source=Report.Source.VISITOR
+    )
+    Notice.objects.create(
+        comment=reported,
+        reason=ReportReason.OTHER,
+        explanation="It sells a cure.",
+        name="Ana",
+        email="ana@example.net",
+        snapshot="x",
+        token_hash="0" * 64,
+        confirmed_at=timezone.now(),
+        report=visitor,
+    )
+    for url in [
+        reverse("forum:moderation-queue"),
+        reverse("forum:moderation-log"),
+        reverse("forum:moderation-item", args=[reported.pk]),
+    ]:
         pages[f"{url} (moderator)"] = page(moderators, url)
 
     assert nu_errors(pages, tmp_path) == []

@@ -9,6 +9,7 @@ TARGETS = {
     "post_comment": "≥ 5 %",
     "report_comment": "—",
     "viral_article": "≥ 50 %, freshness p99 ≤ 1 s",
+    "nginx_anonymous": "≥ 300 %",
 }
 
 
@@ -27,20 +28,21 @@ def _ratio(value) -> str:
 def _rows(results: dict) -> list[tuple[list[str], list[list[str]]]]:
     sections = []
     head = ["scenario", "req/s", "of floor", "target", "p50 ms", "p99 ms", "errors", "queries",
-            "status", "RSS MB"]  # fmt: skip
+            "status", "RSS MB", "restarts"]  # fmt: skip
     rows = []
     for name, f in results["scenarios"].items():
         if not f.get("available"):
             rows.append([name, f.get("note", "not available"), "", TARGETS.get(name, ""),
-                         "", "", "", "", _num(f.get("status")), ""])  # fmt: skip
+                         "", "", "", "", _num(f.get("status")), "", ""])  # fmt: skip
             continue
         rows.append([name, _num(f["rps"]), _ratio(f["ratio_to_floor"]), TARGETS.get(name, ""),
                      _num(f["p50_ms"]), _num(f["p99_ms"]), _num(f["errors"]), _num(f["queries"]),
-                     _num(f["status"]), _num(f.get("rss_mb"))])  # fmt: skip
+                     _num(f["status"]), _num(f.get("rss_mb")),
+                     _num(f.get("worker_restarts"))])  # fmt: skip
     for name, f in results.get("checks", {}).items():
         rows.append([f"({name})", _num(f.get("rps")), "", "harness check", _num(f.get("p50_ms")),
                      _num(f.get("p99_ms")), _num(f.get("errors")), _num(f.get("queries")),
-                     _num(f.get("status")), ""])  # fmt: skip
+                     _num(f.get("status")), "", _num(f.get("worker_restarts"))])  # fmt: skip
     sections.append((head, rows))
     for kind, label in (("article", "comments"), ("queue", "queue items")):
         head = [label, "req/s", "of floor", "p99 ms", "errors", "queries"]
@@ -91,6 +93,15 @@ def _notes(results: dict) -> list[str]:
             f"{v['freshness_samples']} samples ({v['freshness_unseen']} never seen), "
             f"{v['kb_per_response']} KB per response"
         )
+    if (n := results["scenarios"].get("nginx_anonymous", {})).get("available"):
+        notes.append(
+            f"nginx_anonymous: over HTTPS through aposbook/deploy/nginx.conf (microcache: "
+            f"{', '.join(n['x_cache_status'])}), {n['kb_per_response']} KB per response"
+        )
+    notes.append(
+        "restarts: gunicorn workers recycled during the measured run (the shipped "
+        "aposbook/gunicorn.conf.py, max_requests 2000 + jitter)"
+    )
     return notes
 
 

@@ -14,6 +14,7 @@ latest.md, plus timestamped copies.
 import argparse
 import contextlib
 import datetime
+import hashlib
 import json
 import os
 import platform
@@ -33,6 +34,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_VAR_DIR = BASE_DIR / "var" / "bench"
 RESERVED_PORTS = range(8000, 8020)  # the team's dev servers
+SHIPPED_GUNICORN_CONFIG = BASE_DIR / "aposbook" / "gunicorn.conf.py"
+WORKERS = 2
 
 WRK_MISSING = """\
 wrk is not installed. It is the load generator `make bench` drives; install it from
@@ -116,6 +119,11 @@ def configure_environment(options: Options) -> dict:
             raise SystemExit(f"DATABASE_URL: only PostgreSQL is supported, not {parsed['ENGINE']}")
         database = {"vendor": "postgresql", "name": name, "server": parsed}
         os.environ["DATABASE_URL"] = server_url.rsplit("/", 1)[0] + "/" + name
+    # Its own keys in a shared Redis: named after its database (or its SQLite folder).
+    own = database["name"] if database["vendor"] == "postgresql" else str(options.var_dir)
+    os.environ.setdefault(
+        "BENCH_CACHE_KEY_PREFIX", "aposbook-bench-" + hashlib.sha256(own.encode()).hexdigest()[:8]
+    )
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "tests.benchmarks.settings",
@@ -201,16 +209,23 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
+        # The shipped configuration, as every app server runs it (max_requests and its
+        # jitter included: workers are recycled during the runs, as in production); only
+        # where it listens and logs is the harness's. Its log level stays at info, so
+        # each worker's boot is a line in the log (`worker_boots`).
         command = [
             str(Path(sys.executable).parent / "gunicorn"),
-            "aposbook.wsgi:application",
-            "--workers=2",
-            f"--bind=127.0.0.1:{self.port}",
-            "--timeout=60",
+            f"--config={SHIPPED_GUNICORN_CONFIG}",
             f"--error-logfile={self.log}",
         ]
+        env = os.environ | {
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "WEB_CONCURRENCY": str(WORKERS),
+            "GUNICORN_LOG_LEVEL": "info",
+        }
+        self.log.unlink(missing_ok=True)
         self.process = subprocess.Popen(
-            command, cwd=BASE_DIR, start_new_session=True, stdin=subprocess.DEVNULL
+            command, cwd=BASE_DIR, env=env, start_new_session=True, stdin=subprocess.DEVNULL
         )
         self.pid_file.write_text(str(self.process.pid))
         deadline = time.monotonic() + 30
@@ -244,6 +259,13 @@ class Server:
                     pids.append(int(stat.parent.name))
         return pids
 
+    def worker_boots(self) -> int:
+        """Workers booted so far (gunicorn's own log line): the first ones, then one per
+        recycling by max_requests (or per worker that died)."""
+        with contextlib.suppress(OSError):
+            return self.log.read_text(errors="replace").count("Booting worker with pid")
+        return 0
+
     def worker_rss_mb(self) -> float | None:
         sizes = []
         for pid in self.worker_pids():
@@ -266,7 +288,16 @@ class Server:
 
 
 # --- Measuring ----------------------------------------------------------------
-def run_wrk(server: Server, script: str, *, seconds: int, options: Options, label: str) -> dict:
+def run_wrk(
+    server: Server,
+    script: str,
+    *,
+    seconds: int,
+    options: Options,
+    label: str,
+    base: str | None = None,
+) -> dict:
+    """wrk against `server` (or `base`, another front door to it, such as nginx)."""
     path = options.var_dir / "wrk" / f"{label}.lua"
     path.parent.mkdir(exist_ok=True)
     path.write_text(script)
@@ -278,7 +309,7 @@ def run_wrk(server: Server, script: str, *, seconds: int, options: Options, labe
         "--timeout=10s",
         "--latency",
         f"-s{path}",
-        server.base,
+        base or server.base,
     ]
     result = subprocess.run(
         command, capture_output=True, text=True, timeout=seconds + 60, check=False
@@ -343,9 +374,11 @@ def measure(server: Server, scenario, *, paths, sessions, options: Options, labe
             server, script(0), seconds=options.warmup, options=options, label=f"{label}-warmup"
         )
         warmed = warm["requests"]
+    boots = server.worker_boots()
     figures = run_wrk(
         server, script(warmed), seconds=options.duration, options=options, label=label
     )
+    restarts = server.worker_boots() - boots
     seconds = figures["duration_us"] / 1e6
     errors = sum(figures[k] for k in ("connect", "read", "write", "status", "timeout"))
     return {
@@ -359,6 +392,8 @@ def measure(server: Server, scenario, *, paths, sessions, options: Options, labe
         "requests": figures["requests"],
         "kb_per_response": round(figures["bytes"] / max(figures["requests"], 1) / 1024, 1),
         "rss_mb": server.worker_rss_mb(),
+        # Workers recycled during the measured run (max_requests, as shipped).
+        "worker_restarts": restarts,
     }
 
 
@@ -431,7 +466,8 @@ def run(options: Options) -> dict:
             "warmup_s": options.warmup,
             "threads": options.threads,
             "connections": options.connections,
-            "gunicorn_workers": 2,
+            "gunicorn_workers": WORKERS,
+            "gunicorn_config": "aposbook/gunicorn.conf.py (shipped)",
             "dataset": vars(sizes) | {"build_seconds": round(built.seconds, 1)},
         },
         "scenarios": {},
@@ -476,6 +512,13 @@ def run(options: Options) -> dict:
                 f"viral_article: {_short(figures)}; {figures['posts_per_s']} posts/s, "
                 f"freshness p99 {figures['freshness_p99_s']} s"
             )
+        if not options.only or "nginx_anonymous" in options.only:
+            from tests.benchmarks.nginx import measure_nginx
+
+            figures = measure_nginx(server, dataset=built, options=options)
+            results["scenarios"]["nginx_anonymous"] = figures
+            cached = figures.get("x_cache_status", "")
+            log(f"nginx_anonymous: {_short(figures)}; microcache {cached}")
         if not options.only:  # the sizes and the probe: whole runs only
             results["checks"]["post_probe"] = measure(
                 server,
@@ -586,7 +629,8 @@ def _short(figures: dict) -> str:
         return figures.get("note", "not available")
     return (
         f"{figures['rps']} req/s, p99 {figures['p99_ms']} ms, "
-        f"{figures['errors']} errors, {figures['queries']} queries, status {figures['status']}"
+        f"{figures['errors']} errors, {figures['queries']} queries, status {figures['status']}, "
+        f"{figures.get('worker_restarts', 0)} worker restarts"
     )
 
 

@@ -50,6 +50,9 @@ class Posters:
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.pool = ThreadPoolExecutor(max_workers=8)
+        # Samplers poll for up to GIVE_UP_SECONDS: on their own threads, so a slow page
+        # never holds back the posting pace.
+        self.samplers = ThreadPoolExecutor(max_workers=8)
         self.thread = threading.Thread(target=self._pace, daemon=True)
 
     def start(self) -> None:
@@ -60,6 +63,7 @@ class Posters:
         self.stopping.set()
         self.thread.join(timeout=5)
         self.pool.shutdown(wait=True)
+        self.samplers.shutdown(wait=True)
         self.seconds = time.monotonic() - self.started
 
     def _pace(self) -> None:
@@ -103,7 +107,7 @@ class Posters:
             else:
                 self.errors += 1
         if status == 302 and number % SAMPLE_EVERY == 0:
-            self._sample(marker, redirected)
+            self.samplers.submit(self._sample, marker, redirected)
 
     def _sample(self, marker: str, since: float) -> None:
         headers = {"Accept-Encoding": "gzip", "Host": f"127.0.0.1:{self.port}"}
@@ -140,6 +144,7 @@ def measure_viral(server, *, dataset, sessions: list, options, label: str = "vir
     )
     queries = count_queries(readers, paths=[article_url], sessions=[])["queries"]
     posters = Posters(port=server.port, article_url=article_url, sessions=sessions)
+    boots = server.worker_boots()
     posters.start()
     try:
         figures = run_wrk(server, script, seconds=options.duration, options=options, label=label)
@@ -159,6 +164,7 @@ def measure_viral(server, *, dataset, sessions: list, options, label: str = "vir
         "requests": figures["requests"],
         "kb_per_response": round(figures["bytes"] / max(figures["requests"], 1) / 1024, 1),
         "rss_mb": server.worker_rss_mb(),
+        "worker_restarts": server.worker_boots() - boots,
         "posts": posters.posted,
         "posts_per_s": round(posters.posted / posters.seconds, 1),
         "post_errors": posters.errors,

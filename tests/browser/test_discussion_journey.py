@@ -75,8 +75,8 @@ def test_members_discuss_an_article_and_unsubscribe_from_reply_emails(
     page.context.clear_cookies()
     page.goto(f"{live_server.url}{urlsplit(link).path}")
     assert_accessible(page)
-    page.get_by_role("button", name="Stop reply emails").click()
-    expect(page.get_by_text("will no longer email alice")).to_be_visible()
+    page.get_by_role("button", name="Stop these emails").click()
+    expect(page.get_by_text("will no longer send alice")).to_be_visible()
     alice.refresh_from_db()
     assert alice.email_on_reply is False
 

@@ -127,6 +127,7 @@ def test_held_approved_replied_reported_removed_appealed_restored(
     assert_accessible(omar)
     no_sideways_scroll(omar)
     item.get_by_label("Restore the comment").check()
+    item.get_by_label("Your reasons (the author reads them)").fill("Own experience is welcome.")
     item.get_by_role("button", name="Decide").click()
     expect(omar.get_by_text("Appeal decided")).to_be_visible()
 

@@ -72,7 +72,11 @@ def test_report_remove_appeal_restore(browser, live_server, cast, assert_accessi
     # The author sees the reason and appeals once.
     page = signed_in(browser, live_server, cast["author"])
     page.goto(f"{live_server.url}/comments/{comment.pk}/appeal/")
-    expect(page.get_by_text("Medical misinformation or dangerous advice")).to_be_visible()
+    # (The statement of reasons below it names the ground too, folded away.)
+    expect(
+        page.get_by_text("Removed by a moderator: Medical misinformation or dangerous advice.")
+    ).to_be_visible()
+    expect(page.get_by_text("Statement of reasons")).to_be_visible()
     expect(page.get_by_text("Please share experience, not doses.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Why should the comment be restored?").fill("I was sharing what I do.")
@@ -92,6 +96,7 @@ def test_report_remove_appeal_restore(browser, live_server, cast, assert_accessi
     item = page.locator(f"#item-{comment.pk}")
     expect(item).to_contain_text("I was sharing what I do.")
     item.get_by_label("Restore the comment").check()
+    item.get_by_label("Your reasons (the author reads them)").fill("Sharing experience is fine.")
     item.get_by_role("button", name="Decide").click()
     expect(page.get_by_text("Appeal decided")).to_be_visible()
     comment.refresh_from_db()

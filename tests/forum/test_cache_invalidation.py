@@ -19,6 +19,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.test import Client
@@ -27,9 +28,27 @@ from django.utils import timezone
 from aposbook.accounts import delete_account, update_member_settings
 from aposbook.models import User, moderators_group
 from articles.models import Article, Category
-from forum import services
-from forum.models import Comment, CommentStatus, ReportReason, Sanction, WatchedWord
-from forum.moderation import appeals, crisis_cases, decisions, experts, reports, sanctions
+from forum import notifications, services
+from forum.models import (
+    Comment,
+    CommentStatus,
+    Notification,
+    ReportReason,
+    Sanction,
+    WatchedWord,
+)
+from forum.moderation import (
+    appeals,
+    crisis_cases,
+    decisions,
+    experts,
+    misuse,
+    notices,
+    reports,
+    sanctions,
+    statements,
+    trusted,
+)
 from forum.pagecache import invalidation
 from forum.pagecache.versions import bump_discussion_version, bump_queue_version
 from tests.factories import (
@@ -80,6 +99,31 @@ def _report(w: World) -> None:
     reports.report_comment(comment=w.comment, reporter=w.reader, reason=ReportReason.HARASSMENT)
 
 
+def _notice(w: World, explanation: str = "It gives doses.") -> None:
+    """A visitor's notice waiting for its confirmation (its token kept for the row)."""
+    from django.core import mail
+    from django.test import TestCase
+
+    # The link leaves by email after the commit: run those callbacks here, in the setup.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        notices.submit_notice(
+            comment=w.comment,
+            reason=ReportReason.MEDICAL_HARM,
+            explanation=explanation,
+            name="Ana Visitor",
+            email="ana@example.net",
+            good_faith=True,
+            address="203.0.113.7",
+        )
+    w.state["token"] = re.search(r"/notices/confirm/([^/\s]+)/", mail.outbox[-1].body).group(1)
+
+
+def _confirmed_notice_then_another(w: World) -> None:
+    _notice(w)
+    notices.confirm_notice(token=w.state["token"])
+    _notice(w, explanation="And it mocks a member.")
+
+
 def _pending(w: World) -> None:
     w.state["pending"] = CommentFactory(
         article=w.article,
@@ -99,6 +143,33 @@ def _removed(w: World) -> None:
 def _appealed(w: World) -> None:
     _removed(w)
     appeals.submit_appeal(comment=w.refreshed(), author=w.writer, message="Please look again.")
+
+
+def _suspended(w: World) -> None:
+    sanction = sanctions.suspend_member(
+        member=w.writer, moderator=w.moderator, days=3, reason="Cool off."
+    )
+    w.state["action_id"] = sanction.statement.action_id
+
+
+def _complained(w: World) -> None:
+    _suspended(w)
+    w.state["complaint"] = appeals.submit_complaint(
+        action_id=w.state["action_id"], member=w.writer, message="I was quoting."
+    )
+
+
+def _dismissed(w: World) -> None:
+    _report(w)
+    w.state["report"] = w.comment.reports.get()
+    decisions.dismiss_reports(comment_id=w.comment.pk, moderator=w.moderator)
+
+
+def _contested(w: World) -> None:
+    _dismissed(w)
+    w.state["complaint"] = appeals.contest_report(
+        report_id=w.state["report"].pk, member=w.reader, message="It is an insult."
+    )
 
 
 def _crisis_case(w: World) -> None:
@@ -191,6 +262,23 @@ def _verified(w: World) -> object:
     return experts.verify_expert(credential_id=credential.pk, moderator=w.moderator)
 
 
+def _notified(w: World) -> None:
+    notifications.notify(w.writer, Notification.Kind.MODERATOR_MESSAGE, text="Read me")
+
+
+def _old_notice(w: World) -> None:
+    """Older than FORUM_NOTIFICATIONS_KEEP_DAYS: the daily job deletes it."""
+    old = timezone.now() - datetime.timedelta(days=settings.FORUM_NOTIFICATIONS_KEEP_DAYS + 1)
+    Notification.objects.create(
+        recipient=w.writer, kind=Notification.Kind.MODERATOR_MESSAGE, text="Old", created_at=old
+    )
+
+
+def _digest(w: World) -> None:
+    notifications.set_email_modes(member=w.writer, modes={"moderator_message": "digest"})
+    _notified(w)
+
+
 def _moderate_permission() -> Permission:
     return Permission.objects.get(content_type__app_label="forum", codename="moderate")
 
@@ -223,6 +311,127 @@ CHANGES = [
         lambda w: services.toggle_reaction(
             comment=w.comment, member=_day_old(w.reader), kind="helpful"
         ),
+    ),
+    # forum/moderation/notices.py (issue 14): visitors' notices reach the queue confirmed
+    Change("submit_notice", _notice, shown=False),  # unconfirmed: on no page until confirmed
+    Change(
+        "confirm_notice",
+        lambda w: notices.confirm_notice(token=w.state["token"]),
+        setup=_notice,
+        covers=("file_visitor_report",),
+    ),
+    Change(
+        "confirm_notice merged into the visitor's report",
+        lambda w: notices.confirm_notice(token=w.state["token"]),
+        setup=_confirmed_notice_then_another,
+    ),
+    Change("prune_notices", lambda w: notices.prune_notices(), setup=_notice, shown=False),
+    # forum/notifications.py (issue 15): the header's unread count on the member's pages
+    Change(
+        "notify",
+        lambda w: notifications.notify(
+            w.writer, Notification.Kind.MODERATOR_MESSAGE, text="A word from the moderators"
+        ),
+    ),
+    Change("mark_read", lambda w: notifications.mark_read(w.writer), setup=_notified),
+    Change(
+        "announce_reply",
+        lambda w: services.post_comment(
+            author=w.reader, article=w.article, body="An answer.", parent=w.comment
+        ),
+        covers=("announce_published",),
+    ),
+    Change(
+        "announce_mentions",
+        lambda w: services.post_comment(
+            author=w.reader, article=w.article, body="Thank you, @writer."
+        ),
+    ),
+    Change("prune_notifications", lambda w: notifications.prune_notifications(), setup=_old_notice),
+    Change("send_digests", lambda w: notifications.send_digests(), setup=_digest, shown=False),
+    Change(
+        "set_email_modes",
+        lambda w: notifications.set_email_modes(member=w.writer, modes={"mention": "off"}),
+        shown=False,
+    ),
+    Change(
+        "stop_emails",
+        lambda w: notifications.stop_emails(member=w.writer, kind="digest"),
+        setup=_digest,
+        shown=False,
+    ),
+    # DSA (issue 14): complaints, misuse of reporting, trusted flaggers. Complaint and
+    # flagger pages are never cached; what a decision changes shows on the usual pages.
+    Change(
+        "submit_complaint",
+        lambda w: appeals.submit_complaint(
+            action_id=w.state["action_id"], member=w.writer, message="I was quoting."
+        ),
+        setup=_suspended,
+        shown=False,
+    ),
+    Change(
+        "decide_complaint",
+        lambda w: appeals.decide_complaint(
+            complaint_id=w.state["complaint"].pk,
+            moderator=w.second_moderator,
+            grant=True,
+            answer="The quote was fair.",
+        ),
+        setup=_complained,
+    ),
+    Change(
+        "contest_report",
+        lambda w: appeals.contest_report(
+            report_id=w.state["report"].pk, member=w.reader, message="It is an insult."
+        ),
+        setup=_dismissed,
+        shown=False,
+    ),
+    Change(
+        "decide_complaint on a dismissed report: back in the queue",
+        lambda w: appeals.decide_complaint(
+            complaint_id=w.state["complaint"].pk,
+            moderator=w.second_moderator,
+            grant=True,
+            answer="It needs a second look.",
+        ),
+        setup=_contested,
+    ),
+    Change(
+        "dismiss_reports marked manifestly unfounded",
+        lambda w: decisions.dismiss_reports(
+            comment_id=w.comment.pk,
+            moderator=w.moderator,
+            unfounded=[w.comment.reports.get().pk],
+        ),
+        setup=_report,
+        covers=("review_reporter",),
+    ),
+    Change(
+        "add_trusted_flagger",
+        lambda w: trusted.add_trusted_flagger(
+            member=w.reader,
+            moderator=w.moderator,
+            organisation="Fibromyalgia Action",
+            since=datetime.date(2026, 1, 1),
+        ),
+        shown=False,
+    ),
+    Change(
+        "remove_trusted_flagger",
+        lambda w: trusted.remove_trusted_flagger(
+            flagger_id=w.state["flagger"].pk, moderator=w.moderator
+        ),
+        setup=lambda w: w.state.update(
+            flagger=trusted.add_trusted_flagger(
+                member=w.reader,
+                moderator=w.moderator,
+                organisation="Fibromyalgia Action",
+                since=datetime.date(2026, 1, 1),
+            )
+        ),
+        shown=False,
     ),
     # forum/moderation/crisis_cases.py (issue 19): crisis items on the queue and item pages
     Change(
@@ -321,7 +530,7 @@ CHANGES = [
     Change(
         "decide_appeal",
         lambda w: appeals.decide_appeal(
-            comment_id=w.comment.pk, moderator=w.second_moderator, overturn=True
+            comment_id=w.comment.pk, moderator=w.second_moderator, overturn=True, message="Fair."
         ),
         setup=_appealed,
     ),
@@ -483,7 +692,7 @@ NOT_CHANGES = {
     "locked_comment": "a read (with a row lock)",
     "resolve_reports": "a step of approve/remove/dismiss/restore (their rows)",
     "refuse_restoring_nothing": "a check",
-    "announce_if_first_published": "an email, no page",
+    "announce_if_first_published": "a step of approve, restore and decide_appeal (their rows)",
     "remove_text": "a step of remove_comment and ban_member (their rows)",
     "hold_edited_comment": "a step of edit_comment (its row)",
     "remover_of": "a read",
@@ -497,6 +706,35 @@ NOT_CHANGES = {
     "send_resources": "an email and a notification to the author, no page (crisis_reported's step)",
     "resend_resources": "send_resources again, logged (its log row shows only on the log page)",
     "escalate_crisis_cases": "the worker's task around escalate_unclaimed",
+    "notice_refusal": "a check (the notice form and submit_notice ask it)",
+    "clean_notice": "a check",
+    "look_up_notice": "a read (the confirmation page before the button)",
+    "unread_count": "a read (the header's count)",
+    "forget_unread_count": "a step of notify, mark_read and prune_notifications (their rows)",
+    "mention_targets": "a read",
+    # DSA (issue 14): statements are written inside each restriction's own transaction
+    # (remove, hide, auto-hide, holds, sanctions: their rows), so none is a change alone.
+    "add_months": "a computation",
+    "complaint_deadline": "a computation",
+    "redress_text": "a computation",
+    "record_statement": "a step of each restriction (their rows)",
+    "for_removal": "a step of remove_comment and ban_member",
+    "for_hiding": "a step of hide_comment and report_comment's auto-hide",
+    "for_hold": "a step of post_comment, edit_comment and reopen_after_edit",
+    "for_redaction": "a step of the redaction (issue 19 calls it in its transaction)",
+    "for_sanction": "a step of suspend_member and ban_member",
+    "for_reporting_limit": "a step of review_reporter",
+    "latest_for_comment": "a read",
+    "export_statements": "a read (the data export)",
+    "reporting_standing": "a read",
+    "clean_answer": "a check",
+    "refuse_if_late": "a check",
+    "contestable_statement": "a read",
+    "contest_url": "a signed link (for the visitor notices' emails)",
+    "read_contest_token": "a read",
+    "decider_of": "a read",
+    "open_complaints": "a read",
+    "complaint_url": "a read",
 }
 
 
@@ -595,7 +833,20 @@ def test_every_change_has_a_row() -> None:
     functions = set().union(
         *(
             _public_functions(m)
-            for m in (services, reports, decisions, appeals, sanctions, experts, crisis_cases)
+            for m in (
+                services,
+                reports,
+                decisions,
+                appeals,
+                sanctions,
+                experts,
+                crisis_cases,
+                notices,
+                notifications,
+                statements,
+                misuse,
+                trusted,
+            )
         )
     )
     missing = functions - named - set(NOT_CHANGES)

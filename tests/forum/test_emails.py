@@ -84,12 +84,12 @@ def test_unsubscribe_link_confirms_on_get_and_stops_on_post(client, member):
     url = reverse("forum:unsubscribe", kwargs={"token": unsubscribe_token(member)})
     page = client.get(url)
     assert page.status_code == 200
-    assert "Stop reply emails" in page.content.decode()
+    assert "Stop these emails" in page.content.decode()
     member.refresh_from_db()
     assert member.email_on_reply is True
     done = client.post(url)
     assert done.status_code == 200
-    assert "no longer email" in done.content.decode()
+    assert "will no longer send" in done.content.decode()
     member.refresh_from_db()
     assert member.email_on_reply is False
 

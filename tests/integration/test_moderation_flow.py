@@ -174,8 +174,12 @@ def test_an_appeal_on_a_comment_emptied_by_account_deletion_cannot_restore_nothi
     delete_account(member=member, keep_comments=False)
 
     with pytest.raises(ActionRefused, match="nothing to restore"):
-        decide_appeal(comment_id=removed.pk, moderator=second_moderator, overturn=True)
-    appeal = decide_appeal(comment_id=removed.pk, moderator=second_moderator, overturn=False)
+        decide_appeal(
+            comment_id=removed.pk, moderator=second_moderator, overturn=True, message="Restore."
+        )
+    appeal = decide_appeal(
+        comment_id=removed.pk, moderator=second_moderator, overturn=False, message="Nothing left."
+    )
     assert appeal.status == "upheld"
     assert Comment.objects.get(pk=removed.pk).status == CommentStatus.REMOVED
 

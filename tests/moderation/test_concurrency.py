@@ -5,12 +5,14 @@ pass) on SQLite too, where IMMEDIATE transactions serialize the writers.
 """
 
 import threading
+import uuid
 
 import pytest
 from django.db import connection
 
-from forum.models import CommentStatus, ModerationAction, Report, ReportReason
+from forum.models import Comment, CommentStatus, ModerationAction, Report, ReportReason
 from forum.moderation import decisions, errors, queue, reports
+from forum.services import post_comment
 from tests.factories import UserFactory
 from tests.moderation.conftest import make_comment, make_moderator
 
@@ -85,3 +87,22 @@ def test_two_moderators_acting_at_once_make_one_decision(article):
     comment.refresh_from_db()
     expected = {"approve": CommentStatus.PUBLISHED, "remove": CommentStatus.REMOVED}
     assert comment.status == expected[decision.kind]
+
+
+def test_the_same_form_sent_five_times_at_once_stores_one_comment(article):
+    """post_comment takes the member's row lock before it looks the form token up, so the
+    sends take turns and the later ones find the first (no savepoint, no unique error)."""
+    author = UserFactory(username="double-clicker")
+    make_comment(article, author, "An earlier comment, so this one is published.")
+    token = uuid.uuid4()
+    outcomes = run_together(
+        [
+            lambda: post_comment(
+                author=author, article=article, body="Sent once.", form_token=token
+            )
+            for _ in range(5)
+        ]
+    )
+    assert [o for o in outcomes if isinstance(o, Exception)] == []
+    assert len({comment.pk for comment in outcomes}) == 1
+    assert Comment.objects.filter(author=author, form_token=token).count() == 1

@@ -165,7 +165,9 @@ def test_page_view_and_service_agree_on_who_may_report(
     response = client.get(report_url(comment), follow=True)
     html = response.content.decode()
     if name == "anonymous":
-        assert "/accounts/login/" in response.redirect_chain[-1][0]
+        # A signed-out visitor's Report link is the notice form (forum/moderation/notices).
+        assert response.redirect_chain[-1][0] == f"/comments/{comment.pk}/notice/"
+        assert 'name="good_faith"' in html
     elif name == "pending":
         assert response.status_code == 404
     elif expected:

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from forum.models import Comment
+from forum.notifications import mention_targets
 from forum.pagecache.invalidation import comments_changed
 from forum.rendering import RENDERER_VERSION, render_comment
 
@@ -29,7 +30,8 @@ class Command(BaseCommand):
         for comment in comments.only("pk", "article_id", "body_source").iterator(
             chunk_size=batch_size
         ):
-            comment.body_html = render_comment(comment.body_source)
+            source = comment.body_source
+            comment.body_html = render_comment(source, mention_targets(source))
             comment.renderer_version = RENDERER_VERSION
             batch.append(comment)
             article_ids.add(comment.article_id)
