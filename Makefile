@@ -8,7 +8,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: run test lint format migrate setup serve reliability bench lock clean
+.PHONY: run test lint format migrate setup serve reliability bench lock clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,14 @@ lint: setup
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The Spanish catalogue (README "Languages"): collect every marked string into
+# locale/es/LC_MESSAGES/django.po, then compile django.mo (both committed). Needs
+# gettext (apt-get install gettext). New strings arrive untranslated: translate them in
+# the .po, run this again, and commit both files (tests/i18n/test_catalogue.py checks).
+messages: setup
+	$(DEV) $(BIN)/python manage.py makemessages -l es --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=static
+	$(DEV) $(BIN)/python manage.py compilemessages -l es --ignore=.venv --ignore=var
 
 # Browser tests run when Chromium is installed (CI installs it and insists on it).
 test: lint

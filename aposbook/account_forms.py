@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aposbook.models import User
@@ -23,9 +24,9 @@ class SignupForm(AllauthSignupForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[
-            "email"
-        ].help_text = "Never shown to other members. We send a link to verify it."
+        self.fields["email"].help_text = gettext(
+            "Never shown to other members. We send a link to verify it."
+        )
         self.fields["username"].help_text = User._meta.get_field("username").help_text
 
     def try_save(self, request: HttpRequest) -> tuple[User | None, HttpResponse | None]:
@@ -52,11 +53,11 @@ class LoginForm(AllauthLoginForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Username or email"
+        self.fields["login"].label = gettext("Username or email")
         self.fields["login"].widget.attrs.pop("placeholder", None)
         self.fields["login"].widget.attrs["autocomplete"] = "username"
         if "remember" in self.fields:
-            self.fields["remember"].label = "Remember me"
+            self.fields["remember"].label = gettext("Remember me")
 
     def _login_with_password(
         self, request: HttpRequest, redirect_url: str | None, credentials: dict
@@ -93,7 +94,7 @@ class MemberSettingsForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["username"]
-        labels = {"username": "Public username"}
+        labels = {"username": _("Public username")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -140,13 +141,13 @@ class DeleteAccountForm(forms.Form):
     REMOVE = "remove"
 
     comments = forms.ChoiceField(
-        label="What should happen to your comments?",
+        label=_("What should happen to your comments?"),
         widget=forms.RadioSelect,
         choices=[
-            (REMOVE, "Remove their text. Replies from others stay, under a “deleted” note."),
-            (KEEP, "Keep them, shown as written by “deleted member”, without your name."),
+            (REMOVE, _("Remove their text. Replies from others stay, under a “deleted” note.")),
+            (KEEP, _("Keep them, shown as written by “deleted member”, without your name.")),
         ],
-        error_messages={"required": "Choose what should happen to your comments."},
+        error_messages={"required": _("Choose what should happen to your comments.")},
     )
 
     @property

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -79,7 +80,7 @@ def account_settings(request: MemberRequest) -> HttpResponse:
         username=form.cleaned_data["username"],
         email_modes=form.email_modes(),
     )
-    messages.success(request, "Your settings are saved.")
+    messages.success(request, gettext("Your settings are saved."))
     return redirect("account-settings")
 
 
@@ -111,7 +112,7 @@ def account_delete(request: MemberRequest) -> HttpResponse:
         return _settings_page(request, delete_form=form, status=400)
     delete_account(member=request.user, keep_comments=form.keep_comments)
     logout(request)
-    messages.success(request, "Your account is deleted. Thank you for taking part.")
+    messages.success(request, gettext("Your account is deleted. Thank you for taking part."))
     return redirect("home")
 
 
@@ -192,8 +193,11 @@ class Email(EmailView):
             wait = rate_limit_wait(request, ("confirm_email",), key=address.email.lower())
             messages.info(
                 request,
-                f"We sent a link to {address.email} a short while ago; it still works. "
-                f"Check your spam folder too. You can send another in {minutes_phrase(wait)}.",
+                gettext(
+                    "We sent a link to %(email)s a short while ago; it still works. "
+                    "Check your spam folder too. You can send another in %(wait)s."
+                )
+                % {"email": address.email, "wait": minutes_phrase(wait)},
             )
         return response
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from aposbook.models import User
 from forum.models import (
@@ -116,7 +117,7 @@ def rate_limit_wait(request: HttpRequest, actions: tuple[str, ...], *, key: str 
 
 def minutes_phrase(seconds: int) -> str:
     minutes = max(1, math.ceil(seconds / 60))
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 @transaction.atomic
@@ -203,7 +204,9 @@ def export_member_data(*, member: User) -> dict[str, Any]:
         Comment.objects.filter(author=member)
         .select_related("article")
         .prefetch_related(
-            Prefetch("revisions", queryset=CommentRevision.objects.order_by("created_at", "pk"))
+            Prefetch(
+                "revisions", queryset=CommentRevision.objects.edits().order_by("created_at", "pk")
+            )
         )
         .order_by("created_at", "pk")
     )

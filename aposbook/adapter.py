@@ -7,6 +7,7 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.utils.translation import gettext
 
 from aposbook.accounts import minutes_phrase, rate_limit_window
 from aposbook.tasks import send_email
@@ -54,12 +55,15 @@ class AccountAdapter(DefaultAccountAdapter):
         window = minutes_phrase(rate_limit_window(("login_failed",)))
         return {
             **DefaultAccountAdapter.error_messages,
-            "too_many_login_attempts": (
-                "Too many failed sign-in attempts. Please try again in "
-                f"{window}, sign in with a code sent to your email, or reset your password."
+            "too_many_login_attempts": gettext(
+                "Too many failed sign-in attempts. Please try again in %(window)s, sign in "
+                "with a code sent to your email, or reset your password."
+            )
+            % {"window": window},
+            "incorrect_code": gettext(
+                "That code is not right. Check the latest email and try again."
             ),
-            "incorrect_code": "That code is not right. Check the latest email and try again.",
-            "username_taken": "That username is taken. Please choose another.",
+            "username_taken": gettext("That username is taken. Please choose another."),
         }
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:

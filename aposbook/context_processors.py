@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.translation import gettext
 
 from forum import permissions
 
@@ -9,7 +10,7 @@ def site(request: HttpRequest) -> dict:
     """Site-wide names every template may need; no queries here."""
     return {
         "SITE_NAME": settings.SITE_NAME,
-        "FORUM_NOTICE": settings.FORUM_NOTICE,
+        "FORUM_NOTICE": gettext(settings.FORUM_NOTICE),
         "CONTACT_EMAIL": settings.CONTACT_EMAIL,
     }
 

@@ -24,6 +24,7 @@ DAILY_COMMANDS = (
     "send_notification_digests",
     "prune_notifications",
     "prune_notices",
+    "purge_redactions",
 )
 # Early morning, local time (TIME_ZONE): emails are waiting when editors start the day.
 DAILY_HOUR = 6

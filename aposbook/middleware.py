@@ -14,9 +14,12 @@ from django import forms
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.middleware.locale import LocaleMiddleware
 from django.template import loader
 from django.urls import Resolver404, resolve
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext
 
 from aposbook import cache_outage
 from aposbook.logging import request_id_var
@@ -108,9 +111,11 @@ class EdgeLimitsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if len(request.META.get("QUERY_STRING", "")) > settings.MAX_QUERY_STRING_LENGTH:
-            return edge_refusal("The address is too long.", 414)
+            return edge_refusal(gettext("The address is too long."), 414)
         if has_control_characters(request):
-            return edge_refusal("The address contains characters no page of ours uses.", 400)
+            return edge_refusal(
+                gettext("The address contains characters no page of ours uses."), 400
+            )
         return self.get_response(request)
 
 
@@ -279,4 +284,19 @@ class PrivatePagesMiddleware:
         )
         if personal and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True)
+        return response
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware (language from the language cookie, else Accept-Language),
+    which says `Vary: Accept-Language`; this adds `Vary: Cookie`, because the footer's
+    switch keeps a reader's choice in a cookie and the page differs by it. Shared caches
+    (the nginx microcache keys by that cookie too) then never give one reader's language
+    to another."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        response = super().process_response(request, response)
+        patch_vary_headers(response, ("Cookie",))
         return response

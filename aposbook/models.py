@@ -7,6 +7,9 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils.functional import cached_property
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 USERNAME_MIN_LENGTH = 3
 USERNAME_MAX_LENGTH = 30
@@ -36,7 +39,7 @@ RESERVED_USERNAMES = frozenset(
 
 validate_username_characters = RegexValidator(
     r"^[A-Za-z0-9_.-]+\Z",
-    "Use only plain letters (no accents), digits, and the characters _ . - (no spaces).",
+    _("Use only plain letters (no accents), digits, and the characters _ . - (no spaces)."),
     code="invalid_characters",
 )
 
@@ -44,7 +47,7 @@ validate_username_characters = RegexValidator(
 def validate_username_not_reserved(value: str) -> None:
     if value.lower() in RESERVED_USERNAMES:
         raise ValidationError(
-            "That name is reserved. Please choose another.", code="reserved_username"
+            gettext("That name is reserved. Please choose another."), code="reserved_username"
         )
 
 
@@ -153,15 +156,18 @@ class User(AbstractUser):
         max_length=USERNAME_MAX_LENGTH,
         unique=True,
         help_text=(
-            f"Shown with your comments. {USERNAME_MIN_LENGTH} to {USERNAME_MAX_LENGTH} letters, "
-            "digits, or _ . -"
+            format_lazy(
+                _("Shown with your comments. {min} to {max} letters, digits, or _ . -"),
+                min=USERNAME_MIN_LENGTH,
+                max=USERNAME_MAX_LENGTH,
+            )
         ),
         validators=[
             MinLengthValidator(USERNAME_MIN_LENGTH),
             validate_username_characters,
             validate_username_not_reserved,
         ],
-        error_messages={"unique": "That username is taken. Please choose another."},
+        error_messages={"unique": _("That username is taken. Please choose another.")},
     )
     email_on_reply = models.BooleanField(
         "email me when someone replies to my comment", default=True
@@ -190,7 +196,7 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 Lower("username"),
                 name="user_username_ci_unique",
-                violation_error_message="That username is taken. Please choose another.",
+                violation_error_message=_("That username is taken. Please choose another."),
             ),
         ]
 

@@ -11,6 +11,8 @@ many nicknames start with a given name. The suggestion never refuses a name.
 
 import re
 
+from django.utils.translation import gettext_lazy as _
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -46,7 +48,7 @@ EVERYDAY_WORDS = _words(
     life hope strong runs reads writes cat dog garden knits bakes
     """
 )
-PSEUDONYM_SUGGESTION = (
+PSEUDONYM_SUGGESTION = _(
     "Your username looks like it could be your real name, and everyone can see it. Many "
     "members choose a nickname instead, to keep their health private. You can change it "
     "any time in your settings, or keep it if you are happy with it."

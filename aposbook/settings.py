@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_noop
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("APOSBOOK_VAR_DIR", BASE_DIR / "var"))
@@ -93,6 +94,10 @@ MIDDLEWARE = [
     # (forum/pagecache/anonymous.py).
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware (Django's documented place): the language
+    # comes from the language cookie (the footer's switch) or Accept-Language, and every
+    # page cache key carries it (forum/pagecache), so no reader gets another's language.
+    "aposbook.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -114,6 +119,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
@@ -323,9 +329,16 @@ TASKS = {
 }
 
 # --- Internationalisation -----------------------------------------------------
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The interface's languages (locale/<code>/LC_MESSAGES/django.po); an article has one of
+# them too (articles.Article.language) and its page's interface follows it.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language's date formats (templates name them: date:"DATE_FORMAT").
+FORMAT_MODULE_PATH = ["aposbook.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Dates and numbers follow the active language (Django 5 always localizes: USE_L10N is gone).
 USE_TZ = True
 
 # --- Static files -------------------------------------------------------------
@@ -448,7 +461,9 @@ DEFAULT_DISCLAIMER = (
     "information presented may not reflect the most current medical standards."
 )
 # Shown verbatim above every discussion and beside every comment form (customer's text).
-FORUM_NOTICE = (
+# Verbatim in English (the customer's words); marked so the Spanish interface has it too
+# (aposbook/context_processors.py translates it when shown).
+FORUM_NOTICE = gettext_noop(
     "Please remain authentic and respectful. Aposbook does not endorse any comment and "
     "is not responsible for any wrong information provided by users."
 )
@@ -535,6 +550,12 @@ FORUM_QUEUE_ALERT_HOURS = env_int("FORUM_QUEUE_ALERT_HOURS", 12)
 # A crisis item nobody claims within this many minutes is sent to every moderator.
 FORUM_CRISIS_ESCALATE_MINUTES = env_int("FORUM_CRISIS_ESCALATE_MINUTES", 15)
 FORUM_QUEUE_PER_PAGE = 25
+# Days the original of redacted text stays in the moderators' revision history before
+# the daily job deletes it (forum/moderation/redaction.py).
+FORUM_REDACTED_RETENTION_DAYS = env_int("FORUM_REDACTED_RETENTION_DAYS", 30)
+# The automated respect signal (0-1, forum/moderation/toxicity.py) at or above which a new
+# comment is held with "may be disrespectful". It never refuses. Measured in tests/.
+FORUM_TOXICITY_HOLD = float(os.environ.get("FORUM_TOXICITY_HOLD", "0.5"))
 
 # --- Notices and policy pages (issue 14) ---------------------------------------
 # Hours a visitor's notice waits for its email to be confirmed; the daily prune then

@@ -2,6 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from aposbook import account_views, views
 from articles.feeds import ScienceFeed
@@ -17,6 +19,10 @@ urlpatterns = [
     path("feeds/science/", ScienceFeed(), name="feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    # The footer's language switch is on every page, cached anonymous pages too, which
+    # must hold no CSRF token (forum/pagecache/anonymous.py); a forged switch can only
+    # change the language a browser reads the site in, which its reader changes back.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("accounts/settings/", account_views.account_settings, name="account-settings"),
     path("accounts/settings/export/", account_views.account_export, name="account-export"),
     path("accounts/settings/delete/", account_views.account_delete, name="account-delete"),

@@ -9,6 +9,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import (
     Article,
@@ -67,9 +69,9 @@ class ReviewStatusFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            (ReviewStatus.OVERDUE, "Overdue"),
+            (ReviewStatus.OVERDUE, _("Overdue")),
             (ReviewStatus.DUE_SOON, f"Due within {settings.ARTICLES_REVIEW_SOON_DAYS} days"),
-            (ReviewStatus.NOT_REVIEWED, "Not yet reviewed"),
+            (ReviewStatus.NOT_REVIEWED, gettext("Not yet reviewed")),
         ]
 
     def queryset(self, request, queryset):
@@ -97,7 +99,14 @@ class ArticleAdmin(admin.ModelAdmin):
         "next_review_due",
         "updated_at",
     ]
-    list_filter = ["status", ReviewStatusFilter, "certainty", "category", "discussion_open"]
+    list_filter = [
+        "status",
+        ReviewStatusFilter,
+        "certainty",
+        "category",
+        "language",
+        "discussion_open",
+    ]
     search_fields = ["title", "headline", "summary", "plain_summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_on"
@@ -105,20 +114,25 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [ReferenceInline]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["category", "title", "slug", "headline", "summary", "about"]}),
         (
-            "In short (the box above the article)",
+            None,
+            {"fields": ["category", "language", "title", "slug", "headline", "summary", "about"]},
+        ),
+        (
+            _("In short (the box above the article)"),
             {
                 "fields": ["plain_summary", "certainty"],
                 "description": (
-                    "Both are optional and shown only when set. Write the summary yourself "
-                    "in plain words; never summarise what the authors did not say."
+                    _(
+                        "Both are optional and shown only when set. Write the summary yourself "
+                        "in plain words; never summarise what the authors did not say."
+                    )
                 ),
             },
         ),
         ("Body", {"fields": ["body", "rendered_preview", "reading_level"]}),
         (
-            "Publication and review",
+            _("Publication and review"),
             {
                 "fields": [
                     "status",
@@ -131,19 +145,24 @@ class ArticleAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Discussion and disclaimer", {"fields": ["discussion_open", "premoderate", "disclaimer"]}),
+        (
+            _("Discussion and disclaimer"),
+            {"fields": ["discussion_open", "premoderate", "disclaimer"]},
+        ),
     ]
 
     @admin.display(description="Preview (as last saved)")
     def rendered_preview(self, article: Article):
         # The stored body_html came out of forum.rendering's sanitizer on save. "View on
         # site" shows the whole page, drafts included, to staff.
-        return trusted(article.body_html) if article.pk else "Save the article to preview it."
+        return (
+            trusted(article.body_html) if article.pk else gettext("Save the article to preview it.")
+        )
 
-    @admin.display(description="Reading level (as last saved)")
+    @admin.display(description=gettext("Reading level (as last saved)"))
     def reading_level(self, article: Article):
         if not article.pk:
-            return "Save the article to see its reading level."
+            return gettext("Save the article to see its reading level.")
         return reading_level_html(
             body=measure(prose_of(article.body_html)), summary=measure(article.plain_summary)
         )
@@ -165,12 +184,12 @@ def reading_level_html(*, body: Readability | None, summary: Readability | None)
                 level.words,
                 f"{level.words_per_sentence:.0f}",
             )
-            for name, level in (("Body", body), ("In short", summary))
+            for name, level in (("Body", body), (gettext("In short"), summary))
             if level is not None
         ),
     )
     if not rows:
-        return "No text to measure yet."
+        return gettext("No text to measure yet.")
     longest = format_html_join(
         "",
         "<li>{} <span class='reading-level__count'>({} words)</span></li>",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 
@@ -12,7 +13,7 @@ class ScienceFeed(Feed):
     feed_type = Atom1Feed
     title = f"{settings.SITE_NAME} Science Center"
     link = reverse_lazy("articles:index")
-    subtitle = "What science says: evidence articles for patients."
+    subtitle = _("What science says: evidence articles for patients.")
     # RFC 4287: a feed needs an author unless every entry has one; editors may leave an
     # article's author blank, so the site is the feed's author.
     author_name = settings.SITE_NAME

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from forum.rendering import RENDERER_VERSION, render_article, trusted
 
@@ -17,7 +19,7 @@ class Category(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     premoderate = models.BooleanField(
-        default=False, help_text="Hold every new comment in this topic for a moderator."
+        default=False, help_text=_("Hold every new comment in this topic for a moderator.")
     )
 
     class Meta:
@@ -34,10 +36,10 @@ class Category(models.Model):
 class Certainty(models.TextChoices):
     """GRADE's four levels of certainty of the evidence."""
 
-    HIGH = "high", "High"
-    MODERATE = "moderate", "Moderate"
-    LOW = "low", "Low"
-    VERY_LOW = "very_low", "Very low"
+    HIGH = "high", _("High")
+    MODERATE = "moderate", _("Moderate")
+    LOW = "low", _("Low")
+    VERY_LOW = "very_low", _("Very low")
 
 
 # GRADE's own wording of what each level means (Balshem et al., "GRADE guidelines: 3.
@@ -45,30 +47,38 @@ class Certainty(models.TextChoices):
 # Handbook, section 5), verbatim: editors choose a level, never write the sentence.
 CERTAINTY_MEANING = {
     Certainty.HIGH: (
-        "We are very confident that the true effect lies close to that of the estimate of "
-        "the effect."
+        _(
+            "We are very confident that the true effect lies close to that of the estimate of "
+            "the effect."
+        )
     ),
     Certainty.MODERATE: (
-        "We are moderately confident in the effect estimate: the true effect is likely to be "
-        "close to the estimate of the effect, but there is a possibility that it is "
-        "substantially different."
+        _(
+            "We are moderately confident in the effect estimate: the true effect is likely to be "
+            "close to the estimate of the effect, but there is a possibility that it is "
+            "substantially different."
+        )
     ),
     Certainty.LOW: (
-        "Our confidence in the effect estimate is limited: the true effect may be "
-        "substantially different from the estimate of the effect."
+        _(
+            "Our confidence in the effect estimate is limited: the true effect may be "
+            "substantially different from the estimate of the effect."
+        )
     ),
     Certainty.VERY_LOW: (
-        "We have very little confidence in the effect estimate: the true effect is likely to "
-        "be substantially different from the estimate of effect."
+        _(
+            "We have very little confidence in the effect estimate: the true effect is likely to "
+            "be substantially different from the estimate of effect."
+        )
     ),
 }
 
 
 class ReviewStatus(models.TextChoices):
-    NOT_REVIEWED = "not_reviewed", "Not yet reviewed"
-    CURRENT = "current", "Reviewed"
-    DUE_SOON = "due_soon", "Review due soon"
-    OVERDUE = "overdue", "Review overdue"
+    NOT_REVIEWED = "not_reviewed", _("Not yet reviewed")
+    CURRENT = "current", _("Reviewed")
+    DUE_SOON = "due_soon", _("Review due soon")
+    OVERDUE = "overdue", _("Review overdue")
 
 
 def months_after(day: datetime.date, months: int) -> datetime.date:
@@ -118,18 +128,18 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField("short title", max_length=120)
-    headline = models.CharField(max_length=200, help_text="The page's main heading.")
+    headline = models.CharField(max_length=200, help_text=_("The page's main heading."))
     summary = models.TextField(
-        max_length=400, help_text="One or two sentences for listings, feeds and search results."
+        max_length=400, help_text=_("One or two sentences for listings, feeds and search results.")
     )
     body = models.TextField(
-        help_text="Markdown. Start each section with '## ' to add it to the table of contents."
+        help_text=_("Markdown. Start each section with '## ' to add it to the table of contents.")
     )
     body_html = models.TextField(editable=False, default="")
     toc = models.JSONField(editable=False, default=list)
@@ -137,17 +147,26 @@ class Article(models.Model):
     about = models.CharField(
         max_length=200,
         blank=True,
-        help_text="What the article is about, comma separated (a condition, a supplement).",
+        help_text=_("What the article is about, comma separated (a condition, a supplement)."),
+    )
+    # The language the editor wrote it in. An article in another language than English
+    # (the site's default) shows its page's interface in that language; an English one
+    # follows the reader's, its text marked lang="en" (articles/views.py).
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language the article is written in."),
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_on = models.DateField(
-        default=timezone.localdate, help_text="Shown as month and year."
+        default=timezone.localdate, help_text=_("Shown as month and year.")
     )
     last_reviewed = models.DateField(null=True, blank=True)
     next_review_due = models.DateField(
         null=True,
         blank=True,
-        help_text="Leave empty for 12 months after the last review.",
+        help_text=_("Leave empty for 12 months after the last review."),
     )
     author_name = models.CharField(max_length=120, blank=True)
     reviewer_name = models.CharField(max_length=120, blank=True)
@@ -156,9 +175,11 @@ class Article(models.Model):
         blank=True,
         max_length=1200,
         help_text=(
-            "A plain-language summary for the box above the article: short sentences, "
-            "everyday words (aim for school grade 8). Shown only when written; leave it empty "
-            "rather than guess what the authors meant."
+            _(
+                "A plain-language summary for the box above the article: short sentences, "
+                "everyday words (aim for school grade 8). Shown only when written; leave it empty "
+                "rather than guess what the authors meant."
+            )
         ),
     )
     certainty = models.CharField(
@@ -166,14 +187,16 @@ class Article(models.Model):
         max_length=10,
         choices=Certainty.choices,
         blank=True,
-        help_text="GRADE's level for the article's main conclusion. Leave empty if not assessed.",
+        help_text=_(
+            "GRADE's level for the article's main conclusion. Leave empty if not assessed."
+        ),
     )
     disclaimer = models.TextField(
-        blank=True, help_text="Leave empty to show the site's standard medical disclaimer."
+        blank=True, help_text=_("Leave empty to show the site's standard medical disclaimer.")
     )
     discussion_open = models.BooleanField(default=True)
     premoderate = models.BooleanField(
-        default=False, help_text="Hold every new comment on this article for a moderator."
+        default=False, help_text=_("Hold every new comment on this article for a moderator.")
     )
     # The content file's digest when `load_content` last wrote this article: a file that
     # has not changed never overwrites an editor's later edits in the admin.
@@ -219,15 +242,15 @@ class Article(models.Model):
     def clean(self) -> None:
         errors = {}
         if self.last_reviewed and self.last_reviewed > timezone.localdate():
-            errors["last_reviewed"] = "The last review cannot be in the future."
+            errors["last_reviewed"] = gettext("The last review cannot be in the future.")
         if (
             self.last_reviewed
             and self.next_review_due
             and self.next_review_due <= self.last_reviewed
         ):
-            errors["next_review_due"] = "The next review must come after the last review."
+            errors["next_review_due"] = gettext("The next review must come after the last review.")
         if self.last_reviewed and not self.reviewer_name.strip():
-            errors["reviewer_name"] = (
+            errors["reviewer_name"] = gettext(
                 "Say who reviewed the article: readers see it beside the date."
             )
         if errors:
@@ -247,7 +270,7 @@ class Article(models.Model):
 
     @property
     def certainty_meaning(self) -> str:
-        return CERTAINTY_MEANING.get(Certainty(self.certainty), "") if self.certainty else ""
+        return str(CERTAINTY_MEANING.get(Certainty(self.certainty), "")) if self.certainty else ""
 
     @property
     def has_in_short(self) -> bool:
@@ -284,12 +307,14 @@ class Article(models.Model):
 
 class Reference(models.Model):
     class Stance(models.TextChoices):
-        SUPPORTING = "supporting", "Supporting"
-        SKEPTICAL = "skeptical", "Skeptical"
-        NEUTRAL = "neutral", "Neutral"
+        SUPPORTING = "supporting", _("Supporting")
+        SKEPTICAL = "skeptical", _("Skeptical")
+        NEUTRAL = "neutral", _("Neutral")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
-    position = models.PositiveSmallIntegerField(help_text="The citation's number in the article.")
+    position = models.PositiveSmallIntegerField(
+        help_text=_("The citation's number in the article.")
+    )
     authors = models.CharField(max_length=300, blank=True)
     title = models.CharField(max_length=400)
     journal = models.CharField(max_length=200, blank=True)
@@ -298,7 +323,7 @@ class Reference(models.Model):
         "DOI",
         max_length=200,
         blank=True,
-        help_text="For example 10.1000/xyz123",
+        help_text=_("For example 10.1000/xyz123"),
         validators=[
             RegexValidator(
                 r"^10\.[0-9]{4,9}/\S+$",
@@ -353,8 +378,8 @@ class ReviewReminder(models.Model):
     once per stage of each review cycle: when the review is near, and when it is late."""
 
     class Stage(models.TextChoices):
-        DUE_SOON = "due_soon", "Due soon"
-        OVERDUE = "overdue", "Overdue"
+        DUE_SOON = "due_soon", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reminders")
     due_on = models.DateField()

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from articles.models import Article, Category
@@ -47,6 +48,18 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _render_article(request: HttpRequest, article: Article, version: str) -> HttpResponse:
+    """An article written in another language than the site's default shows its page's
+    interface in that language; an English one (the default) follows the reader's. The
+    page caches key by the reader's language, so each key still holds one page."""
+    if article.language == settings.LANGUAGE_CODE:
+        return _render_article_page(request, article, version)
+    with translation.override(article.language):
+        response = _render_article_page(request, article, version)
+    response["Content-Language"] = article.language
+    return response
+
+
+def _render_article_page(request: HttpRequest, article: Article, version: str) -> HttpResponse:
     filled = member_page.build(
         request,
         article,

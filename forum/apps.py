@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ForumConfig(AppConfig):
     name = "forum"
-    verbose_name = "Discussion forum"
+    verbose_name = _("Discussion forum")
 
     def ready(self) -> None:
         # Connects the receivers that keep cached pages in step with admin edits, and

@@ -25,6 +25,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aposbook.models import AnyUser
 from aposbook.prepared import Prepared
@@ -48,7 +50,11 @@ from forum.trust import by_verified_expert, most_helpful_first, with_trust
 
 # "helpful" is ordered by forum.trust.most_helpful_first.
 SORTS = {"oldest": ("created_at", "pk"), "newest": ("-created_at", "-pk"), "helpful": ()}
-SORT_LABELS = {"oldest": "Oldest first", "newest": "Newest first", "helpful": "Most helpful"}
+SORT_LABELS = {
+    "oldest": _("Oldest first"),
+    "newest": _("Newest first"),
+    "helpful": _("Most helpful"),
+}
 # The "Show" filter's extra choice beside the comment kinds.
 EXPERT_FILTER = "expert"
 
@@ -105,10 +111,12 @@ class Discussion:
 def placeholder_text(comment: Comment) -> str:
     if comment.status == CommentStatus.REMOVED:
         reason = comment.get_removal_reason_display()
-        return f"Removed by a moderator: {reason}" if reason else "Removed by a moderator"
+        if reason:
+            return gettext("Removed by a moderator: %(reason)s") % {"reason": reason}
+        return gettext("Removed by a moderator")
     if comment.status == CommentStatus.DELETED:
-        return "Deleted by its author"
-    return "Hidden while a moderator reviews it"
+        return gettext("Deleted by its author")
+    return gettext("Hidden while a moderator reviews it")
 
 
 def _node(
@@ -174,7 +182,10 @@ def kind_param(value: str | None) -> str:
 
 def kinds() -> list[tuple[str, str]]:
     """The "Show" filter's choices after "All comments"."""
-    return [*CommentKind.choices, (EXPERT_FILTER, "Answers by verified experts")]
+    return [
+        *((value, str(label)) for value, label in CommentKind.choices),
+        (EXPERT_FILTER, gettext("Answers by verified experts")),
+    ]
 
 
 def filtered_threads(article: Article, user: AnyUser, *, kind: str) -> QuerySet[Comment]:

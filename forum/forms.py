@@ -6,6 +6,9 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from forum import validation
 from forum.models import Comment, CommentKind
@@ -14,31 +17,31 @@ from forum.validation import Source
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Your comment",
+        label=_("Your comment"),
         strip=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": validation.EMPTY_BODY},
     )
     kind = forms.ChoiceField(
-        label="Type of comment (optional)",
-        choices=[("", "No particular type"), *CommentKind.choices],
+        label=_("Type of comment (optional)"),
+        choices=[("", _("No particular type")), *CommentKind.choices],
         required=False,
     )
     source = forms.CharField(
-        label="Cite a source (optional)",
+        label=_("Cite a source (optional)"),
         required=False,
         max_length=validation.SOURCE_MAX_LENGTH,
-        help_text="A DOI, a PubMed id or a web address starting with https://.",
+        help_text=_("A DOI, a PubMed id or a web address starting with https://."),
     )
     form_token = forms.UUIDField(
         widget=forms.HiddenInput,
-        error_messages={"required": "This form was incomplete. Please post it again."},
+        error_messages={"required": _("This form was incomplete. Please post it again.")},
     )
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     # Offered only after screening found doses or advice (see dosing_prompt): the member
     # may rephrase, cite a source, or post it as it is for a moderator to review first.
     dosing_confirmed = forms.BooleanField(
-        label="Post it as it is: a moderator reviews it before others see it",
+        label=_("Post it as it is: a moderator reviews it before others see it"),
         required=False,
     )
 
@@ -62,10 +65,10 @@ class CommentForm(forms.Form):
         body.validators = [
             v for v in body.validators if not isinstance(v, ProhibitNullCharactersValidator)
         ]
-        body.help_text = (
-            f"Up to {settings.FORUM_MAX_COMMENT_LENGTH:,} characters "
-            f"and {settings.FORUM_MAX_LINKS} links."
-        )
+        body.help_text = gettext("Up to %(length)s characters and %(links)d links.") % {
+            "length": number_format(settings.FORUM_MAX_COMMENT_LENGTH, force_grouping=True),
+            "links": settings.FORUM_MAX_LINKS,
+        }
         # Errors are announced with the field they belong to; refusals that concern the
         # whole comment (closed, suspended, too fast) with the text box.
         for name in ("body", "kind", "source", "dosing_confirmed"):

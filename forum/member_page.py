@@ -38,6 +38,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.html import escape
+from django.utils.translation import get_language, gettext
 
 from aposbook.accounts import has_verified_email
 from aposbook.models import AnyUser, User
@@ -66,7 +67,8 @@ from forum.pagecache.versions import discussion_version
 # after it (made per rendering) is what makes a marker a marker.
 _MARK = "\ue000"
 # With the page size: releases with another FORUM_THREADS_PER_PAGE paginate differently.
-_STENCIL_KEY = "forum:member-page:{version}:{per_page}:{slug}:{standing}:{host}:{query}"
+# With the language: the stencil holds interface text in the member's language.
+_STENCIL_KEY = "forum:member-page:{version}:{per_page}:{language}:{slug}:{standing}:{host}:{query}"
 
 # slug -> article id, learned when a stencil is made: the version key is by id.
 _article_ids: dict[str, int] = {}
@@ -106,6 +108,7 @@ def _key(request: HttpRequest, slug: str, *, version: str, standing: str) -> str
     return _STENCIL_KEY.format(
         version=version,
         per_page=settings.FORUM_THREADS_PER_PAGE,
+        language=get_language(),
         slug=slug,
         standing=standing,
         host=host,
@@ -220,7 +223,7 @@ def build(
     # The page links, for their slot (rendered again for a member whose threads add pages).
     pagination = render_to_string(
         "_partials/pagination.html",
-        {"page": discussion.page, "label": "Discussion pages", "anchor": "#discussion"},
+        {"page": discussion.page, "label": gettext("Discussion pages"), "anchor": "#discussion"},
         request=request,
     )
     stencil = {
@@ -260,7 +263,7 @@ def _fill(
         page = snapshot_page(snapshot, extra_threads=len(extra))
         pagination = render_to_string(
             "_partials/pagination.html",
-            {"page": page, "label": "Discussion pages", "anchor": "#discussion"},
+            {"page": page, "label": gettext("Discussion pages"), "anchor": "#discussion"},
             request=request,
         )
     rights = stencil["rights"]

@@ -18,36 +18,36 @@ from forum.rendering import trusted
 
 
 class CommentStatus(models.TextChoices):
-    PUBLISHED = "published", "Published"
-    PENDING = "pending", "Awaiting review"
-    HIDDEN = "hidden", "Hidden pending review"
-    REMOVED = "removed", "Removed by a moderator"
-    DELETED = "deleted", "Deleted by its author"
+    PUBLISHED = "published", _("Published")
+    PENDING = "pending", _("Awaiting review")
+    HIDDEN = "hidden", _("Hidden pending review")
+    REMOVED = "removed", _("Removed by a moderator")
+    DELETED = "deleted", _("Deleted by its author")
 
 
 class CommentKind(models.TextChoices):
-    SUPPORTS = "supports", "Supports"
-    SKEPTICAL = "skeptical", "Skeptical"
-    QUESTION = "question", "Question"
-    EXPERIENCE = "experience", "Personal experience"
+    SUPPORTS = "supports", _("Supports")
+    SKEPTICAL = "skeptical", _("Skeptical")
+    QUESTION = "question", _("Question")
+    EXPERIENCE = "experience", _("Personal experience")
 
 
 class SourceType(models.TextChoices):
-    DOI = "doi", "DOI"
-    PUBMED = "pmid", "PubMed"
-    URL = "url", "Web page"
+    DOI = "doi", _("DOI")
+    PUBMED = "pmid", _("PubMed")
+    URL = "url", _("Web page")
 
 
 class ReportReason(models.TextChoices):
     """What "authentic and respectful" means here, most urgent first."""
 
-    CRISIS = "crisis", "Self-harm or crisis"
-    PRIVATE_INFO = "private_info", "Shares someone's private health information"
-    MEDICAL_HARM = "medical_harm", "Medical misinformation or dangerous advice"
-    HARASSMENT = "harassment", "Disrespectful or harassing"
-    INAUTHENTIC = "inauthentic", "Not authentic"
-    OFF_TOPIC = "off_topic", "Off-topic"
-    OTHER = "other", "Other"
+    CRISIS = "crisis", _("Self-harm or crisis")
+    PRIVATE_INFO = "private_info", _("Shares someone's private health information")
+    MEDICAL_HARM = "medical_harm", _("Medical misinformation or dangerous advice")
+    HARASSMENT = "harassment", _("Disrespectful or harassing")
+    INAUTHENTIC = "inauthentic", _("Not authentic")
+    OFF_TOPIC = "off_topic", _("Off-topic")
+    OTHER = "other", _("Other")
 
 
 # Lower is more urgent; the moderation queue sorts by it.
@@ -140,6 +140,9 @@ class Comment(models.Model):
     status = models.CharField(
         max_length=10, choices=CommentStatus.choices, default=CommentStatus.PUBLISHED
     )
+    # The automated respect signal's score at posting (forum/moderation/toxicity.py), 0-1;
+    # NULL for comments posted before it existed. Moderators see it, nobody else.
+    toxicity = models.FloatField(null=True, blank=True)
     # Why a comment is held (pending) and what rule matched, for the moderation queue.
     hold_reason = models.CharField(max_length=40, blank=True)
     matched_rule = models.CharField(max_length=200, blank=True)
@@ -157,7 +160,7 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        permissions = [("moderate", "Can moderate the discussion")]
+        permissions = [("moderate", _("Can moderate the discussion"))]
         indexes = [
             models.Index(fields=["article", "root", "created_at"], name="comment_thread_idx"),
             models.Index(fields=["article", "status", "depth"], name="comment_listing_idx"),
@@ -219,14 +222,38 @@ class Comment(models.Model):
         )
 
 
+class CommentRevisionQuerySet(models.QuerySet):
+    def edits(self) -> "CommentRevisionQuerySet":
+        """The author's own earlier versions: what their history and data export show.
+        The text before a redaction is not among them (moderators only)."""
+        return self.filter(redacted_at__isnull=True)
+
+    def redactions(self) -> "CommentRevisionQuerySet":
+        return self.filter(redacted_at__isnull=False)
+
+    def past_retention(self, now: datetime | None = None) -> "CommentRevisionQuerySet":
+        """Originals of redacted text kept longer than FORUM_REDACTED_RETENTION_DAYS."""
+        days = settings.FORUM_REDACTED_RETENTION_DAYS
+        return self.redactions().filter(
+            redacted_at__lt=(now or timezone.now()) - timedelta(days=days)
+        )
+
+
 class CommentRevision(models.Model):
-    """The text a comment had before an edit; moderators can read the history."""
+    """The text a comment had before an edit; moderators can read the history. A row
+    with `redacted_at` holds the text before a moderator redacted part of it: only
+    moderators see it, and the daily job deletes it after the retention window."""
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
     body_source = models.TextField()
     kind = models.CharField(max_length=12, choices=CommentKind.choices, blank=True)
     source = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    redacted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The ReportReason the redaction relied on (its wording replaced the text).
+    redaction_reason = models.CharField(max_length=20, blank=True)
+
+    objects = CommentRevisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -237,16 +264,16 @@ class CommentRevision(models.Model):
 
 class Report(models.Model):
     class Resolution(models.TextChoices):
-        OPEN = "open", "Open"
-        ACTIONED = "actioned", "Action taken"
-        DISMISSED = "dismissed", "No action needed"
+        OPEN = "open", _("Open")
+        ACTIONED = "actioned", _("Action taken")
+        DISMISSED = "dismissed", _("No action needed")
 
     class Source(models.TextChoices):
         """Who sent it, as the transparency report counts them (DSA Art. 15, 16, 22)."""
 
-        MEMBER = "member", "Member"
-        VISITOR = "visitor", "Notice from a visitor"
-        TRUSTED_FLAGGER = "trusted", "Trusted flagger"
+        MEMBER = "member", _("Member")
+        VISITOR = "visitor", _("Notice from a visitor")
+        TRUSTED_FLAGGER = "trusted", _("Trusted flagger")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(
@@ -395,35 +422,35 @@ class ModerationAction(models.Model):
     """Append-only audit log: who did what to which comment or member, when, why."""
 
     class Kind(models.TextChoices):
-        APPROVE = "approve", "Approved"
-        HOLD = "hold", "Held for review"
-        HIDE = "hide", "Hidden"
-        AUTO_HIDE = "auto_hide", "Hidden automatically after reports"
-        REMOVE = "remove", "Removed"
-        RESTORE = "restore", "Restored"
-        DISMISS = "dismiss", "Reports dismissed"
-        APPEAL_UPHELD = "appeal_upheld", "Appeal declined"
-        APPEAL_OVERTURNED = "appeal_overturned", "Appeal granted"
-        SUSPEND = "suspend", "Member suspended"
-        BAN = "ban", "Member banned"
-        LIFT = "lift", "Sanction lifted"
-        NOTE = "note", "Note on member"
-        CRISIS_FLAG = "crisis_flag", "Possible crisis"
-        CRISIS_CLAIM = "crisis_claim", "Crisis item claimed"
-        CRISIS_PAGE = "crisis_page", "On-call moderators paged"
-        CRISIS_ESCALATE = "crisis_escalate", "Crisis escalated to all moderators"
-        RESOURCES_SENT = "resources_sent", "Support resources sent"
-        MEMBER_MESSAGED = "member_messaged", "Message sent to member"
-        EMERGENCY = "emergency", "Emergency services contacted"
-        CRISIS_CLOSE = "crisis_close", "Crisis item closed"
+        APPROVE = "approve", _("Approved")
+        HOLD = "hold", _("Held for review")
+        HIDE = "hide", _("Hidden")
+        AUTO_HIDE = "auto_hide", _("Hidden automatically after reports")
+        REMOVE = "remove", _("Removed")
+        RESTORE = "restore", _("Restored")
+        DISMISS = "dismiss", _("Reports dismissed")
+        APPEAL_UPHELD = "appeal_upheld", _("Appeal declined")
+        APPEAL_OVERTURNED = "appeal_overturned", _("Appeal granted")
+        SUSPEND = "suspend", _("Member suspended")
+        BAN = "ban", _("Member banned")
+        LIFT = "lift", _("Sanction lifted")
+        NOTE = "note", _("Note on member")
+        CRISIS_FLAG = "crisis_flag", _("Possible crisis")
+        CRISIS_CLAIM = "crisis_claim", _("Crisis item claimed")
+        CRISIS_PAGE = "crisis_page", _("On-call moderators paged")
+        CRISIS_ESCALATE = "crisis_escalate", _("Crisis escalated to all moderators")
+        RESOURCES_SENT = "resources_sent", _("Support resources sent")
+        MEMBER_MESSAGED = "member_messaged", _("Message sent to member")
+        EMERGENCY = "emergency", _("Emergency services contacted")
+        CRISIS_CLOSE = "crisis_close", _("Crisis item closed")
         # Verified experts (forum/moderation/experts.py): every step of a credential.
-        EXPERT_APPLY = "expert_apply", "Expert verification requested"
-        EXPERT_VERIFY = "expert_verify", "Expert verified"
-        EXPERT_DECLINE = "expert_decline", "Expert verification declined"
-        EXPERT_REVOKE = "expert_revoke", "Expert verification revoked"
-        EXPERT_REMIND = "expert_remind", "Expert renewal reminder sent"
-        EXPERT_EXPIRE = "expert_expire", "Expert verification expired"
-        REFUSE = "refuse", "Refused automatically"
+        EXPERT_APPLY = "expert_apply", _("Expert verification requested")
+        EXPERT_VERIFY = "expert_verify", _("Expert verified")
+        EXPERT_DECLINE = "expert_decline", _("Expert verification declined")
+        EXPERT_REVOKE = "expert_revoke", _("Expert verification revoked")
+        EXPERT_REMIND = "expert_remind", _("Expert renewal reminder sent")
+        EXPERT_EXPIRE = "expert_expire", _("Expert verification expired")
+        REFUSE = "refuse", _("Refused automatically")
         # DSA (issue 14): trusted flaggers (Art. 22), misuse of reporting (Art. 23),
         # complaints (Art. 20) other than removal appeals.
         TRUSTED_ADD = "trusted_add", _("Trusted flagger added")
@@ -432,6 +459,7 @@ class ModerationAction(models.Model):
         MISUSE_LIMIT = "misuse_limit", _("Reports stop counting toward hiding")
         COMPLAINT_UPHELD = "complaint_upheld", _("Complaint declined")
         COMPLAINT_GRANTED = "complaint_granted", _("Complaint granted")
+        REDACT = "redact", _("Part of the text redacted")
 
     # NULL for the system (automatic holds and hides).
     moderator = models.ForeignKey(
@@ -471,8 +499,8 @@ class SanctionQuerySet(models.QuerySet):
 
 class Sanction(models.Model):
     class Kind(models.TextChoices):
-        SUSPENSION = "suspension", "Suspension"
-        BAN = "ban", "Ban"
+        SUSPENSION = "suspension", _("Suspension")
+        BAN = "ban", _("Ban")
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sanctions"
@@ -523,15 +551,15 @@ class MemberNote(models.Model):
 
 class WatchedWord(models.Model):
     class Action(models.TextChoices):
-        BLOCK = "block", "Refuse the comment"
-        HOLD = "hold", "Hold for review"
+        BLOCK = "block", _("Refuse the comment")
+        HOLD = "hold", _("Hold for review")
 
     pattern = models.CharField(
-        max_length=200, help_text="A word or phrase, or a regular expression if ticked below."
+        max_length=200, help_text=_("A word or phrase, or a regular expression if ticked below.")
     )
     is_regex = models.BooleanField("regular expression", default=False)
     action = models.CharField(max_length=5, choices=Action.choices, default=Action.HOLD)
-    note = models.CharField(max_length=200, blank=True, help_text="Why this word is watched.")
+    note = models.CharField(max_length=200, blank=True, help_text=_("Why this word is watched."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -569,15 +597,17 @@ class Notification(models.Model):
     replies, mentions, outcomes, moderators' messages, support resources)."""
 
     class Kind(models.TextChoices):
-        REPLY = "reply", "Reply to your comment"
-        MENTION = "mention", "Mentioned you"
-        REPORT_OUTCOME = "report_outcome", "Outcome of your report"
-        APPEAL_OUTCOME = "appeal_outcome", "Outcome of your appeal"
-        MODERATOR_MESSAGE = "moderator_message", "Message from the moderators"
-        SUPPORT = "support", "Support resources"
-        ARTICLE_UPDATE = "article_update", "Article you follow"
+        REPLY = "reply", _("Reply to your comment")
+        MENTION = "mention", _("Mentioned you")
+        REPORT_OUTCOME = "report_outcome", _("Outcome of your report")
+        APPEAL_OUTCOME = "appeal_outcome", _("Outcome of your appeal")
+        MODERATOR_MESSAGE = "moderator_message", _("Message from the moderators")
+        SUPPORT = "support", _("Support resources")
+        ARTICLE_UPDATE = "article_update", _("Article you follow")
         # At most one a day per comment (forum/reactions.py).
-        REACTION = "reaction", "Members found your comment helpful"
+        REACTION = "reaction", _("Members found your comment helpful")
+        # Its email is sent by forum/moderation/redaction.py whatever the preferences.
+        REDACTION = "redaction", _("Part of your comment was removed")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -623,20 +653,22 @@ class CrisisPhrase(models.Model):
     wording) that screening blanks out before looking for crisis language."""
 
     class Kind(models.TextChoices):
-        CRISIS = "crisis", "Crisis language"
-        SAFE = "safe", "Not a crisis (idiom, factual or research wording)"
+        CRISIS = "crisis", _("Crisis language")
+        SAFE = "safe", _("Not a crisis (idiom, factual or research wording)")
 
     pattern = models.CharField(
         max_length=300,
-        help_text="A word or phrase, or a regular expression if ticked below. Matched "
-        "without regard to case, after common disguises (k1ll, k.i.l.l) are undone.",
+        help_text=_(
+            "A word or phrase, or a regular expression if ticked below. Matched "
+            "without regard to case, after common disguises (k1ll, k.i.l.l) are undone."
+        ),
     )
     is_regex = models.BooleanField("regular expression", default=False)
     kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.CRISIS)
     language = models.CharField(
-        max_length=5, default="en", help_text="Language code, e.g. en or es."
+        max_length=5, default="en", help_text=_("Language code, e.g. en or es.")
     )
-    note = models.CharField(max_length=200, blank=True, help_text="What this catches, and why.")
+    note = models.CharField(max_length=200, blank=True, help_text=_("What this catches, and why."))
     active = models.BooleanField(default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -657,14 +689,15 @@ class SupportResource(models.Model):
     country = models.CharField(
         max_length=2,
         blank=True,
-        help_text="Two-letter country code (GB, US, ES…). Leave empty for the default "
-        "shown to everyone.",
+        help_text=_(
+            "Two-letter country code (GB, US, ES…). Leave empty for the default shown to everyone."
+        ),
     )
     name = models.CharField(max_length=120)
-    description = models.TextField(help_text="Plain text, shown as written.")
+    description = models.TextField(help_text=_("Plain text, shown as written."))
     phone = models.CharField(max_length=40, blank=True)
     url = models.URLField("web address", blank=True)
-    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+    position = models.PositiveSmallIntegerField(default=0, help_text=_("Lower comes first."))
 
     class Meta:
         ordering = ["position", "pk"]
@@ -695,8 +728,8 @@ class CrisisCase(models.Model):
     "self-harm or crisis" report. Open until a moderator closes it."""
 
     class Source(models.TextChoices):
-        LANGUAGE = "language", "Crisis language in the comment"
-        REPORT = "report", "Reported as self-harm or crisis"
+        LANGUAGE = "language", _("Crisis language in the comment")
+        REPORT = "report", _("Reported as self-harm or crisis")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="crisis_cases")
     source = models.CharField(max_length=8, choices=Source.choices)
@@ -760,8 +793,8 @@ class Reaction(models.Model):
     per member and comment, withdrawn by deleting the row."""
 
     class Kind(models.TextChoices):
-        HELPFUL = "helpful", "Helpful"
-        SAME = "same", "Same for me"
+        HELPFUL = "helpful", _("Helpful")
+        SAME = "same", _("Same for me")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reactions")
     member = models.ForeignKey(
@@ -799,16 +832,16 @@ class ExpertCredential(models.Model):
     registry the member named (no documents are uploaded or kept)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for a moderator"
-        VERIFIED = "verified", "Verified"
-        DECLINED = "declined", "Declined"
-        REVOKED = "revoked", "Revoked"
-        EXPIRED = "expired", "Expired"
+        PENDING = "pending", _("Waiting for a moderator")
+        VERIFIED = "verified", _("Verified")
+        DECLINED = "declined", _("Declined")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_credentials"
     )
-    profession = models.CharField(max_length=80, help_text="As the badge shows it.")
+    profession = models.CharField(max_length=80, help_text=_("As the badge shows it."))
     registration_body = models.CharField(max_length=200)
     registration_number = models.CharField(max_length=60)
     registry_url = models.URLField(max_length=500)

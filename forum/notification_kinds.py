@@ -32,7 +32,10 @@ EMAIL_DEFAULTS: dict[str, EmailMode] = {
 # preferences say: support resources after crisis language (never delayed or silenced),
 # and the decision on a member's report or appeal, which the DSA (Art. 16(5), 20(4))
 # says we must tell them. The notification only keeps it on /notifications/.
-OWN_EMAIL_KINDS = frozenset({Kind.SUPPORT, Kind.REPORT_OUTCOME, Kind.APPEAL_OUTCOME})
+# A redaction is a restriction: the author is told by its own email (redaction.py).
+OWN_EMAIL_KINDS = frozenset(
+    {Kind.SUPPORT, Kind.REPORT_OUTCOME, Kind.APPEAL_OUTCOME, Kind.REDACTION}
+)
 
 
 def email_mode(member: User, kind: str) -> EmailMode:
@@ -75,6 +78,7 @@ def summary(notification: Notification) -> str:
         Kind.SUPPORT: gettext("Support resources"),
         Kind.ARTICLE_UPDATE: gettext("“%(article)s”, an article you follow"),
         Kind.REACTION: gettext("Members found your comment helpful"),
+        Kind.REDACTION: gettext("Part of your comment was removed"),
     }
     line = lines.get(Kind(notification.kind), str(notification.get_kind_display()))
     return line % {"name": name, "article": article} if "%(" in line else line

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db.models import Case, When
 from django.http import HttpRequest
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aposbook.accounts import has_verified_email
 from articles.models import Article
@@ -86,12 +88,17 @@ def sanction_refusal(user) -> Refusal | None:
     if sanction is None:
         return None
     if sanction.kind == Sanction.Kind.BAN or sanction.ends_at is None:
-        return Refusal("banned", "Your account is banned from the discussion.", sanction=sanction)
+        return Refusal(
+            "banned", gettext("Your account is banned from the discussion."), sanction=sanction
+        )
     ends = dateformat.format(timezone.localtime(sanction.ends_at), "j F Y, H:i T")
     return Refusal(
         "suspended",
-        f"Your account is suspended until {ends}. "
-        "You can read the discussion, and post again after that.",
+        gettext(
+            "Your account is suspended until %(ends)s. "
+            "You can read the discussion, and post again after that."
+        )
+        % {"ends": ends},
         sanction=sanction,
     )
 
@@ -99,16 +106,18 @@ def sanction_refusal(user) -> Refusal | None:
 def posting_refusal(user, article: Article) -> Refusal | None:
     """None when the user may post on this article, else the reason they may not."""
     if not user.is_authenticated:
-        return Refusal("anonymous", "Sign in to join the discussion.")
+        return Refusal("anonymous", gettext("Sign in to join the discussion."))
     if not article.discussion_open:
-        return Refusal("closed", "The discussion on this article is closed.")
+        return Refusal("closed", gettext("The discussion on this article is closed."))
     if not user.is_active:
-        return Refusal("inactive", "Your account is not active.")
+        return Refusal("inactive", gettext("Your account is not active."))
     if not has_verified_email(user):
         return Refusal(
             "unverified",
-            "Verify your email address to join the discussion. "
-            "We sent you a link when you signed up; you can send it again.",
+            gettext(
+                "Verify your email address to join the discussion. "
+                "We sent you a link when you signed up; you can send it again."
+            ),
         )
     return sanction_refusal(user)
 
@@ -131,23 +140,23 @@ def can_delete(user, comment: Comment) -> bool:
 # Who may report which comment: one rule in two halves, so a page asks the member's
 # half once and the comment's half per comment (no query), and the report view and
 # report_comment ask both (report_refusal) with the same words.
-REPORT_SIGN_IN = "Sign in to report comments."
-REPORT_OWN = "You cannot report your own comment."
-REPORT_TWICE = "You have already reported this comment."
-REPORT_WAITING = "This comment is already with the moderators."
-REPORT_GONE = "This comment has been taken down, so there is nothing left to report."
+REPORT_SIGN_IN = _("Sign in to report comments.")
+REPORT_OWN = _("You cannot report your own comment.")
+REPORT_TWICE = _("You have already reported this comment.")
+REPORT_WAITING = _("This comment is already with the moderators.")
+REPORT_GONE = _("This comment has been taken down, so there is nothing left to report.")
 
 
 def reporter_refusal(user: Any) -> str:
     """Why this member may not report any comment now, or '' when they may."""
     if not user.is_authenticated:
-        return REPORT_SIGN_IN
+        return str(REPORT_SIGN_IN)
     if not user.is_active:
-        return "Your account is not active."
+        return gettext("Your account is not active.")
     if not has_verified_email(user):
-        return "Please verify your email address before reporting comments."
+        return gettext("Please verify your email address before reporting comments.")
     if active_sanction(user):
-        return "Your account is restricted, so you cannot report comments now."
+        return gettext("Your account is restricted, so you cannot report comments now.")
     return ""
 
 
@@ -159,13 +168,13 @@ def comment_report_refusal(user: Any, comment: Comment, *, already_reported: boo
     all) must reach the moderators with the item. Pending comments are in the queue
     already; removed and deleted ones are gone from the discussion."""
     if comment.author_id is not None and comment.author_id == user.pk:
-        return REPORT_OWN
+        return str(REPORT_OWN)
     if already_reported:
-        return REPORT_TWICE
+        return str(REPORT_TWICE)
     if comment.status == CommentStatus.PENDING:
-        return REPORT_WAITING
+        return str(REPORT_WAITING)
     if comment.status not in (CommentStatus.PUBLISHED, CommentStatus.HIDDEN):
-        return REPORT_GONE
+        return str(REPORT_GONE)
     return ""
 
 
@@ -188,8 +197,8 @@ def may_report(user: Any) -> bool:
     return not reporter_refusal(user)
 
 
-REACT_OWN = "You cannot mark your own comment."
-REACT_GONE = "This comment is not in the discussion now, so it cannot be marked."
+REACT_OWN = _("You cannot mark your own comment.")
+REACT_GONE = _("This comment is not in the discussion now, so it cannot be marked.")
 
 
 def reaction_refusal(user: Any, comment: Comment) -> str:
@@ -197,15 +206,15 @@ def reaction_refusal(user: Any, comment: Comment) -> str:
     The member's half is reporting's (active, verified email, no sanction): the page
     asks it once (may_report) and shows the buttons by it."""
     if not user.is_authenticated:
-        return "Sign in to mark comments helpful."
+        return gettext("Sign in to mark comments helpful.")
     if not user.is_active:
-        return "Your account is not active."
+        return gettext("Your account is not active.")
     if not has_verified_email(user):
-        return "Please verify your email address before marking comments."
+        return gettext("Please verify your email address before marking comments.")
     if active_sanction(user):
-        return "Your account is restricted, so you cannot mark comments now."
+        return gettext("Your account is restricted, so you cannot mark comments now.")
     if comment.author_id is not None and comment.author_id == user.pk:
-        return REACT_OWN
+        return str(REACT_OWN)
     if comment.status != CommentStatus.PUBLISHED:
-        return REACT_GONE
+        return str(REACT_GONE)
     return ""

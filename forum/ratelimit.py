@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from aposbook.models import User
 from forum.models import Comment
@@ -53,15 +54,15 @@ def seconds_until_allowed(author: User, *, now: datetime | None = None) -> int:
 
 
 def too_fast_message(wait: int) -> str:
-    return f"You are posting too fast. Try again in {wait_phrase(wait)}."
+    return gettext("You are posting too fast. Try again in %(wait)s.") % {"wait": wait_phrase(wait)}
 
 
 def wait_phrase(seconds: int) -> str:
     """ "1 second", "55 seconds", "58 minutes": what a member reads, not a count of seconds."""
     if seconds < 60:
-        return "1 second" if seconds == 1 else f"{seconds} seconds"
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
     minutes = math.ceil(seconds / 60)
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 _REACTION_GROUP = "forum.reaction"
@@ -92,7 +93,9 @@ def reaction_wait(member: User) -> int:
 
 
 def too_many_reactions_message(wait: int) -> str:
-    return f"You are marking comments too fast. Try again in {wait_phrase(wait)}."
+    return gettext("You are marking comments too fast. Try again in %(wait)s.") % {
+        "wait": wait_phrase(wait)
+    }
 
 
 def counted_wait(group: str, keys: list[str], rates: list[str]) -> int:

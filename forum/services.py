@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aposbook.models import User
 from articles.models import Article, Reference
@@ -51,8 +53,8 @@ from forum.ratelimit import (
 from forum.rendering import RENDERER_VERSION, render_comment
 from forum.validation import check_comment, message_of
 
-GONE_MESSAGE = "This comment has been taken down, so it can no longer be edited."
-PARENT_GONE = (
+GONE_MESSAGE = _("This comment has been taken down, so it can no longer be edited.")
+PARENT_GONE = _(
     "The comment you are replying to is no longer available. "
     "Your text is below: you can post it as a new comment instead."
 )
@@ -173,7 +175,7 @@ def post_comment(
     if parent is not None:
         parent = Comment.objects.select_for_update().get(pk=parent.pk)
         if parent.article_id != article.pk or parent.status != CommentStatus.PUBLISHED:
-            raise PostingRefused(PARENT_GONE, status=400, code="parent_gone")
+            raise PostingRefused(str(PARENT_GONE), status=400, code="parent_gone")
         parent, in_reply_to = _placement(parent)
     screening = screen_comment(
         author=author,
@@ -236,17 +238,20 @@ def edit_refusal(comment: Comment, editor: User) -> EditRefused | None:
     """Why this member may not edit this comment now, or None; the edit page asks it
     before showing the form, edit_comment again under the row lock."""
     if not _is_author(comment, editor):
-        return EditRefused("You can only edit your own comments.", code="not_author")
+        return EditRefused(gettext("You can only edit your own comments."), code="not_author")
     if comment.status not in EDITABLE_STATUSES:
-        return EditRefused(GONE_MESSAGE, code="gone")
+        return EditRefused(str(GONE_MESSAGE), code="gone")
     # Whoever may not post here may not change what they posted either: a closed
     # discussion, a ban or suspension, an address no longer verified.
     if refusal := posting_refusal(editor, comment.article):
         return EditRefused(refusal.message, status=refusal.status, code=refusal.code)
     if not comment.editable_by(editor):
         return EditRefused(
-            f"Comments can be edited for {settings.FORUM_EDIT_WINDOW_MINUTES} minutes after "
-            "posting, and that time has passed for this one.",
+            gettext(
+                "Comments can be edited for %(minutes)d minutes after posting, and that time "
+                "has passed for this one."
+            )
+            % {"minutes": settings.FORUM_EDIT_WINDOW_MINUTES},
             code="window_closed",
         )
     return None
@@ -292,6 +297,7 @@ def edit_comment(
     comment.body_html = render_comment(body, targets)
     comment.renderer_version = RENDERER_VERSION
     comment.edited_at = timezone.now()
+    comment.toxicity = screening.toxicity
     if screening.action == "hold":
         hold_edited_comment(comment=comment, screening=screening)
     comment.save()
@@ -307,9 +313,11 @@ def delete_comment(*, comment: Comment, author: User) -> Comment:
     """The author takes their comment down; replies keep a placeholder to hang from."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if not _is_author(comment, author):
-        raise DeleteRefused("You can only delete your own comments.", code="not_author")
+        raise DeleteRefused(gettext("You can only delete your own comments."), code="not_author")
     if not comment.deletable_by(author):
-        raise DeleteRefused("This comment has already been taken down.", status=400, code="gone")
+        raise DeleteRefused(
+            gettext("This comment has already been taken down."), status=400, code="gone"
+        )
     comment.status = CommentStatus.DELETED
     comment.status_changed_at = timezone.now()
     comment.save(update_fields=["status", "status_changed_at"])
@@ -342,7 +350,7 @@ def toggle_reaction(*, comment: Comment, member: User, kind: str) -> ReactionCha
     from forum.trust import counted_reactions  # reads beside the change
 
     if kind not in Reaction.Kind.values:
-        raise ReactionRefused("Choose Helpful or Same for me.", status=400, code="invalid")
+        raise ReactionRefused(gettext("Choose Helpful or Same for me."), status=400, code="invalid")
     # The comment's row lock: one toggle at a time per comment, so two marks at once
     # cannot both send the day's notification.
     comment = (
@@ -389,5 +397,5 @@ def _notify_reaction(comment: Comment) -> None:
         comment.author,
         Notification.Kind.REACTION,
         comment=comment,
-        text="Members marked your comment helpful or said the same happened to them.",
+        text=gettext("Members marked your comment helpful or said the same happened to them."),
     )

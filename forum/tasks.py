@@ -6,6 +6,7 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_tasks import task
 
 UNSUBSCRIBE_SALT = "forum.unsubscribe.reply"
@@ -52,7 +53,7 @@ def _send(*, recipient, template: str, context: dict, unsubscribe_url: str) -> N
         **context,
         "recipient": recipient,
         "unsubscribe_url": unsubscribe_url,
-        "notice": settings.FORUM_NOTICE,
+        "notice": gettext(settings.FORUM_NOTICE),
         "site_name": settings.SITE_NAME,
     }
     subject = render_to_string(f"forum/email/{template}_subject.txt", context).strip()

@@ -16,6 +16,8 @@ from django.core.validators import (
     ProhibitNullCharactersValidator,
     URLValidator,
 )
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from forum.models import CommentKind, ReportReason, SourceType
@@ -34,14 +36,14 @@ _https_url = URLValidator(schemes=["https"])
 SOURCE_MAX_LENGTH = 500  # the Comment.source column
 NOTE_MAX_LENGTH = 1000  # report notes and appeal messages: a paragraph, not an essay
 
-EMPTY_BODY = "Write something before posting."
-INVALID_SOURCE = (
+EMPTY_BODY = _("Write something before posting.")
+INVALID_SOURCE = _(
     "Cite a DOI (like 10.1000/xyz123), a PubMed id (like 12345678) "
     "or a web address starting with https://."
 )
-REASON_REQUIRED = "Please choose a reason."
-OTHER_NEEDS_NOTE = "Please say what is wrong when you choose “Other”."
-APPEAL_REQUIRED = "Please say why the comment should be restored."
+REASON_REQUIRED = _("Please choose a reason.")
+OTHER_NEEDS_NOTE = _("Please say what is wrong when you choose “Other”.")
+APPEAL_REQUIRED = _("Please say why the comment should be restored.")
 COMPLAINT_REQUIRED = _("Please say why the decision should be looked at again.")
 
 
@@ -69,22 +71,33 @@ def clean_body(body: str) -> str:
         raise ValidationError(EMPTY_BODY, code="required")
     if _CONTROL_CHARACTERS.search(body):
         raise ValidationError(
-            "Your comment contains an invisible control character (such as a NUL byte), "
-            "often left over from copying and pasting. Remove it and post again.",
+            gettext(
+                "Your comment contains an invisible control character (such as a NUL byte), "
+                "often left over from copying and pasting. Remove it and post again."
+            ),
             code="control_characters",
         )
     limit = settings.FORUM_MAX_COMMENT_LENGTH
     if len(body) > limit:
         raise ValidationError(
-            f"Your comment is {len(body):,} characters long; the limit is {limit:,}. "
-            "Shorten it and post again.",
+            gettext(
+                "Your comment is %(length)s characters long; the limit is %(limit)s. "
+                "Shorten it and post again."
+            )
+            % {
+                "length": number_format(len(body), force_grouping=True),
+                "limit": number_format(limit, force_grouping=True),
+            },
             code="too_long",
         )
     links = len(_LINKS.findall(body))
     if links > settings.FORUM_MAX_LINKS:
         raise ValidationError(
-            f"Your comment has {links} links; the limit is {settings.FORUM_MAX_LINKS}. "
-            "Keep the most useful ones.",
+            gettext(
+                "Your comment has %(links)d links; the limit is %(limit)d. "
+                "Keep the most useful ones."
+            )
+            % {"links": links, "limit": settings.FORUM_MAX_LINKS},
             code="too_many_links",
         )
     return body.strip("\n\r")

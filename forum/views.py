@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -35,11 +37,11 @@ from forum.services import (
 )
 from forum.tasks import read_unsubscribe_token
 
-HELD_MESSAGE = (
+HELD_MESSAGE = _(
     "Thank you. Your comment is awaiting review: it will appear to others "
     "once a moderator has looked at it."
 )
-EDIT_WINDOW_PASSED = (
+EDIT_WINDOW_PASSED = _(
     "The time to edit this comment has passed. You can still delete it, or post a new comment."
 )
 
@@ -110,7 +112,7 @@ def _reply_parent(article: Article, parent_id: int | None) -> Comment | None:
         return None
     parent = Comment.objects.filter(pk=parent_id, article=article).select_related("author").first()
     if parent is None or parent.status != CommentStatus.PUBLISHED:
-        raise PostingRefused(PARENT_GONE, status=400, code="parent_gone")
+        raise PostingRefused(str(PARENT_GONE), status=400, code="parent_gone")
     return parent
 
 
@@ -133,7 +135,7 @@ def comment_create(request: MemberRequest, slug: str) -> HttpResponse:
         )
     except CommentRefused as refusal:
         return _refused_composer(request, form, page, refusal)
-    return _saved(request, comment, "Your comment is published.")
+    return _saved(request, comment, gettext("Your comment is published."))
 
 
 def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
@@ -154,7 +156,7 @@ def comment_edit(request: MemberRequest, pk: int) -> HttpResponse:
     refusal = edit_refusal(comment, request.user)
     # A closed window comes with what the member can still do.
     refused = "" if refusal is None else refusal.message
-    refused = EDIT_WINDOW_PASSED if refusal and refusal.code == "window_closed" else refused
+    refused = str(EDIT_WINDOW_PASSED) if refusal and refusal.code == "window_closed" else refused
     if refusal and (request.method == "GET" or refusal.code == "not_author"):
         # Nothing to edit: an unbound form cannot carry the message anyway.
         return _refused(request, refused, back=back)
@@ -172,7 +174,7 @@ def comment_edit(request: MemberRequest, pk: int) -> HttpResponse:
         comment = edit_comment(comment=comment, editor=request.user, **form.edit_fields())
     except CommentRefused as late:  # refused under the row lock
         return _refused_composer(request, form, page, late)
-    return _saved(request, comment, "Your comment is updated.")
+    return _saved(request, comment, gettext("Your comment is updated."))
 
 
 def _refused(
@@ -190,13 +192,13 @@ def comment_delete(request: MemberRequest, pk: int) -> HttpResponse:
     back = f"{comment.article.get_absolute_url()}#discussion"
     if request.method == "GET":
         if not permissions.can_delete(request.user, comment):
-            return _refused(request, "You can only delete your own comments.", back=back)
+            return _refused(request, gettext("You can only delete your own comments."), back=back)
         return render(request, "forum/comment_confirm_delete.html", {"comment": comment})
     try:
         delete_comment(comment=comment, author=request.user)
     except CommentRefused as refusal:
         return _refused(request, refusal.message, refusal.status, back=back)
-    messages.success(request, "Your comment is deleted.")
+    messages.success(request, gettext("Your comment is deleted."))
     return redirect(f"{comment.article.get_absolute_url()}#discussion")
 
 
@@ -206,7 +208,7 @@ def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
         Comment.objects.select_related("article", "root"), pk=pk, article__in=articles
     )
     if comment.status == CommentStatus.PENDING and not comment.readable_by(request.user):
-        raise Http404("No such comment.")
+        raise Http404(gettext("No such comment."))
     page = page_of(comment, request.user)
     query = f"?page={page}" if page > 1 else ""
     return redirect(f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}")
@@ -227,7 +229,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "forum/unsubscribe.html", context)
 
 
-UNCOUNTED_REACTION = (
+UNCOUNTED_REACTION = _(
     "Marked. It will not be counted: marks count from accounts at least a day old "
     "with a verified email address."
 )

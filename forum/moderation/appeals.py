@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aposbook.models import User
@@ -47,15 +48,15 @@ Kind = ModerationAction.Kind
 def submit_appeal(*, comment: Comment, author: User, message: str) -> Appeal:
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.author_id != author.pk:
-        raise AppealRefused("Only the author of a comment can appeal its removal.")
+        raise AppealRefused(gettext("Only the author of a comment can appeal its removal."))
     if comment.status != CommentStatus.REMOVED:
-        raise AppealRefused("Only a removed comment can be appealed.")
+        raise AppealRefused(gettext("Only a removed comment can be appealed."))
     try:
         message = validation.clean_appeal_message(message)
     except ValidationError as error:
         raise AppealRefused(validation.message_of(error)) from None
     if Appeal.objects.filter(comment=comment).exists():
-        raise AppealRefused("You have already appealed this removal.")
+        raise AppealRefused(gettext("You have already appealed this removal."))
     removal = ModerationAction.objects.filter(comment=comment, kind=Kind.REMOVE).first()
     refuse_if_late(removal.created_at if removal else comment.status_changed_at)
     appeal = Appeal.objects.create(
@@ -131,8 +132,10 @@ def decide_appeal(
     remover_id = remover_of(comment.pk)
     if not may_decide_appeal(moderator=moderator, remover_id=remover_id):
         raise ActionRefused(
-            "You removed this comment, so another moderator decides the appeal. "
-            "Nothing was changed."
+            gettext(
+                "You removed this comment, so another moderator decides the appeal. "
+                "Nothing was changed."
+            )
         )
     message = clean_answer(message)
     if overturn:

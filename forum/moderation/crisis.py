@@ -20,6 +20,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from forum.models import Comment, CrisisCase, CrisisPhrase, SupportResource
 from forum.moderation.lists import kept_list
@@ -148,13 +150,13 @@ def compile_phrase(pattern: str, is_regex: bool) -> re.Pattern:
 def phrase_error(pattern: str, is_regex: bool) -> str:
     """Why a phrase cannot be used, or '' (the admin refuses it with this reason)."""
     if not pattern.strip():
-        return "The phrase is empty."
+        return gettext("The phrase is empty.")
     try:
         compiled = compile_phrase(pattern, is_regex)
     except re.error as error:
         return f"This is not a valid regular expression: {error}."
     if compiled.search(""):
-        return "This pattern matches an empty text, so it would match every comment."
+        return gettext("This pattern matches an empty text, so it would match every comment.")
     return ""
 
 
@@ -252,7 +254,7 @@ def support_resources(country: str = "") -> list[SupportResource]:
     return sorted(rows, key=lambda row: (row.country != "", row.position, row.pk))
 
 
-COMPOSER_INTRO = (
+COMPOSER_INTRO = _(
     "It sounds like you may be going through something really hard. You can still post "
     "your comment as usual. If you would like to talk to someone now, these services are "
     "free and confidential."

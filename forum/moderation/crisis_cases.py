@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_tasks import default_task_backend, task
 
 from aposbook.models import User
@@ -34,7 +36,7 @@ from forum.pagecache.invalidation import queue_changed
 
 Kind = ModerationAction.Kind
 
-SUPPORT_NOTICE = (
+SUPPORT_NOTICE = _(
     "We wanted to check in with you. If things feel hard right now, you don't have to face "
     "them alone: free, confidential support is available any time. If you are in immediate "
     "danger, call your local emergency number."
@@ -117,7 +119,7 @@ def flag_crisis_language(comment: Comment) -> CrisisCase | None:
     match = find_crisis_language(comment.body_source)
     if match is None:
         return None
-    case, _ = open_case(
+    case, _opened = open_case(
         comment=comment,
         source=CrisisCase.Source.LANGUAGE,
         matched_text=match.text,
@@ -138,12 +140,14 @@ def send_resources(*, comment: Comment, moderator: User | None, again: bool = Fa
         "support_resources",
         {"member": author, "resources": support_resources(), "again": again},
     )
-    notify(author, Notification.Kind.SUPPORT, comment=comment, text=SUPPORT_NOTICE)
+    notify(author, Notification.Kind.SUPPORT, comment=comment, text=str(SUPPORT_NOTICE))
     log_action(
         Kind.RESOURCES_SENT,
         moderator=moderator,
         comment=comment,
-        reason="Sent again by a moderator" if again else "Sent when the comment was reported",
+        reason=gettext("Sent again by a moderator")
+        if again
+        else gettext("Sent when the comment was reported"),
     )
     return True
 
@@ -151,7 +155,7 @@ def send_resources(*, comment: Comment, moderator: User | None, again: bool = Fa
 def crisis_reported(*, comment: Comment) -> CrisisCase:
     """A member reported the comment as self-harm or crisis (report_comment calls this):
     open the case, and send the author resources at once unless they were sent already."""
-    case, _ = open_case(comment=comment, source=CrisisCase.Source.REPORT)
+    case, _opened = open_case(comment=comment, source=CrisisCase.Source.REPORT)
     already = ModerationAction.objects.filter(comment=comment, kind=Kind.RESOURCES_SENT).exists()
     if not already:
         send_resources(comment=comment, moderator=None)
@@ -166,9 +170,9 @@ def _locked_open_case(case_id: int) -> CrisisCase:
         .first()
     )
     if case is None:
-        raise ActionRefused("This crisis item no longer exists.")
+        raise ActionRefused(gettext("This crisis item no longer exists."))
     if case.closed_at is not None:
-        raise ActionRefused("This crisis item is already closed.")
+        raise ActionRefused(gettext("This crisis item is already closed."))
     return case
 
 
@@ -179,8 +183,11 @@ def claim_case(*, case_id: int, moderator: User) -> CrisisCase:
     if case.claimed_by_id == moderator.pk:
         return case
     if case.claimed_by_id is not None:
-        name = case.claimed_by.username if case.claimed_by else "another moderator"
-        raise ActionRefused(f"{name} has already claimed this item.")
+        if case.claimed_by is None:
+            raise ActionRefused(gettext("Another moderator has already claimed this item."))
+        raise ActionRefused(
+            gettext("%(name)s has already claimed this item.") % {"name": case.claimed_by.username}
+        )
     case.claimed_by, case.claimed_at = moderator, timezone.now()
     case.save(update_fields=["claimed_by", "claimed_at"])
     log_action(Kind.CRISIS_CLAIM, moderator=moderator, comment=case.comment)
@@ -192,7 +199,9 @@ def claim_case(*, case_id: int, moderator: User) -> CrisisCase:
 def resend_resources(*, case_id: int, moderator: User) -> CrisisCase:
     case = _locked_open_case(case_id)
     if not send_resources(comment=case.comment, moderator=moderator, again=True):
-        raise ActionRefused("This member's account is closed, so there is no one to send to.")
+        raise ActionRefused(
+            gettext("This member's account is closed, so there is no one to send to.")
+        )
     queue_changed()
     return case
 
@@ -202,19 +211,24 @@ def message_member(*, case_id: int, moderator: User, text: str) -> CrisisCase:
     """A private message to the author through the site, logged with its text."""
     text = text.strip()
     if not text:
-        raise ActionRefused("Please write the message you want to send.")
+        raise ActionRefused(gettext("Please write the message you want to send."))
     if len(text) > MESSAGE_MAX_LENGTH:
-        raise ActionRefused(f"Please keep the message under {MESSAGE_MAX_LENGTH} characters.")
+        raise ActionRefused(
+            gettext("Please keep the message under %(limit)d characters.")
+            % {"limit": MESSAGE_MAX_LENGTH}
+        )
     case = _locked_open_case(case_id)
     author = case.comment.author
     if author is None or not author.is_active:
-        raise ActionRefused("This member's account is closed, so there is no one to message.")
+        raise ActionRefused(
+            gettext("This member's account is closed, so there is no one to message.")
+        )
     notify(author, Notification.Kind.MODERATOR_MESSAGE, comment=case.comment, text=text)
     log_action(
         Kind.MEMBER_MESSAGED,
         moderator=moderator,
         comment=case.comment,
-        reason="Private message",
+        reason=gettext("Private message"),
         message=text,
     )
     queue_changed()
@@ -229,9 +243,9 @@ def record_emergency_contact(
     is sent by the site; this is the record of what a person did."""
     service, reason = service.strip(), reason.strip()
     if not service or not reason:
-        raise ActionRefused("Please say which service you contacted and why.")
+        raise ActionRefused(gettext("Please say which service you contacted and why."))
     if contacted_at > timezone.now() + timedelta(minutes=5):
-        raise ActionRefused("The time of the contact cannot be in the future.")
+        raise ActionRefused(gettext("The time of the contact cannot be in the future."))
     case = _locked_open_case(case_id)
     contact = EmergencyContact.objects.create(
         case=case,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from forum.moderation.crisis_cases import MESSAGE_MAX_LENGTH
 
@@ -12,7 +13,7 @@ class CrisisForm(forms.Form):
     """Claim, send resources again, close: nothing to type but an optional note."""
 
     note = forms.CharField(
-        label="Note for the log (optional)",
+        label=_("Note for the log (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -21,36 +22,40 @@ class CrisisForm(forms.Form):
 
 class MessageMemberForm(forms.Form):
     text = forms.CharField(
-        label="Your message to the member",
+        label=_("Your message to the member"),
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Sent privately through the site and kept in the moderation log. "
-        "Warm and plain words help most: say you noticed, that you care, and where help is.",
-        error_messages={"required": "Please write the message you want to send."},
+        help_text=_(
+            "Sent privately through the site and kept in the moderation log. "
+            "Warm and plain words help most: say you noticed, that you care, and where help is."
+        ),
+        error_messages={"required": _("Please write the message you want to send.")},
     )
 
 
 class EmergencyContactForm(forms.Form):
     service = forms.CharField(
-        label="Which service you contacted",
+        label=_("Which service you contacted"),
         max_length=200,
-        help_text="For example: police in Leeds (999), ambulance service, local crisis team.",
-        error_messages={"required": "Please say which service you contacted."},
+        help_text=_("For example: police in Leeds (999), ambulance service, local crisis team."),
+        error_messages={"required": _("Please say which service you contacted.")},
     )
     contacted_at = forms.DateTimeField(
-        label="When",
+        label=_("When"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        help_text="Your local time.",
-        error_messages={"required": "Please give the time you contacted them."},
+        help_text=_("Your local time."),
+        error_messages={"required": _("Please give the time you contacted them.")},
     )
     reason = forms.CharField(
-        label="Why",
+        label=_("Why"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What made you judge that someone was in immediate danger. "
-        "Nothing is sent by the site: this records what you did.",
-        error_messages={"required": "Please say why you contacted them."},
+        help_text=_(
+            "What made you judge that someone was in immediate danger. "
+            "Nothing is sent by the site: this records what you did."
+        ),
+        error_messages={"required": _("Please say why you contacted them.")},
     )
 
     def __init__(self, *args, **kwargs) -> None:

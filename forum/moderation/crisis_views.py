@@ -9,9 +9,12 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aposbook.http import MemberRequest
+from aposbook.i18n import Text
 from forum.models import Comment, CrisisCase
 from forum.moderation import crisis_cases
 from forum.moderation.crisis import country_from_request, support_resources
@@ -33,38 +36,38 @@ def support(request: HttpRequest) -> HttpResponse:
 
 # Each crisis action: its form, the title of its page, the message when done, and a call.
 Call = Callable[[int, MemberRequest, dict], object]
-CRISIS_ACTIONS: dict[str, tuple[type[forms.Form], str, str, Call]] = {
+CRISIS_ACTIONS: dict[str, tuple[type[forms.Form], Text, Text, Call]] = {
     "claim": (
         CrisisForm,
-        "Claim this item",
+        _("Claim this item"),
         "Claimed: other moderators can see you are on it.",
         lambda pk, request, data: crisis_cases.claim_case(case_id=pk, moderator=request.user),
     ),
     "resend": (
         CrisisForm,
-        "Send resources again",
-        "Support resources sent to the member again, by email and on the site.",
+        _("Send resources again"),
+        _("Support resources sent to the member again, by email and on the site."),
         lambda pk, request, data: crisis_cases.resend_resources(case_id=pk, moderator=request.user),
     ),
     "message": (
         MessageMemberForm,
-        "Message the member",
-        "Your message is waiting for the member on the site.",
+        _("Message the member"),
+        _("Your message is waiting for the member on the site."),
         lambda pk, request, data: crisis_cases.message_member(
             case_id=pk, moderator=request.user, text=data["text"]
         ),
     ),
     "emergency": (
         EmergencyContactForm,
-        "Record a contact with emergency services",
-        "Recorded in the moderation log.",
+        _("Record a contact with emergency services"),
+        _("Recorded in the moderation log."),
         lambda pk, request, data: crisis_cases.record_emergency_contact(
             case_id=pk, moderator=request.user, **data
         ),
     ),
     "close": (
         CrisisForm,
-        "Close the crisis item",
+        _("Close the crisis item"),
         "Closed. The follow-up is in the moderation log.",
         lambda pk, request, data: crisis_cases.close_case(
             case_id=pk, moderator=request.user, note=data["note"]
@@ -94,8 +97,8 @@ def on_call(request: MemberRequest) -> HttpResponse:
     crisis_cases.set_on_call(moderator=request.user, on_call=going)
     messages.success(
         request,
-        "You are on call: crisis items will email you at once."
+        gettext("You are on call: crisis items will email you at once.")
         if going
-        else "You are no longer on call.",
+        else gettext("You are no longer on call."),
     )
     return _back(request)

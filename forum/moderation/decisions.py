@@ -15,6 +15,7 @@ from datetime import datetime
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aposbook.models import User
@@ -86,7 +87,7 @@ def locked_comment(comment_id: int, *, action: str, expected_version: str | None
     """The comment, locked, if `action` is still possible in the state the form showed."""
     comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
     if comment is None:
-        raise ActionRefused("This comment no longer exists. Nothing was changed.")
+        raise ActionRefused(gettext("This comment no longer exists. Nothing was changed."))
     open_reports = Report.objects.filter(comment=comment, resolution=OPEN).count()
     appeal = Appeal.objects.filter(comment=comment).first()
     version = version_of(
@@ -104,18 +105,20 @@ def locked_comment(comment_id: int, *, action: str, expected_version: str | None
         )
         if last is not None and last.moderator is not None:
             raise ActionRefused(
-                f"Already handled by {last.moderator.username} "
-                f"({last.get_kind_display().lower()}). Nothing was changed."
+                gettext("Already handled by %(name)s (%(action)s). Nothing was changed.")
+                % {"name": last.moderator.username, "action": last.get_kind_display().lower()}
             )
         raise ActionRefused(
-            "This item changed since you opened it (a new report or an edit). "
-            "Nothing was changed: please review it again."
+            gettext(
+                "This item changed since you opened it (a new report or an edit). "
+                "Nothing was changed: please review it again."
+            )
         )
     allowed = allowed_actions(status=comment.status, open_reports=open_reports, appeal=appeal)
     if action not in allowed:
         raise ActionRefused(
-            f"You cannot {action.replace('_', ' ')} a comment that is "
-            f"“{comment.get_status_display().lower()}”. Nothing was changed."
+            gettext("You cannot %(action)s a comment that is “%(status)s”. Nothing was changed.")
+            % {"action": action.replace("_", " "), "status": comment.get_status_display().lower()}
         )
     return comment
 
@@ -145,8 +148,10 @@ def refuse_restoring_nothing(comment: Comment) -> None:
     along (aposbook.accounts.delete_account): publishing the empty row would show nothing."""
     if not comment.body_source.strip():
         raise ActionRefused(
-            "Its author deleted their account and its text with it, so there is nothing "
-            "to restore. Nothing was changed."
+            gettext(
+                "Its author deleted their account and its text with it, so there is nothing "
+                "to restore. Nothing was changed."
+            )
         )
 
 
@@ -231,7 +236,7 @@ def remove_comment(
     expected_version: str | None = None,
 ) -> Comment:
     if reason not in ReportReason.values:
-        raise ActionRefused("Please choose the reason for removing this comment.")
+        raise ActionRefused(gettext("Please choose the reason for removing this comment."))
     comment = locked_comment(comment_id, action="remove", expected_version=expected_version)
     message = message.strip()
     statement = remove_text(comment, moderator, reason, message)

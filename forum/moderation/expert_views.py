@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aposbook.http import MemberRequest
@@ -35,7 +36,7 @@ def expert_apply(request: MemberRequest) -> HttpResponse:
             form.add_error(None, str(refusal))
         else:
             messages.success(
-                request, "Thank you. A moderator will check the registry and tell you."
+                request, gettext("Thank you. A moderator will check the registry and tell you.")
             )
             return redirect("forum:experts")
     status = 400 if request.method == "POST" else 200
@@ -65,11 +66,13 @@ DECISIONS = {
 @moderator_required
 def moderation_expert_action(request: MemberRequest, pk: int, action: str) -> HttpResponse:
     if action not in DECISIONS:
-        raise Http404("No such action.")
+        raise Http404(gettext("No such action."))
     done, needs_reason = DECISIONS[action]
     form = ExpertReasonForm(request.POST)
     if needs_reason and not form.is_valid():
-        messages.error(request, "Please give the reason the member will read. Nothing was changed.")
+        messages.error(
+            request, gettext("Please give the reason the member will read. Nothing was changed.")
+        )
         return redirect("forum:moderation-experts")
     try:
         if action == "verify":

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_tasks import default_task_backend, task
 
 from aposbook.accounts import has_verified_email
@@ -38,19 +39,21 @@ FIELD_LIMITS = {"profession": 80, "registration_body": 200, "registration_number
 
 def _refuse_applicant(member: User) -> None:
     if not member.is_authenticated or not member.is_active:
-        raise ApplicationRefused("Sign in to apply.")
+        raise ApplicationRefused(gettext("Sign in to apply."))
     if not has_verified_email(member):
-        raise ApplicationRefused("Please verify your email address before applying.")
+        raise ApplicationRefused(gettext("Please verify your email address before applying."))
     if permissions.active_sanction(member):
-        raise ApplicationRefused("Your account is restricted, so you cannot apply now.")
+        raise ApplicationRefused(gettext("Your account is restricted, so you cannot apply now."))
     credentials = ExpertCredential.objects.filter(member=member)
     if credentials.pending().exists():
-        raise ApplicationRefused("Your application is already waiting for a moderator.")
+        raise ApplicationRefused(gettext("Your application is already waiting for a moderator."))
     current = credentials.current().first()
     if current is not None and not in_renewal_window(current):
         raise ApplicationRefused(
-            "You are verified already. You can apply again to renew in the month before "
-            "your verification ends."
+            gettext(
+                "You are verified already. You can apply again to renew in the month before "
+                "your verification ends."
+            )
         )
 
 
@@ -65,14 +68,17 @@ def _checked_fields(**fields: str) -> dict[str, str]:
     cleaned = {name: " ".join(value.split()) for name, value in fields.items()}
     for name, limit in FIELD_LIMITS.items():
         if not cleaned[name]:
-            raise ApplicationRefused("Fill in every field: the moderators check each one.")
+            raise ApplicationRefused(gettext("Fill in every field: the moderators check each one."))
         if len(cleaned[name]) > limit:
-            raise ApplicationRefused(f"Keep the {name.replace('_', ' ')} under {limit} characters.")
+            raise ApplicationRefused(
+                gettext("Keep the %(field)s under %(limit)d characters.")
+                % {"field": name.replace("_", " "), "limit": limit}
+            )
     try:
         URLValidator(schemes=["https", "http"])(cleaned["registry_url"])
     except ValidationError:
         raise ApplicationRefused(
-            "Give the address (https://…) of your entry in the public registry."
+            gettext("Give the address (https://…) of your entry in the public registry.")
         ) from None
     return cleaned
 
@@ -100,7 +106,9 @@ def apply_for_verification(
         with transaction.atomic():
             credential = ExpertCredential.objects.create(member=member, **fields)
     except IntegrityError:
-        raise ApplicationRefused("Your application is already waiting for a moderator.") from None
+        raise ApplicationRefused(
+            gettext("Your application is already waiting for a moderator.")
+        ) from None
     log_action(Kind.EXPERT_APPLY, moderator=None, member=member, reason=_summary(credential))
     queue_changed()
     return credential
@@ -122,13 +130,15 @@ def _locked(credential_id: int, *statuses: str) -> ExpertCredential:
         .first()
     )
     if credential is None or credential.status not in statuses:
-        raise ActionRefused("Someone else has dealt with this application. Nothing was changed.")
+        raise ActionRefused(
+            gettext("Someone else has dealt with this application. Nothing was changed.")
+        )
     return credential
 
 
 def _refuse_own(credential: ExpertCredential, moderator: User) -> None:
     if credential.member_id == moderator.pk:
-        raise ActionRefused("Another moderator must decide on your own verification.")
+        raise ActionRefused(gettext("Another moderator must decide on your own verification."))
 
 
 @transaction.atomic
@@ -165,7 +175,7 @@ def verify_expert(*, credential_id: int, moderator: User) -> ExpertCredential:
 def decline_expert(*, credential_id: int, moderator: User, reason: str) -> ExpertCredential:
     reason = reason.strip()
     if not reason:
-        raise ActionRefused("Say why, in words the member will read. Nothing was changed.")
+        raise ActionRefused(gettext("Say why, in words the member will read. Nothing was changed."))
     credential = _locked(credential_id, Status.PENDING)
     _refuse_own(credential, moderator)
     credential.status, credential.reason = Status.DECLINED, reason
@@ -184,7 +194,7 @@ def revoke_expert(*, credential_id: int, moderator: User, reason: str) -> Expert
     """The badge goes at once, from every page."""
     reason = reason.strip()
     if not reason:
-        raise ActionRefused("Say why, in words the member will read. Nothing was changed.")
+        raise ActionRefused(gettext("Say why, in words the member will read. Nothing was changed."))
     credential = _locked(credential_id, Status.VERIFIED)
     credential.status, credential.reason = Status.REVOKED, reason
     credential.decided_by, credential.closed_at = moderator, timezone.now()

@@ -3,23 +3,27 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from aposbook.i18n import Text
 from forum import validation
 from forum.models import ReportReason
 from forum.moderation.guidelines import Clause, clause_for_reason
 
 # One line each, shown under the reason in the report form.
-REASON_HELP: dict[str, str] = {
-    ReportReason.CRISIS: "Someone may be in danger or thinking about harming themselves.",
+REASON_HELP: dict[str, Text] = {
+    ReportReason.CRISIS: _("Someone may be in danger or thinking about harming themselves."),
     ReportReason.PRIVATE_INFO: "Names, contacts or health details of someone else, "
     "shared without their consent.",
-    ReportReason.MEDICAL_HARM: "False claims, or advice that could hurt someone, including "
-    "telling others which doses to take.",
+    ReportReason.MEDICAL_HARM: _(
+        "False claims, or advice that could hurt someone, including "
+        "telling others which doses to take."
+    ),
     ReportReason.HARASSMENT: "Insults, mockery or attacks on a person rather than an idea.",
     ReportReason.INAUTHENTIC: "Spam, impersonation, or promotion or selling without saying so.",
-    ReportReason.OFF_TOPIC: "Not about this article or the discussion under it.",
-    ReportReason.OTHER: "Something else breaks “authentic and respectful”: please tell us what.",
+    ReportReason.OFF_TOPIC: _("Not about this article or the discussion under it."),
+    ReportReason.OTHER: _("Something else breaks “authentic and respectful”: please tell us what."),
 }
 
 
@@ -28,7 +32,7 @@ def _author_message() -> forms.CharField:
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Message to the author (optional)",
+        label=gettext("Message to the author (optional)"),
     )
 
 
@@ -36,8 +40,8 @@ def _member_reason() -> forms.CharField:
     return forms.CharField(
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Why (the member reads this)",
-        error_messages={"required": "Please give the reason the member will read."},
+        label=gettext("Why (the member reads this)"),
+        error_messages={"required": gettext("Please give the reason the member will read.")},
     )
 
 
@@ -58,7 +62,7 @@ class ReportForm(forms.Form):
         required=False,
         max_length=validation.NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        label="Anything the moderators should know? (optional, required for “Other”)",
+        label=_("Anything the moderators should know? (optional, required for “Other”)"),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -76,7 +80,7 @@ class ReportForm(forms.Form):
 
 def reason_choices(current: Any) -> list[tuple[str, str, str, bool, Clause]]:
     return [
-        (value, label, REASON_HELP[value], value == current, clause_for_reason(value))
+        (value, str(label), str(REASON_HELP[value]), value == current, clause_for_reason(value))
         for value, label in ReportReason.choices
     ]
 
@@ -85,7 +89,7 @@ class AppealForm(forms.Form):
     message = forms.CharField(
         max_length=validation.NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
-        label="Why should the comment be restored?",
+        label=_("Why should the comment be restored?"),
         error_messages={"required": validation.APPEAL_REQUIRED},
     )
 
@@ -98,17 +102,17 @@ class VersionedForm(forms.Form):
 
 class RemoveForm(VersionedForm):
     reason = forms.ChoiceField(
-        choices=[("", "Choose a reason"), *ReportReason.choices],
-        error_messages={"required": "Please choose the reason for removing this comment."},
+        choices=[("", _("Choose a reason")), *ReportReason.choices],
+        error_messages={"required": _("Please choose the reason for removing this comment.")},
     )
     message = _author_message()
 
 
 class AppealDecisionForm(VersionedForm):
     decision = forms.ChoiceField(
-        choices=[("overturn", "Restore the comment"), ("uphold", "Keep it removed")],
+        choices=[("overturn", _("Restore the comment")), ("uphold", _("Keep it removed"))],
         widget=forms.RadioSelect,
-        error_messages={"required": "Please choose a decision."},
+        error_messages={"required": _("Please choose a decision.")},
     )
     # DSA Art. 20(5): the answer to a complaint gives its reasons.
     message = forms.CharField(
@@ -190,7 +194,7 @@ def _clause() -> forms.TypedChoiceField:
 
 
 class SuspendForm(forms.Form):
-    days = forms.TypedChoiceField(choices=SUSPENSION_DAYS, coerce=int, label="For")
+    days = forms.TypedChoiceField(choices=SUSPENSION_DAYS, coerce=int, label=_("For"))
     reason = _member_reason()
     clause = _clause()
 
@@ -198,18 +202,20 @@ class SuspendForm(forms.Form):
 class BanForm(forms.Form):
     reason = _member_reason()
     clause = _clause()
-    remove_comments = forms.BooleanField(required=False, label="Also remove all their comments")
+    remove_comments = forms.BooleanField(required=False, label=_("Also remove all their comments"))
     removal_reason = forms.ChoiceField(
         required=False,
-        choices=[("", "Choose a reason"), *ReportReason.choices],
-        label="Reason shown on the removed comments",
+        choices=[("", _("Choose a reason")), *ReportReason.choices],
+        label=_("Reason shown on the removed comments"),
     )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         if data.get("remove_comments") and not data.get("removal_reason"):
-            self.add_error("removal_reason", "Choose the reason shown on the removed comments.")
+            self.add_error(
+                "removal_reason", gettext("Choose the reason shown on the removed comments.")
+            )
         return data
 
 
@@ -217,22 +223,24 @@ class NoteForm(forms.Form):
     text = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Private note for moderators",
-        error_messages={"required": "The note is empty."},
+        label=_("Private note for moderators"),
+        error_messages={"required": _("The note is empty.")},
     )
 
 
 class BulkForm(forms.Form):
-    action = forms.ChoiceField(choices=[("approve", "Approve"), ("remove", "Remove")])
+    action = forms.ChoiceField(choices=[("approve", _("Approve")), ("remove", _("Remove"))])
     reason = forms.ChoiceField(
-        required=False, choices=[("", "Reason for removal"), *ReportReason.choices]
+        required=False, choices=[("", _("Reason for removal")), *ReportReason.choices]
     )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         if data.get("action") == "remove" and not data.get("reason"):
-            self.add_error("reason", "Choose the reason for removing the selected comments.")
+            self.add_error(
+                "reason", gettext("Choose the reason for removing the selected comments.")
+            )
         return data
 
 

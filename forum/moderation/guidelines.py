@@ -110,6 +110,7 @@ HOLD_CLAUSE: dict[str, int] = {
     screening.HOLD_CATEGORY: 7,
     screening.HOLD_EDITED: 7,
     screening.HOLD_PRIVATE: 2,
+    screening.HOLD_DISRESPECT: 4,
 }
 
 

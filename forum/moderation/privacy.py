@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from forum.rendering import marked_spans
 
@@ -30,11 +32,11 @@ class Finding:
 
 
 KIND_LABELS = {
-    "phone": "a phone number",
-    "email": "an email address",
-    "address": "a street address",
-    "birth_date": "a date of birth",
-    "third_party": "someone else's name with their health",
+    "phone": _("a phone number"),
+    "email": _("an email address"),
+    "address": _("a street address"),
+    "birth_date": _("a date of birth"),
+    "third_party": _("someone else's name with their health"),
 }
 
 # --- Email: plain, or written out with "at" and "dot" (also "arroba", "punto").
@@ -212,19 +214,19 @@ def find_private_information(text: str) -> list[Finding]:
 
 def describe(findings: list[Finding]) -> str:
     """ "a phone number and an email address": what the prompt names."""
-    labels = list(dict.fromkeys(KIND_LABELS[finding.kind] for finding in findings))
+    labels = list(dict.fromkeys(str(KIND_LABELS[finding.kind]) for finding in findings))
     if len(labels) <= 1:
         return "".join(labels)
-    return ", ".join(labels[:-1]) + " and " + labels[-1]
+    return gettext("%(items)s and %(last)s") % {"items": ", ".join(labels[:-1]), "last": labels[-1]}
 
 
 def privacy_prompt(findings: list[Finding]) -> str:
-    return (
-        f"Your comment seems to include {describe(findings)} (marked below). Everyone can "
+    return gettext(
+        "Your comment seems to include %(found)s (marked below). Everyone can "
         "read this discussion, so please think about whether you, or the person you "
-        "mention, would be happy for it to be public. You can change your text, or post it "
-        "as it is: then a moderator reads it before anyone else sees it."
-    )
+        "mention, would be happy for it to be public. You can change your text, or post "
+        "it as it is: then a moderator reads it before anyone else sees it."
+    ) % {"found": describe(findings)}
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from forum.models import (
     REASON_SEVERITY,
@@ -52,11 +53,11 @@ Kind = ModerationAction.Kind
 # Items with no report sort after every reported one; dosing holds count as medical harm.
 _LAST = len(REASON_SEVERITY)
 QUEUE_STATES = {
-    "crisis": "Possible crisis",
-    "pending": "Awaiting approval",
-    "reported": "Reported",
-    "hidden": "Hidden",
-    "appeal": "Appeals",
+    "crisis": _("Possible crisis"),
+    "pending": _("Awaiting approval"),
+    "reported": _("Reported"),
+    "hidden": _("Hidden"),
+    "appeal": _("Appeals"),
 }
 
 
@@ -210,8 +211,12 @@ class QueueItem:
     crisis_text: str = ""
 
     @property
+    def toxicity_hold(self) -> float:
+        return settings.FORUM_TOXICITY_HOLD
+
+    @property
     def hold_label(self) -> str:
-        return HOLD_REASONS.get(self.comment.hold_reason, "")
+        return str(HOLD_REASONS.get(self.comment.hold_reason, ""))
 
     @property
     def open_reports(self) -> list[Report]:
@@ -398,7 +403,7 @@ def queue_items(comments: list[Any], *, moderator) -> list[QueueItem]:
 
 def reason_label(reason: str) -> str:
     """A removal's reason as people read it; free-text reasons stay as they are."""
-    return ReportReason(reason).label if reason in ReportReason.values else reason
+    return str(ReportReason(reason).label) if reason in ReportReason.values else reason
 
 
 def moderation_log(

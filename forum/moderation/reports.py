@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from aposbook.models import User
 from forum import permissions, validation
@@ -153,7 +154,7 @@ def reopen_after_edit(*, comment: Comment) -> bool:
         kind=Kind.HOLD,
         comment=comment,
         member=comment.author,
-        reason="Edited after a report",
+        reason=gettext("Edited after a report"),
         automated=True,
     )
     statements.for_hold(

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from aposbook.models import User
 from forum.models import (
@@ -33,7 +34,7 @@ def _refuse_unknown_clause(clause: int | None) -> None:
 
 def _refuse_self(member: User, moderator: User) -> None:
     if member.pk == moderator.pk:
-        raise ActionRefused("You cannot sanction yourself. Nothing was changed.")
+        raise ActionRefused(gettext("You cannot sanction yourself. Nothing was changed."))
 
 
 @transaction.atomic
@@ -50,7 +51,7 @@ def suspend_member(
     _refuse_unknown_clause(clause)
     reason = reason.strip()
     if not reason or days < 1:
-        raise ActionRefused("A suspension needs a reason and at least one day.")
+        raise ActionRefused(gettext("A suspension needs a reason and at least one day."))
     sanction = Sanction.objects.create(
         member=member,
         kind=Sanction.Kind.SUSPENSION,
@@ -84,9 +85,9 @@ def ban_member(
     _refuse_unknown_clause(clause)
     reason = reason.strip()
     if not reason:
-        raise ActionRefused("A ban needs a reason the member will read.")
+        raise ActionRefused(gettext("A ban needs a reason the member will read."))
     if remove_comments and removal_reason not in ReportReason.values:
-        raise ActionRefused("Choose the reason shown on the removed comments.")
+        raise ActionRefused(gettext("Choose the reason shown on the removed comments."))
     sanction = Sanction.objects.create(
         member=member, kind=Sanction.Kind.BAN, reason=reason, created_by=moderator
     )
@@ -113,7 +114,7 @@ def ban_member(
 def lift_sanction(*, sanction_id: int, moderator: User) -> Sanction:
     sanction = Sanction.objects.select_for_update().filter(pk=sanction_id).first()
     if sanction is None or sanction.lifted_at is not None:
-        raise ActionRefused("This sanction was already lifted. Nothing was changed.")
+        raise ActionRefused(gettext("This sanction was already lifted. Nothing was changed."))
     sanction.lifted_at = timezone.now()
     sanction.save(update_fields=["lifted_at"])
     log_action(Kind.LIFT, moderator=moderator, member=sanction.member)
@@ -126,7 +127,7 @@ def lift_sanction(*, sanction_id: int, moderator: User) -> Sanction:
 def add_member_note(*, member: User, moderator: User, text: str) -> MemberNote:
     text = text.strip()
     if not text:
-        raise ActionRefused("The note is empty.")
+        raise ActionRefused(gettext("The note is empty."))
     note = MemberNote.objects.create(member=member, author=moderator, text=text)
     log_action(Kind.NOTE, moderator=moderator, member=member, message=text)
     queue_changed()  # the author's history on their items shows notes

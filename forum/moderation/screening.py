@@ -4,9 +4,11 @@ and the reasons a comment is held for review."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from forum.models import (
     Comment,
@@ -15,6 +17,7 @@ from forum.models import (
 )
 from forum.moderation.lists import kept_list
 from forum.moderation.privacy import describe, find_private_information, privacy_prompt
+from forum.moderation.toxicity import Signal, score_comment
 
 # A dose: a number and a unit. Units are case-sensitive so "5G network" is not a dose.
 DOSE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|μg|g|(?i:iu))(?!\w)")
@@ -120,17 +123,19 @@ HOLD_ARTICLE = "article_premoderated"
 HOLD_CATEGORY = "category_premoderated"
 HOLD_EDITED = "edited_after_report"
 HOLD_PRIVATE = "private_information"
+HOLD_DISRESPECT = "may_be_disrespectful"
 HOLD_REASONS = {
-    HOLD_WATCHED_WORD: "Matched a watched word",
-    HOLD_DOSING: "Gives doses or tells others what to take",
-    HOLD_NEW_MEMBER: "New member: first comments are reviewed",
-    HOLD_REMOVALS: "Several recent comments were removed",
-    HOLD_ARTICLE: "Every comment on this article is reviewed",
-    HOLD_CATEGORY: "Every comment in this topic is reviewed",
-    HOLD_EDITED: "Edited after a report",
-    HOLD_PRIVATE: "Private information",
+    HOLD_WATCHED_WORD: _("Matched a watched word"),
+    HOLD_DOSING: _("Gives doses or tells others what to take"),
+    HOLD_NEW_MEMBER: _("New member: first comments are reviewed"),
+    HOLD_REMOVALS: _("Several recent comments were removed"),
+    HOLD_ARTICLE: _("Every comment on this article is reviewed"),
+    HOLD_CATEGORY: _("Every comment in this topic is reviewed"),
+    HOLD_EDITED: _("Edited after a report"),
+    HOLD_PRIVATE: _("Private information"),
+    HOLD_DISRESPECT: _("May be disrespectful"),
 }
-DOSING_PROMPT = (
+DOSING_PROMPT = _(
     "This looks like it gives doses or tells others what to take. Please share your own "
     "experience, or cite a source. If you post it as it is, a moderator will review it first."
 )
@@ -185,6 +190,8 @@ class Screening:
     hold_reason: str = ""
     matched_rule: str = ""
     matched_text: str = ""
+    # The automated respect signal's score (0-1), stored on the comment for moderators.
+    toxicity: float | None = None
 
     @property
     def needs_dosing_confirmation(self) -> bool:
@@ -202,6 +209,7 @@ class Screening:
             "hold_reason": self.hold_reason,
             "matched_rule": self.matched_rule[:200],
             "matched_text": self.matched_text[:200],
+            "toxicity": self.toxicity,
         }
 
 
@@ -261,6 +269,7 @@ def _screen_text(
     dosing_confirmed: bool,
     cites_source: bool,
     privacy_confirmed: bool = False,
+    signal: Signal | None = None,
 ) -> Screening | None:
     """The rules about the words themselves, for new comments and edits alike."""
     # From this worker's memory while the list version stands (forum/moderation/lists.py).
@@ -269,15 +278,16 @@ def _screen_text(
         if word.action == WatchedWord.Action.BLOCK and _watched_match(word, body_source):
             return Screening(
                 action="refuse",
-                message="This comment contains words that are not allowed here. "
-                "Please rephrase it.",
+                message=gettext(
+                    "This comment contains words that are not allowed here. Please rephrase it."
+                ),
                 matched_rule=word.pattern,
             )
     # The nudge asks for one's own experience or a source: a cited source answers it
     # (readers can check it, and report the comment if it misleads).
     dose = "" if cites_source else find_dosing_advice(body_source)
     if dose and not dosing_confirmed:
-        return Screening(action="confirm_dosing", message=DOSING_PROMPT, matched_text=dose)
+        return Screening(action="confirm_dosing", message=str(DOSING_PROMPT), matched_text=dose)
     for word in watched:
         matched = _watched_match(word, body_source)
         if matched:
@@ -297,8 +307,16 @@ def _screen_text(
         return Screening(
             action="hold",
             hold_reason=HOLD_DOSING,
-            matched_rule="Dosing advice, posted after the prompt",
+            matched_rule=gettext("Dosing advice, posted after the prompt"),
             matched_text=dose,
+        )
+    # The respect signal only ever holds for a person to look: it never refuses.
+    if signal is not None and signal.score >= settings.FORUM_TOXICITY_HOLD:
+        return Screening(
+            action="hold",
+            hold_reason=HOLD_DISRESPECT,
+            matched_rule=f"Automated respect signal {signal.score:.2f} ({signal.rule})",
+            matched_text=signal.matched,
         )
     return None
 
@@ -314,12 +332,19 @@ def screen_comment(
 ) -> Screening:
     """The decision for a new comment before it is stored (post_comment calls it; a
     refusal re-renders the form with `message` and the text kept)."""
+    signal = score_comment(body_source)
     screening = _screen_text(
         body_source=body_source,
         dosing_confirmed=dosing_confirmed,
         cites_source=cites_source,
         privacy_confirmed=privacy_confirmed,
+        signal=signal,
     )
+    return replace(_admit(screening, author=author, article=article), toxicity=signal.score)
+
+
+def _admit(screening: Screening | None, *, author, article) -> Screening:
+    """The member and article rules, once the words passed."""
     if screening:
         return screening
     decided = last_decided(author)
@@ -344,10 +369,12 @@ def screen_edit(
     """The decision for a comment's new text (edit_comment calls it). Only the words
     count: the comment was already admitted, so member and article rules do not apply
     again."""
+    signal = score_comment(body_source)
     screening = _screen_text(
         body_source=body_source,
         dosing_confirmed=dosing_confirmed,
         cites_source=cites_source,
         privacy_confirmed=privacy_confirmed,
+        signal=signal,
     )
-    return screening or Screening(action="publish")
+    return replace(screening or Screening(action="publish"), toxicity=signal.score)

@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from aposbook.models import User
@@ -171,7 +172,7 @@ def for_hiding(
 
 
 def for_hold(
-    *, action: ModerationAction, comment: Comment, hold_reason: str, label: str
+    *, action: ModerationAction, comment: Comment, hold_reason: str, label: str | Promise
 ) -> StatementOfReasons:
     """An automatic hold at posting time or after an edit (screening.py, reports.py)."""
     facts = _(
@@ -184,7 +185,7 @@ def for_hold(
         clause=guidelines.clause_for_hold(hold_reason),
         facts=facts[0].upper() + facts[1:],
         comment=comment,
-        ground=label,
+        ground=str(label),
         detected_automatically=hold_reason in TEXT_HOLDS,
     )
 

@@ -37,7 +37,7 @@ def duration_text(seconds: int | None) -> str:
     }
 
 
-def _rows(counts: dict[str, Any], labels: dict[str, str]) -> list[tuple[str, Any]]:
+def _rows(counts: dict[str, Any], labels: dict[str, Any]) -> list[tuple[Any, Any]]:
     return [(labels.get(key, key), value) for key, value in counts.items()]
 
 

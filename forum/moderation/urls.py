@@ -7,6 +7,7 @@ from forum.moderation import (
     crisis_views,
     expert_views,
     notice_views,
+    redaction_views,
     transparency_views,
     views,
 )
@@ -17,6 +18,11 @@ urlpatterns = [
     path("moderation/search/", views.comment_search, name="moderation-search"),
     path("moderation/bulk/", views.bulk, name="moderation-bulk"),
     path("moderation/comments/<int:pk>/", views.queue_item, name="moderation-item"),
+    path(
+        "moderation/comments/<int:pk>/redact/",
+        redaction_views.redact,
+        name="moderation-redact",
+    ),
     path(
         "moderation/comments/<int:pk>/<slug:action>/",
         views.comment_action,

@@ -17,9 +17,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aposbook.http import MemberRequest
+from aposbook.i18n import Text
 from aposbook.models import User
 from articles.models import Article
 from forum import permissions, search
@@ -39,14 +42,17 @@ from forum.moderation.forms import (
     SuspendForm,
     VersionedForm,
 )
+from forum.moderation.redaction import REDACTION_REASONS
+from forum.moderation.redaction_forms import RedactForm
+from forum.moderation.screening import HOLD_DISRESPECT
 from forum.pagecache.queue import serve_queue
 
-TWO_FACTOR_MESSAGE = (
+TWO_FACTOR_MESSAGE = _(
     "Moderators see members' reports, private notes and health details, so moderation "
     "needs two-factor authentication. Set up an authenticator app to continue."
 )
 # The account has a second factor, but this session was opened with a password alone.
-SESSION_TWO_FACTOR_MESSAGE = (
+SESSION_TWO_FACTOR_MESSAGE = _(
     "Moderation needs a session that passed two-factor authentication. "
     "Confirm with your authenticator app or security key to continue."
 )
@@ -82,7 +88,7 @@ def _back(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
-def _run(request: HttpRequest, call: Callable[[], object], done: str) -> HttpResponse:
+def _run(request: HttpRequest, call: Callable[[], object], done: Text) -> HttpResponse:
     """Call one service; tell the moderator what happened or why nothing did."""
     try:
         call()
@@ -119,9 +125,35 @@ def queue_item(request: MemberRequest, pk: int) -> HttpResponse:
     """One queue item with its actions (the queue itself lists summaries linking here)."""
     item = waiting.queue_item(moderator=request.user, pk=pk)
     if item is None:
-        raise Http404("That comment no longer waits for a decision.")
-    context = {"item": item, "next_path": reverse("forum:moderation-queue"), **_action_choices()}
-    return render(request, "moderation/item.html", context)
+        raise Http404(gettext("That comment no longer waits for a decision."))
+    return render(request, "moderation/item.html", item_context(request, item))
+
+
+def _redact_reason(item: waiting.QueueItem) -> str:
+    """The redaction reason the item suggests: its most severe open report's, or a
+    personal attack when the respect signal held it."""
+    for report in item.open_reports:
+        if report.reason in REDACTION_REASONS:
+            return report.reason
+    if item.comment.hold_reason == HOLD_DISRESPECT:
+        return ReportReason.HARASSMENT
+    return ReportReason.PRIVATE_INFO
+
+
+def item_context(
+    request: MemberRequest, item: waiting.QueueItem, redact_form: Any = None
+) -> dict[str, Any]:
+    """The item page: its actions, the redaction form and the text's history."""
+    comment = item.comment
+    return {
+        "item": item,
+        "next_path": reverse("forum:moderation-queue"),
+        "redact_form": redact_form
+        or RedactForm(body_source=comment.body_source, initial={"reason": _redact_reason(item)}),
+        "revisions": list(comment.revisions.order_by("-created_at", "-pk")),
+        "retention_days": settings.FORUM_REDACTED_RETENTION_DAYS,
+        **_action_choices(),
+    }
 
 
 def _action_choices() -> dict[str, Any]:
@@ -169,21 +201,21 @@ def _choices(form_class: type[forms.Form], name: str) -> list[tuple[Any, Any]]:
 
 
 # Each comment decision: its form, the title of the form page, and its service.
-ACTIONS: dict[str, tuple[type[forms.Form], str, Callable[..., object]]] = {
-    "approve": (VersionedForm, "Approve", decisions.approve_comment),
-    "hide": (VersionedForm, "Hide", decisions.hide_comment),
-    "dismiss": (DismissForm, "Dismiss reports", decisions.dismiss_reports),
-    "restore": (VersionedForm, "Restore", decisions.restore_comment),
-    "remove": (RemoveForm, "Remove", decisions.remove_comment),
-    "decide_appeal": (AppealDecisionForm, "Decide the appeal", appeals.decide_appeal),
+ACTIONS: dict[str, tuple[type[forms.Form], Text, Callable[..., object]]] = {
+    "approve": (VersionedForm, _("Approve"), decisions.approve_comment),
+    "hide": (VersionedForm, _("Hide"), decisions.hide_comment),
+    "dismiss": (DismissForm, _("Dismiss reports"), decisions.dismiss_reports),
+    "restore": (VersionedForm, _("Restore"), decisions.restore_comment),
+    "remove": (RemoveForm, _("Remove"), decisions.remove_comment),
+    "decide_appeal": (AppealDecisionForm, _("Decide the appeal"), appeals.decide_appeal),
 }
-DONE = {
+DONE: dict[str, Text] = {
     "approve": "Approved: the comment is published.",
-    "hide": "Hidden until a decision.",
-    "dismiss": "Reports dismissed; reporters are told no action was needed.",
+    "hide": _("Hidden until a decision."),
+    "dismiss": _("Reports dismissed; reporters are told no action was needed."),
     "restore": "Restored: the comment is published again.",
     "remove": "Removed. The author is told why and may appeal once.",
-    "decide_appeal": "Appeal decided; the author is told.",
+    "decide_appeal": _("Appeal decided; the author is told."),
 }
 
 
@@ -225,11 +257,13 @@ def comment_action(request: MemberRequest, pk: int, action: str) -> HttpResponse
     form_class, title, service = ACTIONS[action]
     form = form_class(request.POST)
     if "version" in form.errors:  # never typed by a person: a forged or broken form
-        messages.error(request, "This form was incomplete or out of date. Nothing was changed.")
+        messages.error(
+            request, gettext("This form was incomplete or out of date. Nothing was changed.")
+        )
         return _back(request)
     if not form.is_valid():
         comment = Comment.objects.filter(pk=pk).select_related("article").first()
-        return _refused_form(request, title=title, form=form, comment=comment)
+        return _refused_form(request, title=str(title), form=form, comment=comment)
     kwargs = _action_kwargs(action, form.cleaned_data)
     return _run(
         request, lambda: service(comment_id=pk, moderator=request.user, **kwargs), DONE[action]
@@ -247,8 +281,8 @@ def bulk(request: MemberRequest) -> HttpResponse:
             items[int(pk)] = version
     if not form.is_valid() or not items:
         if not items:
-            form.add_error(None, "Select at least one item.")
-        return _refused_form(request, title="Act on the selected items", form=form)
+            form.add_error(None, gettext("Select at least one item."))
+        return _refused_form(request, title=gettext("Act on the selected items"), form=form)
     result = decisions.bulk_moderate(
         moderator=request.user,
         action=form.cleaned_data["action"],
@@ -256,16 +290,20 @@ def bulk(request: MemberRequest) -> HttpResponse:
         reason=form.cleaned_data["reason"],
     )
     if result.done:
-        messages.success(request, f"{result.done} item{'s' if result.done != 1 else ''} done.")
+        messages.success(
+            request,
+            ngettext("%(count)d item done.", "%(count)d items done.", result.done)
+            % {"count": result.done},
+        )
     for refusal in result.refused:
         messages.error(request, refusal)
     return _back(request)
 
 
-MEMBER_ACTIONS: dict[str, tuple[type[forms.Form], str, Callable[..., object], str]] = {
-    "suspend": (SuspendForm, "Suspend", sanctions.suspend_member, "Member suspended."),
-    "ban": (BanForm, "Ban", sanctions.ban_member, "Member banned."),
-    "note": (NoteForm, "Add a note", sanctions.add_member_note, "Note added."),
+MEMBER_ACTIONS: dict[str, tuple[type[forms.Form], Text, Callable[..., object], Text]] = {
+    "suspend": (SuspendForm, _("Suspend"), sanctions.suspend_member, _("Member suspended.")),
+    "ban": (BanForm, pgettext_lazy("verb", "Ban"), sanctions.ban_member, _("Member banned.")),
+    "note": (NoteForm, _("Add a note"), sanctions.add_member_note, _("Note added.")),
 }
 
 
@@ -293,7 +331,7 @@ def lift(request: MemberRequest, sanction_id: int) -> HttpResponse:
     return _run(
         request,
         lambda: sanctions.lift_sanction(sanction_id=sanction_id, moderator=request.user),
-        "Sanction lifted; the member is told.",
+        gettext("Sanction lifted; the member is told."),
     )
 
 
@@ -377,7 +415,7 @@ def comment_report(request: MemberRequest, pk: int) -> HttpResponse:
         article__in=Article.objects.visible_to(request.user),
     )
     if comment.status == CommentStatus.PENDING and not comment.readable_by(request.user):
-        raise Http404("No such comment.")
+        raise Http404(gettext("No such comment."))
     back = comment.get_absolute_url()
     # A POST goes to the service, which asks the same question and keeps the input on
     # a refusal; a hidden comment still takes reports (permissions.comment_report_refusal).
@@ -389,7 +427,7 @@ def comment_report(request: MemberRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda: reports.report_comment(comment=comment, reporter=request.user, **form.cleaned_data),
-        "Thank you. A moderator will review this comment.",
+        gettext("Thank you. A moderator will review this comment."),
     )
     if done and form.cleaned_data["reason"] == ReportReason.CRISIS:
         return redirect(f"{reverse('forum:support')}?reported=1")
@@ -414,7 +452,7 @@ def comment_appeal(request: MemberRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda: appeals.submit_appeal(comment=comment, author=request.user, **form.cleaned_data),
-        "Your appeal is with the moderators. We will email you.",
+        gettext("Your appeal is with the moderators. We will email you."),
     )
     if done:
         return redirect("forum:comment-appeal", pk=pk)

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.regex_helper import _lazy_re_compile
+from django.utils.translation import get_language
 
 from forum.pagecache import shared
 from forum.pagecache.local import keep_local, local_copies
@@ -49,7 +50,9 @@ if TYPE_CHECKING:
 # never read each other's entries during a deploy.
 # The page size is in the key too: releases with another FORUM_THREADS_PER_PAGE paginate
 # differently.
-_PAGE_KEY = "forum:anonymous-page:z:{per_page}:{origin}:{slug}:{query}"
+# The language is in the key: the interface is in the reader's language (LocaleMiddleware
+# has activated it), so a Spanish reader never gets the English page or the reverse.
+_PAGE_KEY = "forum:anonymous-page:z:{per_page}:{language}:{origin}:{slug}:{query}"
 # As Django's GZipMiddleware reads Accept-Encoding.
 _ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
 # The article page's own query parameters; any other parameter bypasses the cache.
@@ -125,7 +128,11 @@ def anonymous_page_key(request: HttpRequest, slug: str) -> str | None:
         return None
     origin = f"{request.scheme}://{request.get_host()}"
     return _PAGE_KEY.format(
-        per_page=settings.FORUM_THREADS_PER_PAGE, origin=origin, slug=slug, query=query
+        per_page=settings.FORUM_THREADS_PER_PAGE,
+        language=get_language(),
+        origin=origin,
+        slug=slug,
+        query=query,
     )
 
 
@@ -220,7 +227,9 @@ def page_response(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
         response["Content-Encoding"] = "gzip"
     else:
         response = HttpResponse(entry["content"], content_type=entry["content_type"])
-    patch_vary_headers(response, ("Accept-Encoding",))
+    # The language came from these two (LocaleMiddleware adds them too; said here so a
+    # kept page always carries them).
+    patch_vary_headers(response, ("Accept-Encoding", "Accept-Language", "Cookie"))
     return response
 
 

@@ -6,12 +6,16 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import get_language
 
 from forum.pagecache import shared
 
 # With the page size: releases with another FORUM_THREADS_PER_PAGE paginate differently.
-_SNAPSHOT_KEY = "forum:discussion-page:{version}:{per_page}:{viewer}:{sort}:{kind}:{page}"
-_THREAD_KEY = "forum:thread:{version}:{root_id}:{viewer}"
+# With the language: the pieces hold interface text in the reader's language.
+_SNAPSHOT_KEY = (
+    "forum:discussion-page:{version}:{per_page}:{language}:{viewer}:{sort}:{kind}:{page}"
+)
+_THREAD_KEY = "forum:thread:{version}:{language}:{root_id}:{viewer}"
 
 
 def snapshot_key(*, version: str, viewer: str, page: object, sort: str, kind: str) -> str:
@@ -19,6 +23,7 @@ def snapshot_key(*, version: str, viewer: str, page: object, sort: str, kind: st
     return _SNAPSHOT_KEY.format(
         version=version,
         per_page=settings.FORUM_THREADS_PER_PAGE,
+        language=get_language(),
         viewer=viewer,
         page=number,
         sort=sort,
@@ -35,7 +40,9 @@ def set_snapshot(key: str, snapshot: dict[str, Any]) -> None:
 
 
 def thread_key(*, version: str, root_id: int, viewer: str) -> str:
-    return _THREAD_KEY.format(version=version, root_id=root_id, viewer=viewer)
+    return _THREAD_KEY.format(
+        version=version, language=get_language(), root_id=root_id, viewer=viewer
+    )
 
 
 def own_thread_key(

@@ -25,6 +25,7 @@ from django.shortcuts import render as render_page
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from aposbook.http import MemberRequest
 from forum.pagecache import shared
@@ -34,7 +35,8 @@ from forum.rendering import with_csrf_token
 
 # The entry's format is in the key ("b": the page kept as bytes): change it with the
 # format, so workers of two releases never read each other's entries during a deploy.
-_QUEUE_PAGE_KEY = "forum:queue-page:b:{moderator_id}:{query}"
+# With the language: the page is in the moderator's language.
+_QUEUE_PAGE_KEY = "forum:queue-page:b:{moderator_id}:{language}:{query}"
 # This worker's copies of recently served queue pages (~200 kB each).
 _LOCAL_QUEUE_PAGES = 16
 _local_queue_pages: OrderedDict[str, dict[str, Any]] = local_copies()
@@ -78,7 +80,7 @@ def queue_page_key(*, moderator_id: int, host: str, query_string: str) -> str:
     the return address and page links repeat the query string as it was typed. Hashed:
     it is the moderator's input."""
     query = hashlib.sha256(f"{host}\n{query_string}".encode()).hexdigest()[:32]
-    return _QUEUE_PAGE_KEY.format(moderator_id=moderator_id, query=query)
+    return _QUEUE_PAGE_KEY.format(moderator_id=moderator_id, language=get_language(), query=query)
 
 
 def _cached_queue_page(key: str) -> tuple[str, dict[str, Any] | None]:

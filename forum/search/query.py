@@ -11,6 +11,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 MAX_QUERY_LENGTH = 200
 
 # PostgreSQL's English stop words (tsearch_data/english.stop): the words its parser
@@ -26,8 +29,10 @@ STOP_WORDS = frozenset(
     just don should now""".split()  # noqa: SIM905 - the list as PostgreSQL ships it
 )
 
-TOO_LONG = f"That search was long: only its first {MAX_QUERY_LENGTH} characters were used."
-ONLY_COMMON_WORDS = (
+TOO_LONG = format_lazy(
+    _("That search was long: only its first {limit} characters were used."), limit=MAX_QUERY_LENGTH
+)
+ONLY_COMMON_WORDS = _(
     "Those words are too common to search for. Try a more specific word, "
     "such as a supplement, a symptom or a treatment."
 )
@@ -69,7 +74,7 @@ def parse_query(raw: str) -> SearchQuery:
     if len(text) > MAX_QUERY_LENGTH:
         cut = text[:MAX_QUERY_LENGTH]
         text = cut.rsplit(" ", 1)[0] if " " in cut else cut
-        notes.append(TOO_LONG)
+        notes.append(str(TOO_LONG))
     terms: list[Term] = []
     or_next = False
     for match in _TOKEN.finditer(text):
@@ -88,7 +93,7 @@ def parse_query(raw: str) -> SearchQuery:
         or_next = False
     query = SearchQuery(text=text, terms=tuple(terms), notes=tuple(notes))
     if text and not query.searchable:
-        notes.append(ONLY_COMMON_WORDS)
+        notes.append(str(ONLY_COMMON_WORDS))
         query = SearchQuery(text=text, terms=query.terms, notes=tuple(notes))
     return query
 

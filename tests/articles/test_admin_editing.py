@@ -17,6 +17,7 @@ ADD = reverse("admin:articles_article_add")
 def article_form(**changes) -> dict[str, str]:
     data = {
         "category": str(CategoryFactory(name="Herbs", slug="herbs").pk),
+        "language": "en",
         "title": "Ginger For Nausea",
         "slug": "ginger-for-nausea",
         "headline": "What science says about Ginger For Nausea",

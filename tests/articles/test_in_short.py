@@ -61,7 +61,7 @@ def test_summary_is_escaped(client):
 def test_certainty_shows_its_level_and_grades_own_wording(client, level):
     html = page(client, ArticleFactory(certainty=level))
     assert f"{level.label} certainty" in html
-    assert CERTAINTY_MEANING[level] in html
+    assert str(CERTAINTY_MEANING[level]) in html
     assert "GRADE" in html
 
 

@@ -44,6 +44,7 @@ from forum.moderation import (
     experts,
     misuse,
     notices,
+    redaction,
     reports,
     sanctions,
     statements,
@@ -97,6 +98,15 @@ class Change:
 
 def _report(w: World) -> None:
     reports.report_comment(comment=w.comment, reporter=w.reader, reason=ReportReason.HARASSMENT)
+
+
+def _redact(w: World) -> None:
+    redaction.redact_comment(
+        comment_id=w.comment.pk,
+        moderator=w.moderator,
+        spans=["helped"],
+        reason=ReportReason.PRIVATE_INFO,
+    )
 
 
 def _notice(w: World, explanation: str = "It gives doses.") -> None:
@@ -326,6 +336,16 @@ CHANGES = [
         setup=_confirmed_notice_then_another,
     ),
     Change("prune_notices", lambda w: notices.prune_notices(), setup=_notice, shown=False),
+    # forum/moderation/redaction.py (issue 19): the words leave every page at once
+    Change("redact_comment", _redact, setup=_report),
+    Change(
+        "purge_redacted_originals",
+        # Only the moderators' item page showed the original (its history section).
+        lambda w: redaction.purge_redacted_originals(
+            now=timezone.now() + datetime.timedelta(days=settings.FORUM_REDACTED_RETENTION_DAYS + 1)
+        ),
+        setup=lambda w: (_report(w), _redact(w)),
+    ),
     # forum/notifications.py (issue 15): the header's unread count on the member's pages
     Change(
         "notify",
@@ -735,6 +755,9 @@ NOT_CHANGES = {
     "decider_of": "a read",
     "open_complaints": "a read",
     "complaint_url": "a read",
+    "placeholder": "a read (the marker's words)",
+    "redacted": "a pure function on text (redact_comment's step)",
+    "checked_spans": "a check (the redaction form and redact_comment ask it)",
 }
 
 
@@ -846,6 +869,7 @@ def test_every_change_has_a_row() -> None:
                 statements,
                 misuse,
                 trusted,
+                redaction,
             )
         )
     )

@@ -94,6 +94,8 @@ def test_holding_watched_word_holds_with_rule_and_matched_text(regular, article)
         "hold_reason": HOLD_WATCHED_WORD,
         "matched_rule": "Watched word: miracle cure (spam phrase)",
         "matched_text": "Miracle Cure",
+        # Every comment carries the respect signal's score for moderators (issue 19).
+        "toxicity": 0.0,
     }
 
 

@@ -149,7 +149,7 @@ def test_page_view_and_service_agree_on_who_may_report(
     comment, reader = situation(
         name, article=article, author=author, moderator=moderator, settings=settings
     )
-    expected = REFUSALS[name]
+    expected = str(REFUSALS[name])
     assert permissions.report_refusal(reader, comment) == expected
 
     # The page: a Report link only where the rule allows it and the reader sees the text.
