@@ -25,7 +25,23 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from aposbook.models import User
-from forum.models import Comment, CommentRevision, CommentStatus, Notification, Report
+from forum.models import (
+    Appeal,
+    Comment,
+    CommentRevision,
+    CommentStatus,
+    CrisisCase,
+    ExpertCredential,
+    MemberNote,
+    ModerationAction,
+    Notification,
+    OnCallModerator,
+    Reaction,
+    Report,
+    ReportingLimit,
+    Sanction,
+    TrustedFlagger,
+)
 from forum.moderation.statements import export_statements
 from forum.notification_kinds import email_modes
 from forum.notifications import set_email_modes
@@ -34,6 +50,9 @@ from forum.pagecache.invalidation import member_changed
 # What a deleted account's row keeps as a name: unique, never a real member's name
 # (real names cannot contain "~"), and telling nothing about who it was.
 DELETED_USERNAME_PREFIX = "deleted~"
+# The data export's format: bumped when a field changes meaning or goes (added keys too,
+# so a reader can tell which fields to expect).
+EXPORT_FORMAT = "aposbook-member-export/2"
 
 
 def has_verified_email(user: Any) -> bool:
@@ -121,12 +140,66 @@ def update_member_settings(
     return member
 
 
+# What the export holds, by the relation to the member it reads: a future model with a
+# foreign key to the member must be added here or to NOT_EXPORTED, with its reason
+# (tests/accounts/test_export_completeness.py walks every model). Values: the export's key.
+EXPORTED = {
+    "forum.Comment.author": "comments",
+    "forum.Report.reporter": "reports_filed",
+    "forum.Appeal.author": "appeals",
+    "forum.Sanction.member": "sanctions",
+    "forum.ModerationAction.member": "moderation_log",
+    "forum.MemberNote.member": "moderator_notes",
+    "forum.Notification.recipient": "notifications",
+    "forum.Reaction.member": "reactions",
+    "forum.ExpertCredential.member": "expert_credentials",
+    "forum.StatementOfReasons.member": "statements_of_reasons",
+    "forum.TrustedFlagger.member": "trusted_flagger",
+    "forum.ReportingLimit.member": "reporting_limits",
+    "forum.OnCallModerator.moderator": "on_call",
+    "account.EmailAddress.user": "profile",
+    "mfa.Authenticator.user": "two_factor",
+    "usersessions.UserSession.user": "sessions",
+}
+# Relations to the member that the export leaves out, and why.
+_AS_MODERATOR = (
+    "the member acting as a moderator: the row is about another member, whose data it "
+    "would disclose (GDPR art. 15(4)); moderators read their decisions in the moderation log"
+)
+NOT_EXPORTED = {
+    "forum.Report.resolved_by": _AS_MODERATOR,
+    "forum.Appeal.decided_by": _AS_MODERATOR,
+    "forum.ModerationAction.moderator": _AS_MODERATOR,
+    "forum.Sanction.created_by": _AS_MODERATOR,
+    "forum.MemberNote.author": _AS_MODERATOR,
+    "forum.CrisisCase.claimed_by": _AS_MODERATOR,
+    "forum.EmergencyContact.moderator": _AS_MODERATOR,
+    "forum.ExpertCredential.decided_by": _AS_MODERATOR,
+    "forum.TrustedFlagger.added_by": _AS_MODERATOR,
+    "forum.WatchedWord.created_by": "site configuration a moderator wrote, about no person",
+    "forum.CrisisPhrase.created_by": "site configuration a moderator wrote, about no person",
+    "admin.LogEntry.user": "the admin's record of an editor's changes to site content",
+    "forum.Notification.actor": (
+        "other members' notifications the member caused: they are the recipients' inboxes; "
+        "what caused them (comments, reactions) is exported itself"
+    ),
+}
+
+
 def _iso(moment: datetime.datetime | datetime.date | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
 def export_member_data(*, member: User) -> dict[str, Any]:
-    """Everything AposBook holds about a member, as JSON-ready data (GDPR art. 15/20)."""
+    """Everything AposBook holds about a member, as JSON-ready data (GDPR art. 15/20).
+
+    Documented field by field in the README ("Your data export"). Moderators' names are
+    left out of what was decided about the member: they are the moderators' data, and the
+    decision, its reasons and its date are what the member needs to check or contest it.
+    Crisis follow-up (emergency services contacted about their comment) is included: it
+    is data about them, and knowing what was recorded is their right; the screening
+    rules that matched are not, as they would teach how to pass the crisis screening.
+    """
     comments = (
         Comment.objects.filter(author=member)
         .select_related("article")
@@ -142,9 +215,20 @@ def export_member_data(*, member: User) -> dict[str, Any]:
         .select_related("comment__article")
         .order_by("created_at", "pk")
     )
+    appeals = (
+        Appeal.objects.filter(author=member)
+        .select_related("comment__article")
+        .order_by("created_at", "pk")
+    )
+    crisis_cases = (
+        CrisisCase.objects.filter(comment__author=member)
+        .prefetch_related("emergency_contacts")
+        .order_by("created_at", "pk")
+    )
     emails = EmailAddress.objects.filter(user=member).order_by("email")
+    on_call = OnCallModerator.objects.filter(moderator=member).first()
     return {
-        "format": "aposbook-member-export/1",
+        "format": EXPORT_FORMAT,
         "exported_at": timezone.now().isoformat(),
         "profile": {
             "username": member.username,
@@ -159,6 +243,25 @@ def export_member_data(*, member: User) -> dict[str, Any]:
                 for address in emails
             ],
         },
+        "two_factor": [
+            # Never the secret or the codes: only that they exist.
+            {
+                "type": key.type,
+                "created_at": _iso(key.created_at),
+                "last_used_at": _iso(key.last_used_at),
+            }
+            for key in Authenticator.objects.filter(user=member).order_by("created_at", "pk")
+        ],
+        "sessions": [
+            # Not the session key: it is a credential, not information.
+            {
+                "ip_address": session.ip,
+                "browser": session.user_agent,
+                "signed_in_at": _iso(session.created_at),
+                "last_seen_at": _iso(session.last_seen_at),
+            }
+            for session in UserSession.objects.filter(user=member).order_by("created_at", "pk")
+        ],
         "comments": [
             {
                 "id": comment.pk,
@@ -173,6 +276,8 @@ def export_member_data(*, member: User) -> dict[str, Any]:
                 "text": comment.body_source,
                 "created_at": _iso(comment.created_at),
                 "edited_at": _iso(comment.edited_at),
+                "status_changed_at": _iso(comment.status_changed_at),
+                "hold_reason": comment.hold_reason,
                 "removal_reason": comment.removal_reason,
                 "moderator_message": comment.moderator_message,
                 "revisions": [
@@ -196,10 +301,126 @@ def export_member_data(*, member: User) -> dict[str, Any]:
                 "article": report.comment.article.title,
                 "reason": report.reason,
                 "note": report.note,
+                "source": report.source,
                 "resolution": report.resolution,
                 "created_at": _iso(report.created_at),
+                "resolved_at": _iso(report.resolved_at),
             }
             for report in reports
+        ],
+        "appeals": [
+            {
+                "kind": appeal.kind,
+                "comment_id": appeal.comment_id,
+                "article": appeal.comment.article.title if appeal.comment else None,
+                "statement_id": appeal.statement_id,
+                "report_id": appeal.report_id,
+                "message": appeal.message,
+                "status": appeal.status,
+                "answer": appeal.answer,
+                "created_at": _iso(appeal.created_at),
+                "decided_at": _iso(appeal.decided_at),
+            }
+            for appeal in appeals
+        ],
+        "sanctions": [
+            {
+                "kind": sanction.kind,
+                "reason": sanction.reason,
+                "created_at": _iso(sanction.created_at),
+                "ends_at": _iso(sanction.ends_at),
+                "lifted_at": _iso(sanction.lifted_at),
+            }
+            for sanction in Sanction.objects.filter(member=member).order_by("created_at", "pk")
+        ],
+        "moderation_log": [
+            {
+                "kind": action.kind,
+                "automated": action.automated,
+                "comment_id": action.comment_id,
+                "reason": action.reason,
+                "message": action.message,
+                "created_at": _iso(action.created_at),
+            }
+            for action in ModerationAction.objects.filter(member=member).order_by(
+                "created_at", "pk"
+            )
+        ],
+        "moderator_notes": [
+            {"text": note.text, "created_at": _iso(note.created_at)}
+            for note in MemberNote.objects.filter(member=member).order_by("created_at", "pk")
+        ],
+        "notifications": [
+            {
+                "kind": notification.kind,
+                "text": notification.text,
+                "comment_id": notification.comment_id,
+                "article": notification.article.title if notification.article else None,
+                "created_at": _iso(notification.created_at),
+                "read_at": _iso(notification.read_at),
+            }
+            for notification in Notification.objects.filter(recipient=member)
+            .select_related("article")
+            .order_by("created_at", "pk")
+        ],
+        "reactions": [
+            {
+                "comment_id": reaction.comment_id,
+                "kind": reaction.kind,
+                "created_at": _iso(reaction.created_at),
+            }
+            for reaction in Reaction.objects.filter(member=member).order_by("created_at", "pk")
+        ],
+        "expert_credentials": [
+            {
+                "profession": credential.profession,
+                "registration_body": credential.registration_body,
+                "registration_number": credential.registration_number,
+                "registry_url": credential.registry_url,
+                "status": credential.status,
+                "reason": credential.reason,
+                "created_at": _iso(credential.created_at),
+                "verified_at": _iso(credential.verified_at),
+                "expires_at": _iso(credential.expires_at),
+                "closed_at": _iso(credential.closed_at),
+            }
+            for credential in ExpertCredential.objects.filter(member=member).order_by(
+                "created_at", "pk"
+            )
+        ],
+        "crisis_follow_up": [
+            {
+                "comment_id": case.comment_id,
+                "source": case.source,
+                "matched_text": case.matched_text,
+                "created_at": _iso(case.created_at),
+                "claimed_at": _iso(case.claimed_at),
+                "escalated_at": _iso(case.escalated_at),
+                "closed_at": _iso(case.closed_at),
+                "emergency_contacts": [
+                    {
+                        "service": contact.service,
+                        "contacted_at": _iso(contact.contacted_at),
+                        "reason": contact.reason,
+                    }
+                    for contact in case.emergency_contacts.all()
+                ],
+            }
+            for case in crisis_cases
+        ],
+        "on_call": {"since": _iso(on_call.since)} if on_call else None,
+        "trusted_flagger": (
+            {"organisation": flagger.organisation, "since": _iso(flagger.since)}
+            if (flagger := TrustedFlagger.objects.filter(member=member).first())
+            else None
+        ),
+        "reporting_limits": [
+            {
+                "starts_at": _iso(limit.starts_at),
+                "ends_at": _iso(limit.ends_at),
+                "lifted_at": _iso(limit.lifted_at),
+            }
+            for limit in ReportingLimit.objects.filter(member=member).order_by("starts_at", "pk")
         ],
     }
 

@@ -8,6 +8,7 @@ from forum.moderation import (
     expert_views,
     notice_views,
     redaction_views,
+    transparency_views,
     views,
 )
 
@@ -45,6 +46,15 @@ urlpatterns = [
         "moderation/experts/<int:pk>/<slug:action>/",
         expert_views.moderation_expert_action,
         name="moderation-expert-action",
+    ),
+    path("transparency/", transparency_views.transparency_page, name="transparency"),
+    path(
+        "transparency/report.json", transparency_views.transparency_json, name="transparency-json"
+    ),
+    path(
+        "transparency/report.schema.json",
+        transparency_views.transparency_schema,
+        name="transparency-schema",
     ),
     path("experts/", expert_views.experts_info, name="experts"),
     path("experts/apply/", expert_views.expert_apply, name="expert-apply"),

@@ -128,8 +128,10 @@ def test_export_holds_profile_comments_with_history_and_reports(signed_in, membe
         "article": thread["reply"].article.title,
         "reason": "harassment",
         "note": "Rude",
+        "source": "member",
         "resolution": "open",
         "created_at": report["created_at"],
+        "resolved_at": None,
     }
     assert "Which dose?" not in response.content.decode()  # other members' words stay theirs
 
