@@ -9,6 +9,7 @@ from articles.structured_data import article_json_ld
 from forum import member_page, pagecache
 from forum import search as search_engine
 from forum.discussion import discussion_context
+from forum.follows import is_following
 from forum.models import CommentKind
 
 
@@ -66,6 +67,8 @@ def _render_article(request: HttpRequest, article: Article, version: str) -> Htt
 
 def _page_context(request: HttpRequest, article: Article, discussion: dict) -> dict:
     references = list(article.references.all())
+    if "follow_slot" not in discussion and request.user.is_authenticated:
+        discussion = {**discussion, "following": is_following(request.user, article.pk)}
     count = discussion["discussion"].comment_count
     return {
         "article": article,

@@ -53,6 +53,7 @@ from forum.discussion import (
     snapshot_page,
     sort_param,
 )
+from forum.follows import is_following
 from forum.forms import CommentForm
 from forum.pagecache import fragments
 from forum.pagecache.anonymous import page_query
@@ -179,7 +180,8 @@ def build(
     # Closed, or unverified: the same words for everyone in this standing.
     refusal = permissions.posting_refusal(request.user, article)
     form = CommentForm(initial={"form_token": marker("form_token")}) if may_post else None
-    context = page_context(discussion, {"refusal": refusal, "form": form})
+    extra = {"refusal": refusal, "form": form, "follow_slot": marker("follow")}
+    context = page_context(discussion, extra)
     context |= {"csrf_token": marker("csrf"), "user": Reader(marker("username"))}
     context |= {"is_moderator": False}
     html = render_to_string("articles/article_detail.html", context, request=request)
@@ -196,6 +198,8 @@ def build(
         "threads": dict(zip(snapshot["roots"], snapshot["html"], strict=True)),
         "snapshot": {k: v for k, v in snapshot.items() if k != "html"},
         "pagination": pagination,
+        # What the follow button needs of the article, without loading it per member.
+        "article": {"slug": article.slug, "get_absolute_url": article.get_absolute_url()},
         "sort": sort,
         "kind": kind,
         "rights": {"may_post": may_post, "may_report": may_report, "may_edit": may_post},
@@ -237,6 +241,12 @@ def _fill(
         "form_token": str(uuid.uuid4()),
         "username": escape(user.username),
         "pagination": pagination,
+        # Their Follow / Unfollow button: one query, and no cached page differs by it.
+        "follow": render_to_string(
+            "forum/_follow_form.html",
+            {"article": stencil["article"], "following": is_following(user, article_id)},
+            request=request,
+        ),
     }
     parts = stencil["parts"]
     out = [parts[0]]

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from aposbook.models import User
 from articles.models import Article, Reference
+from forum.follows import comment_published
 from forum.models import (
     EDITABLE_STATUSES,
     Comment,
@@ -202,6 +203,7 @@ def post_comment(
         )
     comment_posted(comment)
     flag_crisis_language(comment)
+    comment_published(comment)
     if comment.parent_id and comment.status == CommentStatus.PUBLISHED:
         transaction.on_commit(lambda: notify_reply.enqueue(comment_id=comment.pk))
     return comment

@@ -78,3 +78,38 @@ def notify_reply(*, comment_id: int) -> bool:
     message.attach_alternative(render_to_string("forum/email/reply.html", context), "text/html")
     message.send()
     return True
+
+
+@task()
+def notify_followers_of_comment(*, comment_id: int) -> int:
+    """Tell the article's followers of a new published comment (never its author);
+    returns how many were told. Coalesced per follower (forum/notifications.py)."""
+    from forum.models import Comment, CommentStatus, Notification
+    from forum.notifications import notify_followers
+
+    comment = (
+        Comment.objects.select_related("article", "author")
+        .filter(pk=comment_id, status=CommentStatus.PUBLISHED)
+        .first()
+    )
+    if comment is None:
+        return 0  # removed or hidden before the task ran: nothing to tell
+    return notify_followers(
+        comment.article,
+        Notification.Kind.FOLLOWED_COMMENTS,
+        actor=comment.author,
+        comment=comment,
+    )
+
+
+@task()
+def notify_followers_of_review(*, article_id: int) -> int:
+    """Tell the article's followers that it was reviewed again."""
+    from articles.models import Article
+    from forum.models import Notification
+    from forum.notifications import notify_followers
+
+    article = Article.objects.published().filter(pk=article_id).first()
+    if article is None:
+        return 0
+    return notify_followers(article, Notification.Kind.ARTICLE_UPDATE)

@@ -141,20 +141,25 @@ _BEFORE_FIRST_PUBLISHED = [Kind.REMOVE, Kind.APPEAL_UPHELD, Kind.SUSPEND, Kind.B
 
 
 def announce_if_first_published(comment: Comment) -> None:
-    """A reply held at posting was never announced: the answered member hears of it when
-    it is first published (an approve, or a restore of a held reply that was removed).
+    """A comment held at posting was never announced: the answered member (for a reply)
+    and the article's followers hear of it when it is first published (an approve, or a
+    restore of a held comment that was removed).
     Any other logged step (an approve, a hide, a hold after an edit...) means it was
     published, and announced, before. Call before writing this decision's log row."""
-    if not comment.parent_id or not comment.hold_reason:
+    if not comment.hold_reason:
         return
     rows = ModerationAction.objects.filter(comment=comment)
     # The hold at posting time says nothing of publication (holds after an edit do).
     rows = rows.exclude(kind=Kind.HOLD, reason__startswith=HELD_AT_POSTING)
     if rows.exclude(kind__in=_BEFORE_FIRST_PUBLISHED).exists():
         return
-    from forum.tasks import notify_reply
+    from forum.tasks import notify_followers_of_comment, notify_reply
 
-    transaction.on_commit(lambda: notify_reply.enqueue(comment_id=comment.pk))
+    comment_id = comment.pk
+    # The article's followers hear of it now too (the task reads it once committed).
+    transaction.on_commit(lambda: notify_followers_of_comment.enqueue(comment_id=comment_id))
+    if comment.parent_id:
+        transaction.on_commit(lambda: notify_reply.enqueue(comment_id=comment_id))
 
 
 @transaction.atomic

@@ -27,7 +27,7 @@ from django.utils import timezone
 from aposbook.accounts import delete_account, update_member_settings
 from aposbook.models import User, moderators_group
 from articles.models import Article, Category
-from forum import services
+from forum import follows, services
 from forum.models import Comment, CommentStatus, ReportReason, Sanction, WatchedWord
 from forum.moderation import appeals, crisis_cases, decisions, experts, reports, sanctions
 from forum.pagecache import invalidation
@@ -218,6 +218,21 @@ CHANGES = [
     ),
     Change("delete_comment", lambda w: services.delete_comment(comment=w.comment, author=w.writer)),
     Change("stop_reply_emails", lambda w: services.stop_reply_emails(member=w.writer), shown=False),
+    # forum/follows.py: the button is the member's own slot, filled per request; the
+    # reader's page changes, the cached ones must not go stale.
+    Change("follow_article", lambda w: follows.follow_article(member=w.reader, article=w.article)),
+    Change(
+        "unfollow_article",
+        lambda w: follows.unfollow_article(member=w.reader, article=w.article),
+        setup=lambda w: follows.follow_article(member=w.reader, article=w.article),
+    ),
+    Change(
+        "article_reviewed",
+        lambda w: follows.article_reviewed(w.article),
+        setup=lambda w: follows.follow_article(member=w.reader, article=w.article),
+        covers=("comment_published",),
+        shown=False,  # a notification; no page shows it (the /notifications/ page aside)
+    ),
     Change(
         "toggle_reaction",
         lambda w: services.toggle_reaction(
@@ -483,7 +498,9 @@ NOT_CHANGES = {
     "locked_comment": "a read (with a row lock)",
     "resolve_reports": "a step of approve/remove/dismiss/restore (their rows)",
     "refuse_restoring_nothing": "a check",
-    "announce_if_first_published": "an email, no page",
+    "announce_if_first_published": "an email and followers' notifications, no page",
+    "is_following": "a read",
+    "followed_articles": "a read",
     "remove_text": "a step of remove_comment and ban_member (their rows)",
     "hold_edited_comment": "a step of edit_comment (its row)",
     "remover_of": "a read",
@@ -595,7 +612,16 @@ def test_every_change_has_a_row() -> None:
     functions = set().union(
         *(
             _public_functions(m)
-            for m in (services, reports, decisions, appeals, sanctions, experts, crisis_cases)
+            for m in (
+                services,
+                follows,
+                reports,
+                decisions,
+                appeals,
+                sanctions,
+                experts,
+                crisis_cases,
+            )
         )
     )
     missing = functions - named - set(NOT_CHANGES)
