@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -93,10 +92,12 @@ def search(request: HttpRequest) -> HttpResponse:
     if filters.article is not None:
         articles = articles.filter(pk=filters.article.pk)
     found_articles = search_engine.search_articles(articles.select_related("category"), query)
-    comments = search_engine.search_comments(
-        search_engine.public_comments(filters), query
-    ).select_related("article", "author")
-    page = Paginator(comments, settings.FORUM_SEARCH_PER_PAGE).get_page(request.GET.get("page"))
+    page = search_engine.results_page(
+        search_engine.public_comments(filters).select_related("article", "author"),
+        query,
+        request.GET.get("page"),
+        per_page=settings.FORUM_SEARCH_PER_PAGE,
+    )
     context = {
         "query": query,
         "filters": filters,
@@ -107,5 +108,6 @@ def search(request: HttpRequest) -> HttpResponse:
         .only("pk", "slug", "title")
         .order_by("title"),
         "kinds": CommentKind.choices,
+        "max_results": search_engine.MAX_RANKED,
     }
     return render(request, "articles/search.html", context)
