@@ -195,8 +195,8 @@ def _ranked(queryset: QuerySet, query: SearchQuery, *, table: str, fts: str) -> 
         return queryset.none()
     matching = _matching(queryset, query, table=table, fts=fts)
     if _postgresql():
-        rank = SearchRank(F("search_vector"), _pg_query(query))
-        return matching.annotate(rank=rank).order_by("-rank", "-pk")
+        pg_rank = SearchRank(F("search_vector"), _pg_query(query))
+        return matching.annotate(rank=pg_rank).order_by("-rank", "-pk")
     # bm25: lower is better; asked only of rows that matched.
     rank = RawSQL(  # noqa: S611
         f"(SELECT -bm25({fts}) FROM {fts} WHERE {fts} MATCH %s AND rowid = {table}.id)",  # noqa: S608
