@@ -34,6 +34,7 @@ from aposbook.http import MemberRequest
 from aposbook.models import User
 from aposbook.pseudonym import PSEUDONYM_SUGGESTION, looks_like_full_name
 from articles.models import Article
+from forum.follows import followed_articles
 from forum.models import Comment, CommentStatus
 from forum.rendering import trusted
 
@@ -58,6 +59,7 @@ def _settings_page(request: HttpRequest, *, form=None, delete_form=None, status:
         "form": form or MemberSettingsForm(instance=request.user),
         "delete_form": delete_form or DeleteAccountForm(),
         "notifications_url": reverse("forum:notifications"),
+        "followed": followed_articles(request.user),
         "pseudonym_suggestion": PSEUDONYM_SUGGESTION
         if looks_like_full_name(request.user.username)
         else "",

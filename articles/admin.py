@@ -22,6 +22,7 @@ from articles.models import (
 )
 from articles.readability import Readability, measure, prose_of
 from articles.reviews import due_for_review
+from forum.follows import article_reviewed
 from forum.rendering import trusted
 
 # Sentences longer than this are marked in the reading-level preview: plain-language
@@ -107,6 +108,13 @@ class ArticleAdmin(admin.ModelAdmin):
         "language",
         "discussion_open",
     ]
+
+    def save_model(self, request: HttpRequest, obj: Article, form: forms.ModelForm, change: bool):
+        super().save_model(request, obj, form, change)
+        # A new review date on an existing article is a re-review: its followers hear of it.
+        if change and obj.last_reviewed and "last_reviewed" in form.changed_data:
+            article_reviewed(obj)
+
     search_fields = ["title", "headline", "summary", "plain_summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_on"

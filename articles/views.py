@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
@@ -10,6 +9,7 @@ from articles.structured_data import article_json_ld
 from forum import member_page, pagecache
 from forum import search as search_engine
 from forum.discussion import discussion_context
+from forum.follows import is_following
 from forum.models import CommentKind
 
 
@@ -79,6 +79,8 @@ def _render_article_page(request: HttpRequest, article: Article, version: str) -
 
 def _page_context(request: HttpRequest, article: Article, discussion: dict) -> dict:
     references = list(article.references.all())
+    if "follow_slot" not in discussion and request.user.is_authenticated:
+        discussion = {**discussion, "following": is_following(request.user, article.pk)}
     count = discussion["discussion"].comment_count
     return {
         "article": article,
@@ -103,10 +105,12 @@ def search(request: HttpRequest) -> HttpResponse:
     if filters.article is not None:
         articles = articles.filter(pk=filters.article.pk)
     found_articles = search_engine.search_articles(articles.select_related("category"), query)
-    comments = search_engine.search_comments(
-        search_engine.public_comments(filters), query
-    ).select_related("article", "author")
-    page = Paginator(comments, settings.FORUM_SEARCH_PER_PAGE).get_page(request.GET.get("page"))
+    page = search_engine.results_page(
+        search_engine.public_comments(filters).select_related("article", "author"),
+        query,
+        request.GET.get("page"),
+        per_page=settings.FORUM_SEARCH_PER_PAGE,
+    )
     context = {
         "query": query,
         "filters": filters,
@@ -117,5 +121,6 @@ def search(request: HttpRequest) -> HttpResponse:
         .only("pk", "slug", "title")
         .order_by("title"),
         "kinds": CommentKind.choices,
+        "max_results": search_engine.MAX_RANKED,
     }
     return render(request, "articles/search.html", context)

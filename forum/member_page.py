@@ -56,6 +56,7 @@ from forum.discussion import (
     snapshot_page,
     sort_param,
 )
+from forum.follows import is_following
 from forum.forms import CommentForm
 from forum.notifications import unread_count
 from forum.pagecache import fragments
@@ -213,7 +214,8 @@ def build(
     # Closed, or unverified: the same words for everyone in this standing.
     refusal = permissions.posting_refusal(request.user, article)
     form = CommentForm(initial={"form_token": marker("form_token")}) if may_post else None
-    context = page_context(discussion, {"refusal": refusal, "form": form})
+    extra = {"refusal": refusal, "form": form, "follow_slot": marker("follow")}
+    context = page_context(discussion, extra)
     context |= {"csrf_token": marker("csrf"), "user": Reader(marker("username"))}
     context |= {"notifications_slot": marker("notifications"), "menu_badge_slot": marker("badge")}
     context |= {"is_moderator": False}
@@ -231,6 +233,8 @@ def build(
         "threads": dict(zip(snapshot["roots"], snapshot["html"], strict=True)),
         "snapshot": {k: v for k, v in snapshot.items() if k != "html"},
         "pagination": pagination,
+        # What the follow button needs of the article, without loading it per member.
+        "article": {"slug": article.slug, "get_absolute_url": article.get_absolute_url()},
         "sort": sort,
         "kind": kind,
         "rights": {"may_post": may_post, "may_report": may_report, "may_edit": may_post},
@@ -273,6 +277,12 @@ def _fill(
         "form_token": str(uuid.uuid4()),
         "username": escape(user.username),
         "pagination": pagination,
+        # Their Follow / Unfollow button: one query, and no cached page differs by it.
+        "follow": render_to_string(
+            "forum/_follow_form.html",
+            {"article": stencil["article"], "following": is_following(user, article_id)},
+            request=request,
+        ),
     }
     values["notifications"], values["badge"] = notifications_link(user)
     # The text between the slots may come as bytes (this worker's copy: encoded once,

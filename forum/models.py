@@ -603,7 +603,9 @@ class Notification(models.Model):
         APPEAL_OUTCOME = "appeal_outcome", _("Outcome of your appeal")
         MODERATOR_MESSAGE = "moderator_message", _("Message from the moderators")
         SUPPORT = "support", _("Support resources")
-        ARTICLE_UPDATE = "article_update", _("Article you follow")
+        ARTICLE_UPDATE = "article_update", _("Article you follow was reviewed again")
+        # One per follower and article while unread; `count` says how many comments.
+        FOLLOWED_COMMENTS = "followed_comments", _("New comments on an article you follow")
         # At most one a day per comment (forum/reactions.py).
         REACTION = "reaction", _("Members found your comment helpful")
         # Its email is sent by forum/moderation/redaction.py whatever the preferences.
@@ -625,6 +627,9 @@ class Notification(models.Model):
     )
     # Plain text, escaped wherever it is shown.
     text = models.TextField(blank=True)
+    # How many events this one stands for: new comments on a followed article are
+    # added to the follower's unread notification instead of one each.
+    count = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     # When it went out by email, at once or in a digest; the digest takes only rows
@@ -640,9 +645,45 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
             models.Index(fields=["created_at"], name="notification_created"),
         ]
+        constraints = [
+            # The coalescing of followed articles' comments relies on it: at most one
+            # unread one per follower and article, whatever tasks run at once.
+            models.UniqueConstraint(
+                fields=["recipient", "article", "kind"],
+                condition=Q(read_at__isnull=True, kind="followed_comments"),
+                name="notification_one_unread_follow",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for member {self.recipient_id}"
+
+
+class ArticleFollowQuerySet(models.QuerySet):
+    def for_member(self, member) -> "ArticleFollowQuerySet":
+        return self.filter(member=member)
+
+
+class ArticleFollow(models.Model):
+    """A member follows an article: they are told of its new comments and its reviews."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="article_follows"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ArticleFollowQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "article"], name="article_follow_once")
+        ]
+        # The fan-out reads by article; the member's list and the button by member.
+        indexes = [models.Index(fields=["article", "member"], name="article_follow_article")]
+
+    def __str__(self) -> str:
+        return f"member {self.member_id} follows article {self.article_id}"
 
 
 # ---- Crisis (issue 19): what the crisis screening reads, and the follow-up it starts.

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aposbook.models import User
 from articles.models import Article, Reference
+from forum.follows import comment_published
 from forum.models import (
     EDITABLE_STATUSES,
     Comment,
@@ -223,6 +224,7 @@ def post_comment(
         )
     comment_posted(comment)
     flag_crisis_language(comment)
+    comment_published(comment)
     if comment.status == CommentStatus.PUBLISHED:
         # Held: the member it answers and those it names hear of it once it is published
         # (forum/moderation/decisions.py announce_if_first_published).

@@ -9,6 +9,7 @@ app_name = "forum"
 urlpatterns = [
     path("science/<slug:slug>/comments/", views.comment_create, name="comment-create"),
     path("science/<slug:slug>/comments/feed/", ArticleCommentsFeed(), name="comment-feed"),
+    path("science/<slug:slug>/follow/", views.article_follow, name="article-follow"),
     path("comments/<int:pk>/", views.comment_permalink, name="comment"),
     path("comments/<int:pk>/reply/", views.comment_reply, name="comment-reply"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),

@@ -18,6 +18,7 @@ from aposbook.http import MemberRequest
 from articles.models import Article
 from forum import permissions
 from forum.discussion import page_of
+from forum.follows import follow_article, unfollow_article
 from forum.forms import CommentForm
 from forum.models import Comment, CommentStatus
 from forum.moderation.crisis import composer_support, support_after_posting
@@ -267,3 +268,28 @@ def _back_to(request: HttpRequest, comment: Comment) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return redirect(comment)
     return redirect(f"{target.split('#')[0]}#comment-{comment.pk}")
+
+
+@login_required
+@require_POST
+def article_follow(request: MemberRequest, slug: str) -> HttpResponse:
+    """Follow or unfollow a published article (a plain form: no script needed), then back
+    to the page the form was on (the article, or the settings list)."""
+    # Unfollowing works on any article still listed in settings (a withdrawn one too).
+    unfollow = request.POST.get("action") == "unfollow"
+    articles = Article.objects.all() if unfollow else Article.objects.published()
+    article = get_object_or_404(articles, slug=slug)
+    if unfollow:
+        unfollow_article(member=request.user, article=article)
+        messages.success(request, _("You no longer follow “%(title)s”.") % {"title": article.title})
+    else:
+        follow_article(member=request.user, article=article)
+        messages.success(
+            request,
+            _("You follow “%(title)s”: you will be told of new comments and reviews.")
+            % {"title": article.title},
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(f"{article.get_absolute_url()}#follow")
+    return redirect(target)

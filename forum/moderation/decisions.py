@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aposbook.models import User
+from forum.follows import comment_published
 from forum.models import (
     Appeal,
     Comment,
@@ -176,6 +177,9 @@ def announce_if_first_published(comment: Comment) -> None:
         rows = rows.exclude(kind=Kind.HOLD, reason__startswith=HELD_AT_POSTING)
         first_time = not rows.exclude(kind__in=_BEFORE_FIRST_PUBLISHED).exists()
     announce_published(comment, first_time=first_time)
+    if first_time:
+        # The article's followers hear of it now too (in a task, once committed).
+        comment_published(comment)
 
 
 @transaction.atomic

@@ -372,8 +372,14 @@ def comment_search(request: MemberRequest) -> HttpResponse:
     """Every comment, any status, by text, member, status and day (forum/search)."""
     query = search.parse_query(request.GET.get("q", ""))
     filters = search.moderator_filters(request.GET)
-    comments = search.moderator_comments(filters, query).select_related("article", "author")
-    page = Paginator(comments, settings.FORUM_SEARCH_PER_PAGE).get_page(request.GET.get("page"))
+    per_page, number = settings.FORUM_SEARCH_PER_PAGE, request.GET.get("page")
+    if query.terms:
+        # Ranked within the newest MAX_RANKED matches, like the public search.
+        scope = search.moderator_scope(filters).select_related("article", "author")
+        page = search.results_page(scope, query, number, per_page=per_page)
+    else:
+        comments = search.moderator_comments(filters, query).select_related("article", "author")
+        page = Paginator(comments, per_page).get_page(number)
     context = {
         "query": query,
         "filters": filters,
@@ -381,6 +387,7 @@ def comment_search(request: MemberRequest) -> HttpResponse:
         "results": search.comment_results(list(page.object_list), query),
         "statuses": CommentStatus.choices,
         "asked": bool(query.text) or filters != search.ModeratorFilters(),
+        "max_results": search.MAX_RANKED,
     }
     return render(request, "moderation/search.html", context)
 

@@ -34,3 +34,8 @@ def add(key: str, value: Any, *, timeout: float | None) -> bool:
 
 def delete(key: str) -> None:
     or_without_cache(lambda: cache.delete(key), False)
+
+
+def delete_many(keys: list[str]) -> None:
+    if keys:
+        or_without_cache(lambda: cache.delete_many(keys), None)

@@ -455,6 +455,11 @@ def run(options: Options) -> dict:
         for n in sizes.article_scaling
     }
     log(f"scaling articles: {', '.join(map(str, scale_articles))} comments")
+    if not options.only or "search" in options.only:
+        searched = data.search_corpus(
+            template=built.article, comments=sizes.search_comments, dataset=built
+        )
+        log(f"search corpus: {searched} comments more, index rebuilt")
     sessions = {
         "member": [sign_in(member) for member in data.signed_in_members(built.members)],
         "moderator": [sign_in(built.moderator)],

@@ -21,6 +21,10 @@ POST_PROBE_PATH = "/__bench__/post-probe/"
 PERMALINK_PATH = "/comments/{pk}/"
 REPORT_PATH = "/comments/{pk}/report/"
 MODERATION_QUEUE_PATH = "/moderation/"
+SEARCH_PATH = "/science/search/?q={q}"
+# Common words (each in tens of thousands of the comments), two words, a rare word, a
+# phrase and an exclusion: what readers type, and the heavy cases for the engine.
+SEARCH_QUERIES = ("magnesium", "sleep+pain", "diarrhea", "%22small+sample%22", "magnesium+-pain")
 POST_COMMENT_PATH = "{article_url}comments/"
 
 SCENARIO_NAMES = (
@@ -31,6 +35,7 @@ SCENARIO_NAMES = (
     "moderation_queue",
     "post_comment",
     "report_comment",
+    "search",
 )
 
 
@@ -107,6 +112,13 @@ SCENARIOS = (
         method="POST",
         session="member",
         form={"reason": "off_topic", "note": "Benchmark report __N__"},
+    ),
+    Scenario(
+        "search",
+        "the search page (articles, then a page of ranked comments with snippets) over "
+        "the search corpus (100,000 comments in the full run), signed out",
+        lambda dataset: [SEARCH_PATH.format(q=q) for q in SEARCH_QUERIES],
+        headers=GZIP,
     ),
 )
 

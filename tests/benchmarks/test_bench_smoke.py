@@ -94,7 +94,7 @@ def test_quick_tiny_run_reports_every_figure(bench_run):
         elif name != "nginx_anonymous":
             # Forum and moderation URLs land in other branches; until then: said plainly.
             assert figures["note"] == "not available (404)", (name, figures)
-    for name in ("floor", "anonymous_article", "member_article"):
+    for name in ("floor", "anonymous_article", "member_article", "search"):
         assert results["scenarios"][name]["available"], name
     assert results["scenarios"]["floor"]["ratio_to_floor"] == 1.0
 

@@ -90,3 +90,15 @@ def test_queue_fills_to_exact_sizes(built):
         held = Comment.objects.filter(status=CommentStatus.PENDING).count()
         reported = Report.objects.filter(resolution=Report.Resolution.OPEN).count()
         assert held + reported == items
+
+
+def test_the_search_corpus_is_indexed_and_found(built, client):
+    made = data.search_corpus(template=built.article, comments=250, dataset=built)
+    assert made == 250
+    corpus = Comment.objects.filter(article__slug="bench-search", status=CommentStatus.PUBLISHED)
+    assert corpus.count() == 250
+    response = client.get("/science/search/", {"q": "magnesium"})
+    assert response.status_code == 200
+    found = [result.comment for result in response.context["results"]]
+    assert found  # the rebuilt index finds the bulk-created comments
+    assert any(comment.article.slug == "bench-search" for comment in found)

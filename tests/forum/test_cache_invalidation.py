@@ -28,7 +28,7 @@ from django.utils import timezone
 from aposbook.accounts import delete_account, update_member_settings
 from aposbook.models import User, moderators_group
 from articles.models import Article, Category
-from forum import notifications, services
+from forum import follows, notifications, services
 from forum.models import (
     Comment,
     CommentStatus,
@@ -316,6 +316,21 @@ CHANGES = [
     ),
     Change("delete_comment", lambda w: services.delete_comment(comment=w.comment, author=w.writer)),
     Change("stop_reply_emails", lambda w: services.stop_reply_emails(member=w.writer), shown=False),
+    # forum/follows.py: the button is the member's own slot, filled per request; the
+    # reader's page changes, the cached ones must not go stale.
+    Change("follow_article", lambda w: follows.follow_article(member=w.reader, article=w.article)),
+    Change(
+        "unfollow_article",
+        lambda w: follows.unfollow_article(member=w.reader, article=w.article),
+        setup=lambda w: follows.follow_article(member=w.reader, article=w.article),
+    ),
+    Change(
+        "article_reviewed",
+        lambda w: follows.article_reviewed(w.article),
+        setup=lambda w: follows.follow_article(member=w.reader, article=w.article),
+        covers=("comment_published",),
+        shown=False,  # a notification; no page shows it (the /notifications/ page aside)
+    ),
     Change(
         "toggle_reaction",
         lambda w: services.toggle_reaction(
@@ -713,6 +728,9 @@ NOT_CHANGES = {
     "resolve_reports": "a step of approve/remove/dismiss/restore (their rows)",
     "refuse_restoring_nothing": "a check",
     "announce_if_first_published": "a step of approve, restore and decide_appeal (their rows)",
+    "is_following": "a read",
+    "notify_followers": "notify for many (the rows of follow_article and article_reviewed)",
+    "followed_articles": "a read",
     "remove_text": "a step of remove_comment and ban_member (their rows)",
     "hold_edited_comment": "a step of edit_comment (its row)",
     "remover_of": "a read",
@@ -858,6 +876,7 @@ def test_every_change_has_a_row() -> None:
             _public_functions(m)
             for m in (
                 services,
+                follows,
                 reports,
                 decisions,
                 appeals,

@@ -259,3 +259,61 @@ def test_a_members_own_marker_characters_never_highlight(client, article):
     html = client.get(URL, {"q": "magnesium"}).content.decode().lower()
     assert "<mark>fake</mark>" not in html
     assert "<mark>magnesium</mark>" in html
+
+
+# --- Bounded work (issue 15: < 50 ms at 100,000 comments) ------------------------------
+
+
+def test_only_the_newest_matches_are_ranked_and_the_page_says_more(client, article, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RANKED", 3)
+    old = CommentFactory(article=article, body_source="Cramps cramps cramps cramps, cramps.")
+    newer = [
+        CommentFactory(article=article, body_source=f"Cramps at night, note {i}.") for i in range(4)
+    ]
+    search.rebuild()
+    everyone = search.public_comments(search.PublicFilters())
+    ids, more = search.ranked_ids(everyone, parse_query("cramps"))
+    assert more is True
+    # The newest three are the candidates (the best-ranked old one is past the cap).
+    assert sorted(ids) == sorted(c.pk for c in newer[1:])
+    html = client.get(URL, {"q": "cramps"}).content.decode()
+    assert "more than 3 comments" in html
+    assert "add a word, or choose an article" in html
+    assert f"/comments/{old.pk}/" not in html
+
+
+def test_under_the_cap_every_match_is_counted_and_pages_work(client, article, settings):
+    settings.FORUM_SEARCH_PER_PAGE = 2
+    comments = [
+        CommentFactory(article=article, body_source=f"Glycinate, try {i}.") for i in range(5)
+    ]
+    search.rebuild()
+    first = client.get(URL, {"q": "glycinate"})
+    assert "5 comments for" in first.content.decode()
+    last = client.get(URL, {"q": "glycinate", "page": 3})
+    assert len(_results(first)) == 2
+    assert len(_results(last)) == 1
+    pages = [client.get(URL, {"q": "glycinate", "page": n}) for n in (1, 2, 3)]
+    seen = {c.pk for page in pages for c in _results(page)}
+    assert seen == {c.pk for c in comments}
+
+
+def test_a_results_page_costs_the_same_queries_for_few_or_many_matches(
+    client, article, django_assert_max_num_queries
+):
+    for i in range(3):
+        CommentFactory(article=article, body_source=f"Oxide upset my stomach {i}.")
+    search.rebuild()
+    client.get(URL, {"q": "oxide"})
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL, {"q": "oxide"})
+    for i in range(40):
+        CommentFactory(article=article, body_source=f"Oxide again, {i}.")
+    search.rebuild()
+    with CaptureQueriesContext(connection) as many:
+        client.get(URL, {"q": "oxide"})
+    assert len(many) == len(few)
+    assert not any("COUNT(" in q["sql"].upper() for q in many.captured_queries)
