@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from aposbook.models import User
 from forum.models import (
     Appeal,
+    ArticleFollow,
     Comment,
     CommentRevision,
     CommentStatus,
@@ -152,6 +153,7 @@ EXPORTED = {
     "forum.MemberNote.member": "moderator_notes",
     "forum.Notification.recipient": "notifications",
     "forum.Reaction.member": "reactions",
+    "forum.ArticleFollow.member": "followed_articles",
     "forum.ExpertCredential.member": "expert_credentials",
     "forum.StatementOfReasons.member": "statements_of_reasons",
     "forum.TrustedFlagger.member": "trusted_flagger",
@@ -370,6 +372,12 @@ def export_member_data(*, member: User) -> dict[str, Any]:
                 "created_at": _iso(reaction.created_at),
             }
             for reaction in Reaction.objects.filter(member=member).order_by("created_at", "pk")
+        ],
+        "followed_articles": [
+            {"article": follow.article.title, "since": _iso(follow.created_at)}
+            for follow in ArticleFollow.objects.filter(member=member)
+            .select_related("article")
+            .order_by("created_at", "pk")
         ],
         "expert_credentials": [
             {
