@@ -129,9 +129,9 @@ def test_reply_notification_is_queued_on_commit(
     parent = post_comment(author=member, article=article, body="first")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         post_comment(author=other_member, article=article, body="reply", parent=parent)
-    # The page cache's version bump, the search index, then the notification (a
-    # published reply leaves the moderation queue's version alone).
-    assert len(callbacks) == 3
+    # The page cache's version bump, the search index, the followers' task (issue 15),
+    # then the notification (a published reply leaves the moderation queue's version alone).
+    assert len(callbacks) == 4
     assert mailoutbox == []  # nothing is sent before the transaction commits
 
 
