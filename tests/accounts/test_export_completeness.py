@@ -15,6 +15,7 @@ from django.utils import timezone
 from aposbook.accounts import EXPORT_FORMAT, EXPORTED, NOT_EXPORTED, export_member_data
 from forum.models import (
     Appeal,
+    ArticleFollow,
     CommentStatus,
     CrisisCase,
     EmergencyContact,
@@ -124,6 +125,7 @@ def everything(member, article):
         actor=other,
     )
     Reaction.objects.create(comment=theirs, member=member, kind=Reaction.Kind.HELPFUL)
+    ArticleFollow.objects.create(member=member, article=theirs.article)
     ExpertCredential.objects.create(
         member=member,
         profession="Dietitian",

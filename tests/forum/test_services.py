@@ -129,10 +129,10 @@ def test_reply_notification_is_queued_on_commit(
     parent = post_comment(author=member, article=article, body="first")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         post_comment(author=other_member, article=article, body="reply", parent=parent)
-    # The page cache's version bump, the search index, then the notification: the
-    # recipient's unread count forgotten and its email queued (a published reply leaves
-    # the moderation queue's version alone).
-    assert len(callbacks) == 4
+    # The page cache's version bump, the search index, the followers' fan-out task, then
+    # the notification: the recipient's unread count forgotten and its email queued (a
+    # published reply leaves the moderation queue's version alone).
+    assert len(callbacks) == 5
     assert mailoutbox == []  # nothing is sent before the transaction commits
 
 
