@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -187,7 +188,11 @@ def _clause() -> forms.TypedChoiceField:
         empty_value=None,
         choices=[
             ("", _("The rule of the comment's removal (or clause 7)")),
-            *[(clause.number, clause.label) for clause in CLAUSES],
+            # Lazy, so the form built at import reads in each request's language.
+            *[
+                (clause.number, format_lazy("{}. {}", clause.number, clause.title))
+                for clause in CLAUSES
+            ],
         ],
         label=_("Rule relied on"),
     )
