@@ -103,6 +103,12 @@ def waiting_comments(
 def queue_comments(*, reason: str = "", article_id: int | None = None, state: str = "") -> QuerySet:
     """What needs a decision, most urgent first: possible crises, then severity, a
     trusted flagger's report, reporters, then age."""
+    return _in_queue_order(waiting_comments(reason=reason, article_id=article_id, state=state))
+
+
+def _in_queue_order(comments: QuerySet) -> QuerySet:
+    """`comments` with what a queue item shows (severity, reporters, waiting since), in
+    the queue's order."""
     open_q = Q(reports__resolution=OPEN)
     severity = Min(
         Case(
@@ -121,8 +127,7 @@ def queue_comments(*, reason: str = "", article_id: int | None = None, state: st
     )
     appeal_open = Q(appeal__status=Appeal.Status.OPEN)
     return (
-        waiting_comments(reason=reason, article_id=article_id, state=state)
-        .select_related(
+        comments.select_related(
             "article__category", "author", "parent__author", "in_reply_to__author", "appeal"
         )
         .annotate(
@@ -209,6 +214,8 @@ class QueueItem:
     # The open crisis case, with the member's words that matched marked in their text.
     crisis: CrisisCase | None = None
     crisis_text: str = ""
+    # False on the page of a comment that is not in the queue (nothing to decide).
+    waiting: bool = True
 
     @property
     def toxicity_hold(self) -> float:
@@ -287,12 +294,15 @@ def queue_page(*, moderator, page_number, per_page: int | None = None, **filters
 
 
 def queue_item(*, moderator, pk: int) -> QueueItem | None:
-    """One waiting comment as its own page shows it (with every action), or None when it
-    no longer waits for a decision."""
-    items = queue_items(list(queue_comments().filter(pk=pk)), moderator=moderator)
+    """One comment as its own page shows it (with every action its state allows), or
+    None when it does not exist."""
+    items = queue_items(list(_in_queue_order(Comment.objects.filter(pk=pk))), moderator=moderator)
     if not items:
         return None
     item = items[0]
+    # Any comment has a page, so a moderator can hide, remove or redact one nobody
+    # reported (a phone number spotted while reading); it says when nothing waits.
+    item.waiting = waiting_comments().filter(pk=pk).exists()
     # The item's own page also says how each reporter and the author stand as reporters
     # (warned, limited, trusted flagger): a few queries for one page, not for the queue.
     from forum.moderation.misuse import reporting_standing

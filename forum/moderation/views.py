@@ -122,10 +122,11 @@ def queue(request: MemberRequest) -> HttpResponse:
 @require_GET
 @moderator_required
 def queue_item(request: MemberRequest, pk: int) -> HttpResponse:
-    """One queue item with its actions (the queue itself lists summaries linking here)."""
+    """One comment with its actions: a queue item (the queue lists summaries linking
+    here), or any other comment a moderator opens from the search."""
     item = waiting.queue_item(moderator=request.user, pk=pk)
     if item is None:
-        raise Http404(gettext("That comment no longer waits for a decision."))
+        raise Http404(gettext("There is no such comment."))
     return render(request, "moderation/item.html", item_context(request, item))
 
 

@@ -212,3 +212,41 @@ def test_members_cannot_redact(reported, client, member):
     response = client.post(url, {"text": PHONE, "reason": "private_info"})
     assert response.status_code == 403
     assert Comment.objects.get(pk=reported.pk).body_source == TEXT
+
+
+def test_a_published_comment_nobody_reported_can_be_redacted_from_its_page(
+    article, author, mod_client
+):
+    """A moderator who spots a phone number while reading need not wait for a report."""
+    comment = make_comment(article, author, TEXT)
+    page = mod_client.get(f"/moderation/comments/{comment.pk}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "This comment is not in the queue" in text
+    assert "Redact part of the text" in text
+    assert f'value="{PHONE}"' in text  # the private-information finding is suggested
+    url = reverse("forum:moderation-redact", args=[comment.pk])
+    response = mod_client.post(url, {"suggestions": [PHONE], "reason": "private_info"})
+    assert response.status_code == 302
+    assert Comment.objects.get(pk=comment.pk).body_source == TEXT.replace(PHONE, MARKER)
+    assert ModerationAction.objects.filter(kind=ModerationAction.Kind.REDACT).count() == 1
+
+
+def test_a_bad_span_on_an_unreported_comment_keeps_the_form(article, author, mod_client):
+    comment = make_comment(article, author, TEXT)
+    url = reverse("forum:moderation-redact", args=[comment.pk])
+    response = mod_client.post(url, {"text": "555 9999", "reason": "private_info"})
+    assert response.status_code == 400
+    assert ">555 9999</textarea>" in response.content.decode()
+    assert Comment.objects.get(pk=comment.pk).body_source == TEXT
+
+
+def test_the_page_of_a_comment_that_does_not_exist_is_not_found(mod_client):
+    assert mod_client.get("/moderation/comments/999999/").status_code == 404
+
+
+def test_the_moderators_search_links_each_comment_to_its_page(article, author, mod_client):
+    comment = make_comment(article, author, TEXT)
+    search.rebuild()
+    page = mod_client.get("/moderation/search/", {"q": "cramps"}).content.decode()
+    assert f'href="/moderation/comments/{comment.pk}/"' in page
