@@ -7,6 +7,7 @@ the complainant reads (email and notification)."""
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,8 +36,9 @@ from forum.moderation.decisions import (
     refuse_restoring_nothing,
     set_status,
 )
-from forum.moderation.emails import email_addresses, email_people
+from forum.moderation.emails import email_address, email_addresses, email_people
 from forum.moderation.errors import ActionRefused, AppealRefused
+from forum.moderation.redaction import undo_redaction
 from forum.moderation.statements import complaint_deadline
 from forum.notifications import notify
 from forum.pagecache.invalidation import member_changed, reports_changed
@@ -159,7 +161,39 @@ def decide_appeal(
     context = {"comment": comment, "appeal": appeal, "message": message}
     email_people([appeal.author], "appeal_decided", context)
     _notify_complainant(appeal, comment=comment)
+    if overturn:
+        _tell_reporters_of_reversal(comment, appeal=appeal)
     return appeal
+
+
+def _tell_reporters_of_reversal(comment: Comment, *, appeal: Appeal) -> None:
+    """Those who were told the comment was removed hear that it is back, and why: members
+    on their notifications page, visitors by email to their notice's address, each with
+    the ways to contest it (DSA Art. 17, 20), never who reported or who appealed."""
+    reports = list(
+        Report.objects.filter(comment=comment, resolution=Report.Resolution.ACTIONED)
+        .select_related("reporter")
+        .prefetch_related("notices")
+    )
+    text = gettext(
+        "A comment you reported was restored: its author appealed and a different "
+        "moderator found it within the guidelines."
+    )
+    for reporter in {report.reporter for report in reports if report.reporter is not None}:
+        notify(reporter, Notification.Kind.REPORT_OUTCOME, comment=comment, text=text)
+    for report in reports:
+        for notice in report.notices.all():
+            if notice.confirmed_at is None:
+                continue
+            context = {
+                "notice": notice,
+                "comment": comment,
+                "answer": appeal.answer,
+                # The appeal was the second look: what is left is writing to us (the
+                # notice's number in the subject), dispute settlement and the courts.
+                "contact_url": f"{reverse('policies:contact')}?{urlencode({'notice': notice.pk})}",
+            }
+            email_address(notice.email, "notice_reversed", context)
 
 
 def _notify_complainant(appeal: Appeal, *, comment: Comment | None) -> None:
@@ -277,11 +311,13 @@ def decider_of(complaint: Appeal) -> int | None:
 @transaction.atomic
 def decide_complaint(*, complaint_id: int, moderator: User, grant: bool, answer: str) -> Appeal:
     """Decide a complaint other than a removal appeal (those are decided on the queue
-    item, by decide_appeal). Granting one lifts the sanction or the limit, or puts the
-    dismissed report back in the queue; a redaction granted is undone by the moderator
-    from the comment's history."""
+    item, by decide_appeal). Granting one lifts the sanction or the limit, puts the
+    dismissed report back in the queue, or puts the redacted words back (when the
+    original is still kept and the text has not changed since: `redaction_undone` on
+    the returned complaint says which)."""
     complaint = (
-        Appeal.objects.select_for_update()
+        # Only the complaint's row: PostgreSQL cannot lock the nullable side of the joins.
+        Appeal.objects.select_for_update(of=("self",))
         .filter(pk=complaint_id)
         .exclude(kind=Appeal.Kind.REMOVAL)
         .select_related("statement__action", "statement__sanction", "report__comment", "author")
@@ -348,6 +384,10 @@ def _grant(complaint: Appeal, *, moderator: User, now: datetime) -> Comment | No
         statement.sanction.save(update_fields=["lifted_at"])
         log_action(Kind.LIFT, moderator=moderator, member=statement.sanction.member)
         member_changed(statement.sanction.member)
+    if statement.restriction == StatementOfReasons.Restriction.REDACTION:
+        complaint.redaction_undone = undo_redaction(  # type: ignore[attr-defined]
+            action=statement.action, moderator=moderator
+        )
     if statement.restriction == StatementOfReasons.Restriction.REPORTS_LIMITED:
         ReportingLimit.objects.filter(member=statement.member, lifted_at__isnull=True).update(
             lifted_at=now

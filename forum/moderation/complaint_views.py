@@ -89,13 +89,21 @@ def complaint_decide(request: MemberRequest, pk: int) -> HttpResponse:
     form = ComplaintDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            appeals.decide_complaint(
+            decided = appeals.decide_complaint(
                 complaint_id=pk,
                 moderator=request.user,
                 grant=form.cleaned_data["decision"] == "grant",
                 answer=form.cleaned_data["answer"],
             )
             messages.success(request, _("Complaint decided; the person who complained is told."))
+            if getattr(decided, "redaction_undone", None) is False:
+                messages.warning(
+                    request,
+                    _(
+                        "The redacted words could not be put back: the original is no "
+                        "longer kept, or the comment changed after the redaction."
+                    ),
+                )
             return redirect("forum:moderation-complaints")
         except errors.ActionRefused as refusal:
             form.add_error(None, str(refusal))

@@ -182,6 +182,41 @@ def redact_comment(
 
 
 @transaction.atomic
+def undo_redaction(*, action: ModerationAction, moderator: User) -> bool:
+    """Put back the text a redaction took out (a complaint against it was granted).
+
+    Only while the original is still kept and nothing changed the text since (a later
+    edit or redaction would be lost, or words redacted later shown again): otherwise
+    False, and the moderator is told the words could not be put back."""
+    comment = Comment.objects.select_for_update(of=("self",)).filter(pk=action.comment_id).first()
+    if comment is None:
+        return False
+    originals = comment.revisions.filter(redacted_at__isnull=False)
+    original = (
+        originals.filter(redacted_at__lte=action.created_at).order_by("-redacted_at", "-pk").first()
+    )
+    if original is None or originals.filter(redacted_at__gt=original.redacted_at).exists():
+        return False
+    if comment.edited_at is not None and comment.edited_at > action.created_at:
+        return False
+    comment.body_source = original.body_source
+    comment.body_html = render_comment(comment.body_source, mention_targets(comment.body_source))
+    comment.renderer_version = RENDERER_VERSION
+    comment.save(update_fields=["body_source", "body_html", "renderer_version"])
+    # The words are public again, so the moderators-only copy has no reason to stay.
+    original.delete()
+    comment_changed(comment)
+    log_action(
+        ModerationAction.Kind.RESTORE,
+        moderator=moderator,
+        comment=comment,
+        reason=str(REDACTION_REASONS.get(action.reason, ""))[:200],
+        message="Redaction undone: a complaint against it was granted.",
+    )
+    return True
+
+
+@transaction.atomic
 def purge_redacted_originals(*, now: datetime | None = None) -> int:
     """Delete the originals of redacted text kept past FORUM_REDACTED_RETENTION_DAYS (the
     daily job). Only moderators' item pages showed them, and those are not cached."""

@@ -32,6 +32,7 @@ from forum import follows, notifications, services
 from forum.models import (
     Comment,
     CommentStatus,
+    ModerationAction,
     Notification,
     ReportReason,
     Sanction,
@@ -166,6 +167,15 @@ def _complained(w: World) -> None:
     _suspended(w)
     w.state["complaint"] = appeals.submit_complaint(
         action_id=w.state["action_id"], member=w.writer, message="I was quoting."
+    )
+
+
+def _redaction_contested(w: World) -> None:
+    _report(w)
+    _redact(w)
+    action = ModerationAction.objects.get(kind=ModerationAction.Kind.REDACT)
+    w.state["complaint"] = appeals.submit_complaint(
+        action_id=action.pk, member=w.writer, message="Those were my own words."
     )
 
 
@@ -414,6 +424,17 @@ CHANGES = [
             answer="The quote was fair.",
         ),
         setup=_complained,
+    ),
+    Change(
+        "decide_complaint on a redaction: the words come back",
+        lambda w: appeals.decide_complaint(
+            complaint_id=w.state["complaint"].pk,
+            moderator=w.second_moderator,
+            grant=True,
+            answer="They were yours to share.",
+        ),
+        setup=_redaction_contested,
+        covers=("undo_redaction",),
     ),
     Change(
         "contest_report",

@@ -420,3 +420,62 @@ def test_a_comment_its_author_deleted_is_reported_as_gone(
     [message] = [m for m in mail.outbox if m.to == ["ana@example.net"]]
     assert "Its author has deleted the comment" in message.body
     assert "stays up" not in message.body
+
+
+def test_the_notifier_and_member_reporters_hear_when_an_appeal_restores_the_comment(
+    comment, moderator, second_moderator, django_capture_on_commit_callbacks
+):
+    from forum.models import Appeal, Notification
+    from forum.moderation import appeals
+
+    reporter = UserFactory(username="reader_rita")
+    report_comment(comment=comment, reporter=reporter, reason=ReportReason.MEDICAL_HARM)
+    notice, token = submit(comment, django_capture_on_commit_callbacks)
+    notices.confirm_notice(token=token)
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions.remove_comment(
+            comment_id=comment.pk, moderator=moderator, reason=ReportReason.MEDICAL_HARM
+        )
+    appeals.submit_appeal(
+        comment=comment, author=comment.author, message="I only said what I took."
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        appeals.decide_appeal(
+            comment_id=comment.pk,
+            moderator=second_moderator,
+            overturn=True,
+            message="It describes the author's own experience.",
+        )
+    assert Appeal.objects.get(comment=comment).status == Appeal.Status.OVERTURNED
+    [message] = [m for m in mail.outbox if m.to == ["ana@example.net"]]
+    assert f"number {notice.pk}" in message.body
+    assert "restored it" in message.body
+    assert "It describes the author's own experience." in message.body
+    assert f"/contact/?notice={notice.pk}" in message.body
+    assert "out-of-court dispute settlement" in message.body
+    # Never who appealed by name, nor who else reported.
+    assert comment.author.username not in message.body
+    assert reporter.username not in message.body
+    restored = Notification.objects.filter(
+        recipient=reporter, kind=Notification.Kind.REPORT_OUTCOME, text__contains="restored"
+    )
+    assert restored.count() == 1
+
+
+def test_a_declined_appeal_tells_the_notifier_nothing_new(
+    comment, moderator, second_moderator, django_capture_on_commit_callbacks
+):
+    from forum.moderation import appeals
+
+    _notice, token = submit(comment, django_capture_on_commit_callbacks)
+    notices.confirm_notice(token=token)
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions.remove_comment(comment_id=comment.pk, moderator=moderator, reason="harassment")
+    appeals.submit_appeal(comment=comment, author=comment.author, message="Please look again.")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        appeals.decide_appeal(
+            comment_id=comment.pk, moderator=second_moderator, overturn=False, message="It stays."
+        )
+    assert not [m for m in mail.outbox if m.to == ["ana@example.net"]]

@@ -250,3 +250,78 @@ def test_the_moderators_search_links_each_comment_to_its_page(article, author, m
     search.rebuild()
     page = mod_client.get("/moderation/search/", {"q": "cramps"}).content.decode()
     assert f'href="/moderation/comments/{comment.pk}/"' in page
+
+
+def _contest(comment, moderator):
+    """The author contests the redaction; returns the complaint."""
+    from forum.moderation import appeals
+
+    action = ModerationAction.objects.get(kind=ModerationAction.Kind.REDACT, comment=comment)
+    return appeals.submit_complaint(
+        action_id=action.pk, member=comment.author, message="That was my own clinic's number."
+    )
+
+
+def test_a_granted_complaint_puts_the_redacted_words_back(
+    reported, moderator, second_moderator, client
+):
+    from forum.moderation import appeals
+
+    _redact(reported, moderator, PHONE)
+    complaint = _contest(reported, moderator)
+    decided = appeals.decide_complaint(
+        complaint_id=complaint.pk, moderator=second_moderator, grant=True, answer="Fair point."
+    )
+    assert decided.redaction_undone is True
+    comment = Comment.objects.get(pk=reported.pk)
+    assert comment.body_source == TEXT
+    assert PHONE in comment.body_html
+    assert PHONE in client.get(comment.article.get_absolute_url()).content.decode()
+    # Public again: no moderators-only copy is kept, and the undo is in the log.
+    assert not CommentRevision.objects.filter(redacted_at__isnull=False).exists()
+    restore = ModerationAction.objects.get(kind=ModerationAction.Kind.RESTORE, comment=comment)
+    assert restore.moderator == second_moderator
+
+
+def test_a_declined_complaint_keeps_the_redaction(reported, moderator, second_moderator):
+    from forum.moderation import appeals
+
+    _redact(reported, moderator, PHONE)
+    complaint = _contest(reported, moderator)
+    appeals.decide_complaint(
+        complaint_id=complaint.pk, moderator=second_moderator, grant=False, answer="It stays."
+    )
+    assert Comment.objects.get(pk=reported.pk).body_source == TEXT.replace(PHONE, MARKER)
+
+
+def test_a_later_redaction_is_not_undone_by_granting_the_first(
+    reported, moderator, second_moderator, mod_client
+):
+    """Putting the first original back would show words a second redaction took out."""
+    from forum.moderation import appeals
+
+    _redact(reported, moderator, PHONE)
+    complaint = _contest(reported, moderator)
+    with time_machine.travel(datetime.timedelta(minutes=5)):
+        _redact(reported, moderator, "my cramps", reason=ReportReason.HARASSMENT)
+        decided = appeals.decide_complaint(
+            complaint_id=complaint.pk, moderator=second_moderator, grant=True, answer="Fair."
+        )
+    assert decided.redaction_undone is False
+    assert PHONE not in Comment.objects.get(pk=reported.pk).body_source
+
+
+def test_the_complaint_page_warns_when_the_words_cannot_come_back(
+    reported, moderator, second_moderator, client, settings
+):
+    from tests.factories import sign_in_with_second_factor
+
+    _redact(reported, moderator, PHONE)
+    complaint = _contest(reported, moderator)
+    CommentRevision.objects.filter(redacted_at__isnull=False).delete()  # purged meanwhile
+    sign_in_with_second_factor(client, second_moderator)
+    url = reverse("forum:moderation-complaint", args=[complaint.pk])
+    response = client.post(url, {"decision": "grant", "answer": "Fair point."}, follow=True)
+    page = response.content.decode()
+    assert "could not be put back" in page
+    assert Comment.objects.get(pk=reported.pk).body_source == TEXT.replace(PHONE, MARKER)
