@@ -698,7 +698,8 @@ class CrisisPhrase(models.Model):
         SAFE = "safe", _("Not a crisis (idiom, factual or research wording)")
 
     pattern = models.CharField(
-        max_length=300,
+        # Room for a pattern with its context ("saving pills ... enough"), not a list.
+        max_length=1000,
         help_text=_(
             "A word or phrase, or a regular expression if ticked below. Matched "
             "without regard to case, after common disguises (k1ll, k.i.l.l) are undone."

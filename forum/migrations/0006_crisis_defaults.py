@@ -2,7 +2,8 @@
 
 from django.db import migrations
 
-from forum.moderation.crisis_defaults import DEFAULT_PHRASES, DEFAULT_RESOURCES
+from forum.moderation.crisis_defaults import DEFAULT_RESOURCES
+from forum.moderation.crisis_defaults import FIRST_PHRASES as DEFAULT_PHRASES
 
 
 def add_defaults(apps, schema_editor):

@@ -50,9 +50,47 @@ _KEY_WORDS = (
     "burden",
     "matarme",
     "suicidarme",
+    "alive",
+    "anymore",
+    "everyone",
+    "tonight",
+    "killing",
+    "thinking",
+    "stockpiling",
+    "despertar",
 )
 # Everyday words one edit from a key word, which must stay themselves.
-_NOT_TYPOS = frozenset({"burned", "burdens", "suicidas", "suicides", "suicida"})
+_NOT_TYPOS = frozenset(
+    {"burned", "burdens", "suicidas", "suicides", "suicida", "olive", "alike", "alice"}
+)
+# Short misspellings and chat spellings of words the patterns need (too short for the
+# one-edit rule above, which would turn "lie" into "life").
+_SPELLINGS = {
+    "abt": "about",
+    "ded": "dead",
+    "lfie": "life",
+    "pils": "pills",
+    "pilz": "pills",
+    "wnat": "want",
+    "wnt": "want",
+    "wud": "would",
+    "wld": "would",
+    "beter": "better",
+    "realy": "really",
+    "evry": "every",
+    "gonna": "going to",
+    "wanna": "want to",
+    "wana": "want to",
+    "thinkin": "thinking",
+    "nite": "night",
+    "cuz": "because",
+    "u": "you",
+}
+_SHORT_WORD = re.compile(r"\b(?:" + "|".join(_SPELLINGS) + r")\b")
+# A star or hash standing for a letter inside a word: "s*icide", "k#ll".
+_MASKED_LETTER = re.compile(r"(?<=[a-z])[*#]+(?=[a-z])")
+# "!" for an i between letters ("k!ll"); "wow!" stays as it is.
+_BANG_I = re.compile(r"(?<=[a-z])!(?=[a-z])")
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -127,6 +165,7 @@ def normalize(text: str) -> _Mapped:
     mapped = _Mapped(*_fold(text))
     mapped.sub(_INVISIBLE, lambda m: "")
     mapped.sub(_APOSTROPHE, lambda m: "")
+    mapped.sub(_BANG_I, lambda m: "i")
     mapped.sub(_DISGUISED_WORD, lambda m: m.group(0).translate(_LEET))
     mapped.sub(_SPELLED_APART, lambda m: re.sub(r"[ .\-_*]+", "", m.group(0)))
     mapped.sub(_VOWEL_RUN, lambda m: m.group(1))
@@ -134,6 +173,8 @@ def normalize(text: str) -> _Mapped:
     # "my self" is "myself"; "kil" is "kill".
     mapped.sub(re.compile(r"\bmy\s+self\b"), lambda m: "myself")
     mapped.sub(re.compile(r"\bkil\b"), lambda m: "kill")
+    mapped.sub(_MASKED_LETTER, lambda m: "")
+    mapped.sub(_SHORT_WORD, lambda m: _SPELLINGS[m.group(0)])
     mapped.sub(_WORD, _typo_fix)
     return mapped
 
@@ -224,7 +265,8 @@ def _find(
             found.append((match.start(), match.end(), rule))
     if not found:
         return None
-    start, end, rule = min(found)
+    # The first match, and of those starting there the longest: moderators see it all.
+    start, end, rule = min(found, key=lambda hit: (hit[0], -hit[1]))
     first, last = mapped.origin[start], mapped.origin[end - 1] + 1
     return CrisisMatch(text=text[first:last], start=first, end=last, rule=rule)
 

@@ -11,7 +11,8 @@ research wording, factual mentions, negations.
 from __future__ import annotations
 
 # (pattern, kind, language, note). Every pattern here is a regular expression.
-DEFAULT_PHRASES: list[tuple[str, str, str, str]] = [
+# The first list (migration 0006); later additions have their own list and migration.
+FIRST_PHRASES: list[tuple[str, str, str, str]] = [
     # --- English: explicit -------------------------------------------------------
     (r"\bkill(?:ing)?\s+myself\b", "crisis", "en", "kill myself"),
     (r"(?<!\d)(?<!\d\s)\bkms\b", "crisis", "en", "kms (kill myself), not kilometres"),
@@ -406,6 +407,731 @@ DEFAULT_PHRASES: list[tuple[str, str, str, str]] = [
 
 # Support resources: rows with no country are shown to everyone. Content editors add
 # each country's own lines in the admin; these are the ones the site starts with.
+# Added after blind batches written without sight of the list (README, "Crisis language").
+# A pattern that spans a sentence starts at one ("(?:^|(?<=[.!?]))") and ends with a
+# possessive "[^.!?]*+": a leading "[^.!?]*" is tried from every character, and took
+# seconds on a 5,000-character comment (tests/moderation/test_crisis.py bounds it).
+# frames rather than phrases: a plan or the means, finality and goodbyes, passive wishes
+# not to wake, self-harm acts, and their Spanish. A migration (0019) adds these to sites
+# made before them, leaving a moderator's own edits alone.
+ADDED_2026_12: list[tuple[str, str, str, str]] = [
+    # --- English: method, means, plan --------------------------------------------
+    (
+        r"\b(?:quickest|easiest|fastest|painless|best|surest|least\s+painful)\s+ways?\s+(?:to\s+)?(?:die|go|end\s+it|do\s+it|kill\s+(?:myself|yourself))\b",
+        "crisis",
+        "en",
+        "the quickest way to die",
+    ),
+    (
+        r"\b(?:research|look|looked|looking|google|googled|googling|search|searched|searching|read|reading)\w*\s+(?:up\s+)?(?:\w+\s+){0,3}(?:ways|methods|how)\s+(?:to\s+)?(?:die|kill\s+myself|end\s+it|end\s+my\s+life|overdose)\b",
+        "crisis",
+        "en",
+        "looking up ways to die",
+    ),
+    (
+        r"\b(?:bought|buy|buying|got|have|tied|tying|made|making)\s+(?:a\s+|the\s+|some\s+)?(?:rope|noose)\b|\bnoose\b",
+        "crisis",
+        "en",
+        "a rope, a noose",
+    ),
+    (
+        r"\b(?:stood|sat|standing|sitting|stand|sit)\s+(?:on|at|by|near)\s+(?:the|a)\s+(?:bridge|cliff|ledge|tracks|railway|edge\s+of\s+the\s+\w+)\b|\bdrove\s+(?:back\s+)?to\s+the\s+bridge\b",
+        "crisis",
+        "en",
+        "sat on the bridge",
+    ),
+    (
+        r"\b(?:jump|jumping|throw\s+myself|step|stepping)\s+(?:off|from|in\s+front\s+of|under)\s+(?:a|the)\s+(?:bridge|building|roof|cliff|train|bus|lorry|truck|car|balcony)\b",
+        "crisis",
+        "en",
+        "jump in front of a train",
+    ),
+    (
+        r"\b(?:saving|saved|save|stockpil+(?:e|ed|es|ing)|hoard(?:ing|ed)?|collect(?:ing|ed)|keeping|kept|stash(?:ing|ed)?)\b[^.!?]{0,60}\b(?:enough|instead\s+of\s+taking|all\s+at\s+once|all\s+together|at\s+once|in\s+one\s+go)\b",
+        "crisis",
+        "en",
+        "saving pills up, enough",
+    ),
+    (
+        r"\bhow\s+many\s+(?:of\s+)?(?:my|these|those|the)\b[^.!?]{0,40}\b(?:fatal|lethal|kill\s+(?:me|myself)|enough\s+to)\b",
+        "crisis",
+        "en",
+        "how many of my pills would be fatal",
+    ),
+    (
+        r"\b(?:going\s+to|gonna|will|plan(?:ning)?\s+to|about\s+to|want\s+to|im\s+taking)\s+(?:just\s+)?take\s+(?:them|these|those|the\s+lot|every\s+(?:one|pill)|the\s+whole\s+(?:bottle|box|pack))(?:\s+(?:all|at\s+once|tonight|together))?\b(?![^.!?]{0,20}\b(?:with|breakfast|dinner|food|morning|daily|each|every\s+day))",
+        "crisis",
+        "en",
+        "going to take them all",
+    ),
+    (
+        r"\btake\s+the\s+whole\s+(?:bottle|box|pack|packet|lot)\b",
+        "crisis",
+        "en",
+        "take the whole bottle",
+    ),
+    (
+        r"\b(?:stop|stopping|quit|quitting)\s+(?:eating|taking\s+(?:my|all\s+my)\s+(?:meds|medication|pills|insulin))\b[^.!?]{0,60}\blet\s+(?:it|nature|things)\s+(?:happen|take)\b",
+        "crisis",
+        "en",
+        "stop my meds and let it happen",
+    ),
+    (
+        r"\bonly\s+one\s+way\s+(?:out|it\s+(?:\w+\s+)?ends|this\s+(?:\w+\s+)?ends|to\s+(?:make\s+it|end\s+it)\s+stop)\b",
+        "crisis",
+        "en",
+        "only one way it ends",
+    ),
+    (
+        r"\b(?:theres|there\s+is|i\s+see|i\s+can\s+see|can\s+see|see)\s+no\s+way\s+out\b",
+        "crisis",
+        "en",
+        "there's no way out",
+    ),
+    (r"\bpermanent\s+(?:solution|way\s+out|fix|end)\b", "crisis", "en", "a permanent solution"),
+    # --- English: finality, goodbyes, passive wishes -----------------------------
+    (
+        r"\b(?:hop(?:e|ing)|pray(?:ing)?|wish(?:ing)?|want)\s+(?:that\s+)?(?:i\s+)?(?:just\s+|will\s+|would\s+)?(?:dont|do\s+not|wont|will\s+not|never|wouldnt|would\s+not|didnt|not\s+to)\s+(?:\w+\s+)?wake\s+up\b",
+        "crisis",
+        "en",
+        "hoping I don't wake up",
+    ),
+    (
+        r"\b(?:hit\s+by\s+a\s+(?:bus|car|truck|lorry)|died\s+in\s+my\s+sleep|die\s+in\s+my\s+sleep|didnt\s+wake\s+up|dont\s+wake\s+up)\b[^.!?]{0,60}\b(?:wouldnt|would\s+not|dont|do\s+not)\s+(?:mind|care)\b|\b(?:wouldnt|would\s+not)\s+mind\s+(?:dying|not\s+waking|if\s+i\s+died|being\s+dead)\b",
+        "crisis",
+        "en",
+        "I wouldn't mind if a bus hit me",
+    ),
+    (
+        r"\b(?:this|next)\s+(?:christmas|birthday|summer|winter|spring|week|weekend|year)\s+(?:will|is\s+going\s+to|would)\s+be\s+my\s+last\b|\bmy\s+last\s+(?:christmas|birthday|summer|winter|night|day|week)\b(?!\s+(?:off|at|in|of\s+work|before))",
+        "crisis",
+        "en",
+        "this Christmas will be my last",
+    ),
+    (
+        r"\b(?:signing|logging|checking)\s+(?:off|out)\s+(?:\w+\s+){0,2}(?:for\s+good|forever|permanently|for\s+the\s+last\s+time)\b|\b(?:goodbye|bye)\s+(?:\w+\s+){0,2}(?:forever|for\s+good)\b",
+        "crisis",
+        "en",
+        "signing off for good",
+    ),
+    (
+        r"\b(?:said|saying|say)\s+(?:my\s+)?(?:last\s+|final\s+)?goodbyes\b|\bfinal\s+goodbye\b|\b(?:last|final)\s+(?:post|message|words)\b[^.!?]{0,50}\b(?:goodbye|bye|for\s+good|forever|thank\s+you\s+all|love\s+you\s+all)\b",
+        "crisis",
+        "en",
+        "said my goodbyes",
+    ),
+    (
+        r"\bwont\s+(?:be\s+)?need(?:ing)?\s+(?:them|it|these|those|this|anything|my\s+\w+)\s+(?:much\s+)?(?:longer|anymore|any\s+more|where\s+im\s+going|soon)\b",
+        "crisis",
+        "en",
+        "won't be needing them much longer",
+    ),
+    (
+        r"\b(?:dont|do\s+not|cant|cannot)\s+see\s+myself\s+(?:still\s+)?(?:being\s+)?(?:here|alive|around)\b",
+        "crisis",
+        "en",
+        "don't see myself being here",
+    ),
+    (
+        r"\b(?:wont|will\s+not|not\s+going\s+to)\s+be\s+(?:here|around|alive)\s+(?:by|for|much\s+longer|next|to\s+see|when)\b",
+        "crisis",
+        "en",
+        "won't be here by spring",
+    ),
+    (
+        r"\bput\s+(?:all\s+)?my\s+affairs\s+in\s+order\b|\bwr(?:ote|itten|iting)\s+(?:a\s+)?(?:note|letters?)\s+(?:for|to)\s+(?:my\s+\w+|everyone|the\s+kids)\b[^.!?]{0,40}\b(?:goodbye|when\s+im\s+gone|after)\b",
+        "crisis",
+        "en",
+        "affairs in order",
+    ),
+    (
+        r"\b(?:tonight|today|this\s+weekend)\s+(?:feels\s+like|is|will\s+be|seems\s+like)\s+the\s+(?:right\s+)?(?:night|day|time)\b",
+        "crisis",
+        "en",
+        "tonight feels like the right night",
+    ),
+    (
+        r"\b(?:im|i\s+am|i\s+feel)\s+(?:\w+\s+)?ready\s+to\s+go\b(?=\s*(?:[.!,;]|$|now|soon))",
+        "crisis",
+        "en",
+        "I'm ready to go",
+    ),
+    (
+        r"\b(?:take\s+care\s+of|look\s+after|have|adopt|feed)\s+my\s+(?:cat|dog|cats|dogs|pets?|kids|children|plants)\s+(?:\w+\s+){0,2}(?:if|when)\s+(?:something|anything|i)\s+(?:happens\s+to\s+me|(?:am|m)\s+gone|die|go)\b",
+        "crisis",
+        "en",
+        "look after my cat if something happens to me",
+    ),
+    (
+        r"\b(?:picturing|imagining|imagine|planning|planned|plan)\s+(?:my\s+(?:own\s+)?|the\s+)funeral\b(?!\s+(?:for|of)\b)",
+        "crisis",
+        "en",
+        "picturing my funeral",
+    ),
+    (
+        r"\b(?:want|wanna|need|wish\s+i\s+could)\s+(?:to\s+)?(?:just\s+)?(?:disappear|vanish|stop\s+existing|not\s+exist|not\s+be\s+here|not\s+be\s+alive|be\s+gone)\b(?!\s+(?:for\s+a|into|under|to\s+the|from\s+(?:the|this)\s+(?:forum|group|thread|site)))",
+        "crisis",
+        "en",
+        "I want to disappear",
+    ),
+    (
+        r"\b(?:dont|do\s+not)\s+want\s+to\s+(?:be\s+(?:alive|around)|exist|be\s+here\s+anymore|wake\s+up\s+anymore)\b",
+        "crisis",
+        "en",
+        "don't want to be alive",
+    ),
+    (
+        r"\bwant\s+out\s+of\s+(?:this\s+)?(?:life|body|world|existence|living)\b|\bi\s+want\s+out\b(?=\s*(?:[.!,;]|$))",
+        "crisis",
+        "en",
+        "I want out of this body",
+    ),
+    (
+        r"\b(?:no\s+one|nobody|noone)\s+would\s+(?:miss|notice|care\s+if)\s+(?:me|i\s+was\s+gone|i\s+died)\b",
+        "crisis",
+        "en",
+        "no one would miss me",
+    ),
+    (
+        r"\b(?:everyone|everybody|my\s+family|the\s+kids|they)\s+(?:would|will|d)\s+be\s+(?:better|happier)\b[^.!?]{0,20}\b(?:without\s+me|if\s+i\s+(?:was|were|wasnt)|once\s+im\s+gone)\b",
+        "crisis",
+        "en",
+        "everyone would be better off",
+    ),
+    (
+        r"(?:^|[.!?]\s*|\b(?:so|and|feeling|felt|very|really|been)\s+)suicidal\b(?!\s+(?:patients|people|ideation\s+(?:in|among|scale)|thoughts\s+(?:in|among)|behaviou?r\s+(?:in|among)))",
+        "crisis",
+        "en",
+        "Suicidal again tonight",
+    ),
+    (
+        r"\b(?:think|thinking|thought)\s+about\s+(?:killing|hurting)\s+(?:themselves|yourself|ourselves)\b[^.!?]{0,80}[.!?]?\s*\b(?:i\s+am|im|i\s+do|me\s+too|because\s+i)\b",
+        "crisis",
+        "en",
+        "does anyone else think about killing themselves? I am",
+    ),
+    (
+        r"\bend\s+(?:everything|this\s+life|it\s+all|my\s+suffering\s+for\s+good|this\s+for\s+good)\b(?!\s+(?:with|on\s+a))",
+        "crisis",
+        "en",
+        "end everything",
+    ),
+    # --- English: self-harm -------------------------------------------------------
+    (
+        r"\b(?:started|start|began|begun|back\s+to|been|keep|relapsed\s+(?:and|into))\s+cutting(?:\s+again)?\b(?!\s+(?:on|out|down|back|carbs|sugar|gluten|dairy|caffeine|my\s+(?:hair|nails|dose)))",
+        "crisis",
+        "en",
+        "started cutting again",
+    ),
+    (
+        r"\bcut(?:ting)?\s+(?:myself|my\s+(?:arms?|wrists?|thighs?|legs?|skin|stomach))\b(?!\s+(?:shaving|by\s+accident|on\s+a|accidentally|while))",
+        "crisis",
+        "en",
+        "cut my arms",
+    ),
+    (
+        r"\b(?:burn(?:ed|t|ing)?|cut|scratch(?:ed|ing)?|hit|punch(?:ed|ing)?|hurt(?:ing)?|bit|bite|biting|bruis(?:ed|ing)|starv(?:e|ed|ing))\s+(?:at\s+)?(?:myself|my\s+(?:\w+\s+){0,1}\w+)\s+(?:\w+\s+){0,6}on\s+purpose\b",
+        "crisis",
+        "en",
+        "burned my arm on purpose",
+    ),
+    (
+        r"\b(?:punch|punched|punching|hit|hitting|bang|banged|banging|scratch|scratched|scratching)\b[^.!?]{0,50}\buntil\s+(?:\w+\s+){0,2}(?:bleed|bled|bleeds|bleeding)\b",
+        "crisis",
+        "en",
+        "punch the wall until my knuckles bleed",
+    ),
+    (
+        r"\b(?:relapsed|relapse|relapsing)\s+(?:on|into|with)?\s*(?:self[\s-]?harm|cutting|sh)\b|\bself[\s-]?harm\w*\b[^.!?]{0,30}\b(?:clean|again|relapse|last\s+night|tonight)\b|\b(?:clean|free)\s+from\s+self[\s-]?harm\b[^.!?]{0,30}\b(?:until|but|broke)\b",
+        "crisis",
+        "en",
+        "relapsed on self-harm",
+    ),
+    (
+        r"\b(?:hid|hide|hidden|keep|kept|use|using|bought)\b[^.!?]{0,30}\brazor(?:\s+blades?|s)?\b(?![^.!?]{0,20}\b(?:legs|shave|shaving|beard)\b)|\brazor\s+blades?\b[^.!?]{0,30}\b(?:hid|hide|hidden|use\s+it|when\s+nobody)\b",
+        "crisis",
+        "en",
+        "a razor blade hidden",
+    ),
+    (
+        r"\bscars\b[^.!?]{0,40}\bfresh\b|\bfresh\s+(?:cuts|scars|wounds)\s+on\s+my\b",
+        "crisis",
+        "en",
+        "fresh scars",
+    ),
+    (
+        r"\b(?:hit|hitting|bang(?:ed|ing)?|slam(?:med|ming)?)\s+my\s+head\s+(?:against|on|into)\b[^.!?]{0,40}\b(?:over\s+and\s+over|again\s+and\s+again|on\s+purpose|until|to\s+punish)\b|\bpunish\s+(?:my\s+body|myself)\b[^.!?]{0,30}\b(?:hurt|hit|cut|burn|bleed|pain)\w*",
+        "crisis",
+        "en",
+        "hit my head against the wall over and over",
+    ),
+    (
+        r"\b(?:hurt|harm|cut|burn)\s+myself\b(?!\s+(?:by\s+accident|accidentally|lifting|at\s+the\s+gym|on\s+the|in\s+the\s+garden|gardening|cooking|while))",
+        "crisis",
+        "en",
+        "hurt myself",
+    ),
+    # --- English: disguises and slang --------------------------------------------
+    (r"\bunaliv(?:e|ed|es|ing)\b", "crisis", "en", "unaliving"),
+    (
+        r"\bs(?:ewer|ewa|ue|oo)\s*-?\s*slide\b|\bsuey\s*slide\b",
+        "crisis",
+        "en",
+        "sewer slide (suicide)",
+    ),
+    (r"\bkys\s+myself\b|\b(?:want|going)\s+to\s+kms\b", "crisis", "en", "kms in a phrase"),
+    (
+        r"\b(?:ctb|catch\s+the\s+bus)\b(?=[^.!?]{0,40}\b(?:tonight|soon|method|pills|ready|plan)\b)",
+        "crisis",
+        "en",
+        "ctb (catch the bus)",
+    ),
+    # --- Spanish -------------------------------------------------------------------
+    (
+        r"\bdormir(?:me)?\s+y\s+no\s+(?:volver\s+a\s+)?despertar(?:me)?\b|\bno\s+(?:volver\s+a\s+)?despertar(?:me)?\s+(?:nunca\s+mas|jamas|mas)\b|\bojala\s+no\s+(?:me\s+)?despierte\b",
+        "crisis",
+        "es",
+        "dormirme y no despertar",
+    ),
+    (
+        r"\b(?:guardando|juntando|acumulando|ahorrando|guarde|junte)\s+(?:\w+\s+){0,2}(?:pastillas|pildoras|medicamentos|calmantes|comprimidos|pastis)\b|\btom(?:armelas|arme\s+todas|ar\s+todas\s+las\s+pastillas)\b|\bpastillas\b[^.!?]{0,40}\btodas\s+(?:juntas|de\s+golpe|de\s+una\s+vez)\b",
+        "crisis",
+        "es",
+        "guardando pastillas para tomármelas todas",
+    ),
+    (
+        r"\bme\s+(?:corte|he\s+cortado|volvi\s+a\s+cortar|vuelvo\s+a\s+cortar|sigo\s+cortando|corto|quemo|queme|lastimo|lastime|hago\s+dano|hice\s+dano|hice\s+cortes|hago\s+cortes)\b(?:\s+(?:otra\s+vez|de\s+nuevo|a\s+proposito|adrede|los\s+brazos|las\s+munecas|las\s+piernas|el\s+brazo|la\s+piel))|\bautolesion\w*\b|\bcortarme\s+(?:las\s+venas|los\s+brazos|otra\s+vez)\b|\bhacerme\s+dano\b",
+        "crisis",
+        "es",
+        "me corté otra vez",
+    ),
+    (
+        r"\beste\s+es\s+mi\s+ultimo\s+(?:mensaje|post|comentario)\b|\bme\s+despido\s+de\s+(?:todos|todas|ustedes|vosotros)\b|\badios\s+(?:a\s+todos\s+)?para\s+siempre\b",
+        "crisis",
+        "es",
+        "este es mi último mensaje",
+    ),
+    (
+        r"\bcartas?\s+de\s+despedida\b|\b(?:esta\s+(?:noche|semana)|manana|hoy|pronto)\s+lo\s+hago\b|\blo\s+voy\s+a\s+hacer\s+(?:esta\s+noche|hoy|manana)\b",
+        "crisis",
+        "es",
+        "carta de despedida",
+    ),
+    (
+        r"\bno\s+quiero\s+(?:seguir\s+(?:viviendo|aqui|vivo|viva)|estar\s+(?:vivo|viva|aqui)|existir|despertar(?:me)?)\b",
+        "crisis",
+        "es",
+        "no quiero seguir viviendo",
+    ),
+    (
+        r"\bquiero\s+(?:desaparecer|dejar\s+de\s+existir|irme\s+para\s+siempre|que\s+(?:todo\s+)?(?:se\s+)?(?:acabe|termine)\s+(?:ya|para\s+siempre))\b",
+        "crisis",
+        "es",
+        "quiero desaparecer",
+    ),
+    (
+        r"\b(?:acabar|terminar)\s+con\s+mi\s+vida\b|\bquitarme\s+de\s+en\s+medio\b|\bsuicid(?:arme|io)\b(?=[^.!?]{0,30}\b(?:pienso|pensando|quiero|voy|planeo|otra\s+vez)\b)|\b(?:pienso|pensando|pensado)\s+(?:en\s+)?(?:suicidarme|matarme|quitarme\s+la\s+vida)\b",
+        "crisis",
+        "es",
+        "acabar con mi vida",
+    ),
+    (
+        r"\bmejor\s+(?:muert[oa]|no\s+estar|si\s+no\s+estuviera|si\s+me\s+muero)\b|\bnadie\s+me\s+(?:echaria|extranaria)\s+de\s+menos\b|\bnadie\s+(?:me\s+)?(?:extranaria|notaria)\b",
+        "crisis",
+        "es",
+        "mejor muerta",
+    ),
+    (
+        r"\btirarme\s+(?:de|desde|por|bajo|al|a\s+las)\s+(?:un|el|la|los)?\s*(?:puente|balcon|ventana|tren|vias|azotea|edificio)\b",
+        "crisis",
+        "es",
+        "tirarme de un puente",
+    ),
+    (
+        r"\bno\s+veo\s+(?:ninguna\s+)?salida\b|\b(?:la\s+)?unica\s+salida\b|\bya\s+no\s+(?:puedo|aguanto)\s+mas\b[^.!?]{0,40}\b(?:vivir|vida|seguir|esto)\b",
+        "crisis",
+        "es",
+        "no veo salida",
+    ),
+    # --- Round two, from a second blind batch ---------------------------------------
+    (
+        r"\b(?:think|thinking|thought|considered|considering|contemplat\w+)\s+(?:\w+\s+){0,2}(?:about\s+|of\s+)?suicide\b",
+        "crisis",
+        "en",
+        "thought seriously about suicide",
+    ),
+    (
+        r"\b(?:pray|praying|prayed|hope|hoping|wish|wishing)\s+(?:\w+\s+){0,3}(?:takes?|take)\s+me\b(?!\s+(?:to|back|home\s+from|out|with))",
+        "crisis",
+        "en",
+        "pray the Lord takes me",
+    ),
+    (
+        r"\b(?:not\s+wanting|dont\s+want|do\s+not\s+want|didnt\s+want|never\s+want)\s+to\s+wake\s+up\b",
+        "crisis",
+        "en",
+        "not wanting to wake up",
+    ),
+    (
+        r"\b(?:saving|saved|stockpil+(?:e|ed|ing)|hoard(?:ing|ed)|collect(?:ing|ed)|stash(?:ing|ed))\s+(?:up\s+)?(?:my\s+|all\s+my\s+)?\w+\b(?:[^.!?]{0,100}?|[^.!?]{0,60}+[.!?]\s*[^.!?]{0,40}?)\b(?:have|got)\s+enough\b",
+        "crisis",
+        "en",
+        "saving my tramadol: I have enough",
+    ),
+    (
+        r"\b(?:last|final)\s+(?:post|message)\b.{0,200}\b(?:goodbye|farewell|bye)\b",
+        "crisis",
+        "en",
+        "my last post, goodbye",
+    ),
+    (
+        r"\b(?:wrote|written|writing|left)\s+(?:\w+\s+){0,2}letters?\b.{0,120}\b(?:in\s+order|goodbye|when\s+im\s+gone|ready)\b|\b(?:sorted|made|wrote|updated|did)\s+my\s+will\b.{0,120}\b(?:rest|ready|rehom\w+|goodbye|cancel\w+|peace|at\s+last)\b|\brehom(?:ed|ing)\s+(?:the|my)\s+(?:cat|dog|pets?)\b.{0,80}\b(?:rest|ready|goodbye|peace|over)\b",
+        "crisis",
+        "en",
+        "letters written, everything in order",
+    ),
+    (
+        r"\bhow\s+easy\s+it\s+would\s+be\s+to\s+(?:just\s+)?(?:not|end|die|stop|go|let\s+go|drive\s+off|step|jump|swerve)\b",
+        "crisis",
+        "en",
+        "how easy it would be to just not come home",
+    ),
+    (
+        r"\b(?:is\s+there\s+)?(?:any|a|no)\s+point\s+(?:to|in|of)\s+me\b|\bwhats\s+the\s+point\s+of\s+me\b",
+        "crisis",
+        "en",
+        "is there any point to me",
+    ),
+    (
+        r"\b(?:only|one)\s+(?:one\s+)?(?:exit|way\s+out|option\s+left)\b",
+        "crisis",
+        "en",
+        "I see only one exit",
+    ),
+    (
+        r"\b(?:lie|lay)\s+down\s+and\s+(?:not|never)\s+get\s+up\b",
+        "crisis",
+        "en",
+        "lie down and not get up again",
+    ),
+    (
+        r"\bhow\s+many\s+(?:of\s+)?(?:my|these|those|the)\b[^.!?]{0,40}\b(?:it\s+would\s+take|would\s+it\s+take|it\s+takes|to\s+take\s+to)\b",
+        "crisis",
+        "en",
+        "how many of my pills it would take",
+    ),
+    (
+        r"\bif\s+i\s+(?:didnt|did\s+not|never|dont|do\s+not)\s+wake\s+up\b[^.!?]{0,80}\b(?:relief|better|easier|blessing|wouldnt\s+mind|dont\s+mind|for\s+the\s+best|okay|ok)\b|\b(?:easier|better|happier)\s+(?:\w+\s+){0,3}if\s+i\s+(?:was|were|am)\s+(?:gone|dead|not\s+here|not\s+around)\b",
+        "crisis",
+        "en",
+        "if I didn't wake up it would be a relief",
+    ),
+    (
+        r"\bwont\s+be\s+(?:here|around|alive)\s+to\b|\b(?:wont|will\s+not)\s+be\s+for\s+much\s+longer\b|\bnot\s+(?:be\s+)?(?:here|around)\s+for\s+much\s+longer\b",
+        "crisis",
+        "en",
+        "I won't be here to take it",
+    ),
+    (
+        r"\b(?:have|got|made|ive\s+got|ive\s+made)\s+a\s+plan\b.{0,80}\b(?:calm\w*|peace|relief|bad\s+sign|ready|tonight|goodbye)\b",
+        "crisis",
+        "en",
+        "have a plan now, feel calmer",
+    ),
+    (
+        r"\btired\s+of\s+(?:fighting|trying|living|existing|being\s+alive)\b.{0,80}\b(?:ready\s+to\s+(?:stop|go|give\s+up)|give\s+up|let\s+go|stop\s+(?:fighting|trying))\b",
+        "crisis",
+        "en",
+        "tired of fighting, ready to stop",
+    ),
+    (
+        r"\b(?:gun|shotgun|rifle|pistol|firearm)\b.{0,80}\b(?:think\s+about\s+(?:it|using\s+it)|tempt\w*|on\s+myself|use\s+it)\b",
+        "crisis",
+        "en",
+        "the shotgun in the loft",
+    ),
+    (
+        r"\b(?:burn|burns|burned|burnt|burning)\s+(?:myself|my\s+(?:arm|arms|wrist|wrists|leg|legs|skin|hand|hands|thigh|thighs))\s+with\s+(?:a|the|my)\s+(?:lighter|cigarette|iron|match|matches|candle|lighter)\b",
+        "crisis",
+        "en",
+        "burn my arm with the lighter",
+    ),
+    (
+        r"\b(?:hit|hitting|beat|beating|punch\w*|slap\w*|scratch\w*)\s+(?:myself|my\s+(?:legs?|arms?|thighs?|head|stomach|face|skin))\b.{0,40}\b(?:till|until)\s+(?:\w+\s+){0,2}(?:bruis\w*|bled|bleed\w*|raw|split|marks)\b|\buntil\s+my\s+knuckles\s+(?:split|bled|bleed|crack\w*|break)\b",
+        "crisis",
+        "en",
+        "hit my legs till they bruised",
+    ),
+    (
+        r"\bdie\s+and\s+be\s+done\b|\bjust\s+(?:want\s+to\s+)?die\s+and\b",
+        "crisis",
+        "en",
+        "just die and be done",
+    ),
+    (
+        r"\bwish\s+i\s+(?:wasnt|werent|was\s+not|were\s+not)\s+(?:here|alive|around|born)\b",
+        "crisis",
+        "en",
+        "wish I wasn't here",
+    ),
+    (
+        r"\b(?:everyone|everybody)\s+(?:would|will)\s+be\s+better\s+of+\b",
+        "crisis",
+        "en",
+        "everyone would be better off",
+    ),
+    (
+        r"\bmejor\s+morirme\b|\bmorirme\s+y\s+ya\b|\bquiero\s+morirme\b|\bojala\s+no\s+(?:despertar|amanecer)\b|\best[ae]\s+es\s+mi\s+despedida\b|\bmi\s+despedida\b[^.]{0,60}\bya\s+no\s+(?:voy\s+a\s+volver|vuelvo)\b",
+        "crisis",
+        "es",
+        "sería mejor morirme; esta es mi despedida",
+    ),
+    # --- Round three, from two more blind batches ------------------------------------
+    (
+        r"\b(?:want|wanna|going|plan|planning|ready|decided)\s+(?:to\s+)?(?:commit\s+)?suicide\b",
+        "crisis",
+        "en",
+        "I want to suicide",
+    ),
+    (
+        r"\b(?:hop(?:e|ing|ed)|pray\w*|wish\w*)\b[^.!?]{0,40}\b(?:not|never|wont|dont)\s+(?:\w+\s+)?wake\s+up\b",
+        "crisis",
+        "en",
+        "hoping, quite sincerely, that I will not wake up",
+    ),
+    (
+        r"\b(?:fall|go|went|going|drift\w*)\s+(?:to\s+)?(?:sleep|asleep)\s+and\s+(?:never|not)\s+(?:come\s+back|wake|have\s+to\s+(?:deal|face|wake))\b|\b(?:went|go|going)\s+to\s+sleep\s+and\s+that\s+was\s+the\s+end\b|\bforever\s+(?:nap|sleep)\b|\b(?:permanently|forever)\s+(?:offline|asleep|logged\s+off)\b",
+        "crisis",
+        "en",
+        "fall asleep and never come back",
+    ),
+    (
+        r"\b(?:staring|stare|stared|looking|look|thinking|think|thought)\s+(?:\w+\s+)?(?:at|about|of)\s+the\s+(?:bridge|tracks|cliff|river|edge|ledge)\b(?!\s+(?:club|game|tournament))",
+        "crisis",
+        "en",
+        "staring at the bridge",
+    ),
+    (
+        r"\b(?:im|i\s+am|ive\s+been|i\s+have\s+been|being)\s+(?:such\s+|so\s+much\s+of\s+|just\s+|only\s+)*a\s+burden\b(?![\s-]*free)|\ba\s+burden\s+like\s+me\b",
+        "crisis",
+        "en",
+        "I'm such a burden",
+    ),
+    (
+        r"\b(?:just\s+)?knowing\s+(?:its|it\s+is|theyre|they\s+are)\s+there\s+(?:helps|is\s+a\s+comfort|calms\s+me)|\b(?:reassuring|comforting|a\s+comfort)\s+to\s+know\s+(?:they\s+are|theyre|its|it\s+is)\s+there\b",
+        "crisis",
+        "en",
+        "just knowing it's there helps",
+    ),
+    (
+        r"\b(?:im|i\s+am)\s+(?:so\s+|just\s+)?ready\s+to\s+be\s+(?:finished|done|gone|over\s+with)\b|\bi\s+think\s+(?:i\s+am|im)\s+done\b(?=\s*(?:[.!]|$))",
+        "crisis",
+        "en",
+        "I'm ready to be finished",
+    ),
+    (
+        r"\bsaid\s+(?:bye|goodbye|my\s+goodbyes)\s+to\s+(?:the\s+people|everyone|everybody|my\s+(?:family|kids|children|friends|sisters?|brothers?|parents))\b|\b(?:dont|do\s+not)\s+worry\s+about\s+me\s+(?:after\s+this|anymore|when\s+im\s+gone)\b",
+        "crisis",
+        "en",
+        "said bye to the people who matter",
+    ),
+    (
+        r"\b(?:decided|figured\s+out|worked\s+out|planned|know\s+exactly)\s+(?:how|when|where)\s+(?:i\s*d|i\s+would|i\s+will|ill|to)\s+do\s+it\b",
+        "crisis",
+        "en",
+        "decided how I'd do it",
+    ),
+    (
+        r"\b(?:wrote|written|writing|left)\s+(?:\w+\s+){0,2}letters?\s+(?:to|for)\s+(?:my|each)\b.{0,120}\b(?:calm|when\s+the\s+time\s+comes|find\s+them|after\s+im\s+gone|ready)\b",
+        "crisis",
+        "en",
+        "letters for my children, for when the time comes",
+    ),
+    (
+        r"\b(?:would|could|will|might)\s+just\s+take\s+me\b|\btake\s+me\s+all\s+the\s+way\s+out\b",
+        "crisis",
+        "en",
+        "the flare would just take me",
+    ),
+    (
+        r"\b(?:out\s+of|no\s+more|run\s+out\s+of|no)\s+reasons?\s+to\s+(?:stay|live|keep\s+going|be\s+here|carry\s+on|go\s+on)\b",
+        "crisis",
+        "en",
+        "out of reasons to stay",
+    ),
+    (
+        r"^\s*(?:goodbye|bye|farewell)\s+(?:guys|everyone|all|friends|yall|folks|everybody)\b|\b(?:probably|will\s+(?:probably\s+)?be|going\s+to\s+be|might\s+be|this\s+is)\s+(?:probably\s+)?my\s+last\s+post\b(?!\s+(?:about|on|for\s+a\s+while|for\s+now|until|before|of\s+the))",
+        "crisis",
+        "en",
+        "goodbye guys; probably my last post",
+    ),
+    (
+        r"\b(?:sitting|sat|sit)\s+in\s+the\s+car\s+in\s+the\s+garage\b|\bcar\s+in\s+the\s+garage\b[^.!?]{0,40}\b(?:engine|running|thinking|thought)\b",
+        "crisis",
+        "en",
+        "sitting in the car in the garage",
+    ),
+    (
+        r"\b(?:got|get|getting|took|take)\s+(?:my\s+)?(?:blades?|razors?)\s+out\b|\btook\s+(?:a|the|my)\s+(?:razor|blade|knife)\s+to\s+my\b|\bkept\s+going\s+with\s+the\s+(?:glass|blade)\b",
+        "crisis",
+        "en",
+        "got my blades out",
+    ),
+    (
+        r"\bscars\b[^.!?]{0,40}\b(?:i\s+made\s+them|are\s+mine|self[\s-]?inflicted)\b|\b(?:its|it\s+is)\s+self[\s-]?harm\b",
+        "crisis",
+        "en",
+        "the scars are mine; I made them",
+    ),
+    (
+        r"\b(?:scratch\w*|pick\w*|claw\w*)\s+at\s+my\s+(?:skin|arms?|legs?|face)\b[^.!?]{0,30}\b(?:until|till)\b",
+        "crisis",
+        "en",
+        "scratch at my skin until it is raw",
+    ),
+    (
+        r"\b(?:burn|burns|burned|burnt|burning)\s+my\s+(?:forearms?|stomach|hips?|ankles?|fingers?)\s+with\b",
+        "crisis",
+        "en",
+        "burn my forearm with a lighter",
+    ),
+    (
+        r"\b(?:deliberately|on\s+purpose|intentionally|purposely)\s+(?:took|taken|overdosed|cut|burned|burnt|hurt|swallowed)\b",
+        "crisis",
+        "en",
+        "deliberately took double my gabapentin",
+    ),
+    (
+        r"\bif\s+i\s+(?:were|was)\s+(?:\w+\s+){0,2}(?:to\s+)?(?:not\s+be\s+here|gone|disappear|die)\b",
+        "crisis",
+        "en",
+        "if I were simply to not be here",
+    ),
+    (
+        r"\b(?:would|will|d)\s+(?:manage|cope|do|be)\s+(?:\w+\s+){0,2}(?:better|fine|well|happier)\s+without\s+me\b|\bwithout\s+me\b[^.!?]{0,40}\b(?:better|easier|happier)\b|\bmanage\s+(?:\w+\s+){0,2}without\s+me\b[^.!?]{0,5}[.!?]\s*[^.!?]{0,40}\bbetter\b",
+        "crisis",
+        "en",
+        "they would manage better without me",
+    ),
+    (
+        r"\blife\s+insurance\s+(?:would|will|could)\s+(?:cover|pay|help|sort)\b",
+        "crisis",
+        "en",
+        "my life insurance would cover it",
+    ),
+    (
+        r"\b(?:collecting|saving|keeping|hoarding)\b[^.!?]{0,40}\bfor\s+(?:another|a\s+different|other)\s+(?:purpose|reason)\b",
+        "crisis",
+        "en",
+        "collecting it for another purpose",
+    ),
+    (
+        r"\b(?:not|wont)\s+be\s+continuing\s+with\s+(?:any\s+of\s+)?(?:this|life|it)\b|\bat\s+peace\s+with\s+(?:my|the)\s+decision\b",
+        "crisis",
+        "en",
+        "I will not be continuing with any of this",
+    ),
+    (
+        r"\b(?:dont|do\s+not|cant|cannot)\s+see\s+(?:the|any)\s+point\s*(?:anymore|any\s+more|of\s+(?:anything|going\s+on|it\s+all|carrying\s+on|being\s+here)|in\s+(?:anything|going\s+on|carrying\s+on|being\s+here))?(?=\s*(?:[.!;]|$))",
+        "crisis",
+        "en",
+        "after that I do not see the point",
+    ),
+    (
+        r"\bwish\s+(?:the\s+)?(?:car|plane|bus|train)\s+would\s+(?:just\s+)?(?:crash|go\s+off|hit|swerve|come\s+off)\b|\bwish\s+(?:a|the)\s+(?:car|bus|truck|lorry|train)\s+would\s+(?:just\s+)?hit\s+me\b",
+        "crisis",
+        "en",
+        "wish the car would go off the road",
+    ),
+    (
+        r"\b(?:bought|got|buy|buying)\s+(?:a\s+(?:length|piece|coil)\s+of\s+)rope\b",
+        "crisis",
+        "en",
+        "bought a length of rope",
+    ),
+    (
+        r"\bas\s+(?:though|if)\s+for\s+the\s+last\s+time\b|\bsaying\s+goodbye\s+to\s+(?:things|everything|the\s+\w+)\b[^.!?]{0,80}\blast\s+time\b",
+        "crisis",
+        "en",
+        "saying goodbye to things, as though for the last time",
+    ),
+    (
+        r"\b(?:intend|intending|mean|meaning|going|gonna|will|shall|plan)\s+(?:to\s+)?end\s+it\s+(?:this|tonight|tomorrow|soon|on|before|after|when|all)\b",
+        "crisis",
+        "en",
+        "I intend to end it this weekend",
+    ),
+    (
+        r"\bwont\s+be\s+needing\s+(?:them|it|these|those|this|anything)\b(?!\s+(?:until|till|for\s+(?:a|the)\s+(?:while|summer|winter)|again\s+until))|\bgave\s+(?:away\s+)?(?:my|all\s+my)\s+(?:\w+\s+){1,5}to\s+my\s+\w+\b.{0,80}\b(?:wont\s+need|anymore|when\s+im\s+gone)\b",
+        "crisis",
+        "en",
+        "I won't be needing them",
+    ),
+    (
+        r"\bregal(?:e|ado|ando)\s+(?:todas\s+)?mis\s+cosas\b|\bdeje\s+todo\s+(?:arreglado|en\s+orden|preparado)\b|\bno\s+le\s+veo\s+(?:ninguna\s+)?salida\b|\bpara\s+despedirme\b|\bno\s+creo\s+que\s+vuelva\s+a\s+escribir\b",
+        "crisis",
+        "es",
+        "regalé mis cosas; para despedirme",
+    ),
+    (
+        r"\b(?:juntado|guardado|acumulado|ahorrado)\s+(?:\w+\s+){0,2}(?:pastillas|pildoras|comprimidos|calmantes)\b|\bya\s+tengo\s+suficientes\b|\b(?:deseando|deseo|ojala|quisiera|espero)\s+no\s+(?:despertar\w*|amanecer)\b",
+        "crisis",
+        "es",
+        "he juntado las pastillas; deseando no despertar",
+    ),
+    # --- Safe, round two: recovery told in the past, leaflets, "never want to die" ---
+    (
+        r"(?:^|(?<=[.!?]))[^.!?]{0,200}?\b(?:last\s+year|years\s+ago|in\s+my\s+(?:teens|twenties)|when\s+i\s+was\s+(?:younger|a\s+teen\w*)|i\s+used\s+to|back\s+then)\b(?:[^.!?]{0,200}?|[^.!?]{0,200}+[.!?][^.!?]{0,80}?)\b(?:got\s+help|getting\s+help|havent\s+(?:done\s+it|since)|have\s+not\s+(?:done\s+it|since)|stayed\s+clean|(?:months?|years?)\s+clean|clean\s+for|recovered|came\s+through|come\s+through|grateful|doing\s+(?:much\s+)?better)\b[^.!?]*+",
+        "safe",
+        "en",
+        "recovery told in the past",
+    ),
+    (
+        r"\bstopped\s+(?:self[\s-]?harm\w*|cutting|hurting\s+myself)\b[^.!?]*+",
+        "safe",
+        "en",
+        "stopped self-harming",
+    ),
+    (
+        r"\b(?:never|dont|do\s+not|wouldnt)\s+(?:ever\s+)?want\s+to\s+die\b",
+        "safe",
+        "en",
+        "I never want to die",
+    ),
+    (
+        r"\b(?:warn\w*|leaflet|side\s+effects?|label|insert|listed|can\s+cause|may\s+cause)\b[^.!?]{0,40}\bsuicidal\s+(?:thoughts|ideation|feelings)\b|\bsuicidal\s+(?:thoughts|ideation)\s+(?:as\s+a\s+side\s+effect|on\s+the\s+(?:leaflet|label))\b",
+        "safe",
+        "en",
+        "a leaflet warns about suicidal thoughts",
+    ),
+    (
+        r"\bno\s+(?:tengo|he\s+tenido|siento)\s+(?:ningun\w*\s+)?(?:pensamientos?|ideas?|intenci\w+|ganas)\s+de\s+(?:hacerme\s+dano|matarme|suicid\w+|quitarme\s+la\s+vida|morir)\b|\bno\s+quiero\s+(?:hacerme\s+dano|matarme|morir)\b",
+        "safe",
+        "es",
+        "no tengo pensamientos de hacerme daño",
+    ),
+    # --- Safe: a friend or relative, research and fiction -------------------------
+    (
+        r"(?:^|(?<=[.!?]))[^.!?]{0,300}?\b(?:i\s+(?:really\s+)?love\s+my\s+life|glad\s+to\s+be\s+alive|i\s+want\s+to\s+live)\b[^.!?]*+",
+        "safe",
+        "en",
+        "I really love my life",
+    ),
+    (
+        r"\b(?:film|movie|book|novel|documentary|series|show|article|podcast|pelicula|libro|serie|documental|noticia|articulo)\s+(?:about|on|sobre|acerca\s+del?)\s+(?:a\s+|el\s+|la\s+)?(?:suicide|suicidio)\b",
+        "safe",
+        "en",
+        "a film about suicide",
+    ),
+    (
+        r"\b(?:my|our|her|his)\s+(?:friend|sister|brother|mum|mom|mother|dad|father|son|daughter|husband|wife|partner|cousin|aunt|uncle|niece|nephew|colleague|neighbou?r)\s+(?:\w+\s+){0,6}(?:suicidal\s+(?:thoughts|feelings)|is\s+suicidal|wants\s+to\s+die)\b",
+        "safe",
+        "en",
+        "my friend's suicidal thoughts (someone else; the reporter path offers help)",
+    ),
+]
+DEFAULT_PHRASES = FIRST_PHRASES + ADDED_2026_12
+
 DEFAULT_RESOURCES: list[dict[str, str]] = [
     {
         "country": "",

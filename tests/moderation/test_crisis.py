@@ -31,6 +31,12 @@ from tests.moderation.crisis_fixtures import install_crisis_defaults
 
 Kind = ModerationAction.Kind
 LABELLED = Path(__file__).parent / "data" / "crisis_language.tsv"
+# Two batches written by people who never saw the patterns, and never used to tune them:
+# the honest figure (README, "Crisis language"). The floors are today's measure less a
+# margin, so a change that makes the list worse on unseen text fails here.
+HELD_OUT = Path(__file__).parent / "data" / "crisis_language_held_out.tsv"
+HELD_OUT_RECALL_FLOOR = 0.72
+HELD_OUT_FALSE_PROMPT_CEILING = 0.08
 RECALL_TARGET = 0.95
 FALSE_PROMPT_TARGET = 0.05
 
@@ -40,9 +46,17 @@ def crisis_list(db):
     install_crisis_defaults()
 
 
-def _rows() -> list[dict[str, str]]:
-    with LABELLED.open(encoding="utf-8") as handle:
+def _rows(path: Path = LABELLED) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def _measure(rows: list[dict[str, str]]) -> tuple[float, float, list[str], list[str]]:
+    positives = [row for row in rows if row["label"] == "1"]
+    negatives = [row for row in rows if row["label"] == "0"]
+    missed = [row["text"] for row in positives if find_crisis_language(row["text"]) is None]
+    prompted = [row["text"] for row in negatives if find_crisis_language(row["text"])]
+    return 1 - len(missed) / len(positives), len(prompted) / len(negatives), missed, prompted
 
 
 # ---- the labelled set ------------------------------------------------------------------
@@ -58,15 +72,20 @@ def test_labelled_set_is_big_enough_and_mostly_hard_negatives():
 
 
 def test_crisis_language_meets_its_targets_on_the_labelled_set():
-    rows = _rows()
-    positives = [row for row in rows if row["label"] == "1"]
-    negatives = [row for row in rows if row["label"] == "0"]
-    missed = [row["text"] for row in positives if find_crisis_language(row["text"]) is None]
-    prompted = [row["text"] for row in negatives if find_crisis_language(row["text"])]
-    recall = 1 - len(missed) / len(positives)
-    false_prompts = len(prompted) / len(negatives)
+    recall, false_prompts, missed, prompted = _measure(_rows())
     assert recall >= RECALL_TARGET, f"recall {recall:.1%}; missed: {missed}"
     assert false_prompts <= FALSE_PROMPT_TARGET, f"false prompts {false_prompts:.1%}: {prompted}"
+
+
+def test_unseen_text_stays_above_its_floor():
+    rows = _rows(HELD_OUT)
+    assert len(rows) >= 130
+    assert {row["label"] for row in rows} == {"0", "1"}
+    recall, false_prompts, missed, prompted = _measure(rows)
+    assert recall >= HELD_OUT_RECALL_FLOOR, f"held-out recall {recall:.1%}; missed: {missed}"
+    assert false_prompts <= HELD_OUT_FALSE_PROMPT_CEILING, (
+        f"held-out false prompts {false_prompts:.1%}: {prompted}"
+    )
 
 
 # ---- detection rules -------------------------------------------------------------------
@@ -124,7 +143,10 @@ def test_a_moderators_safe_phrase_stops_a_crisis_phrase():
 
 
 def test_an_inactive_phrase_is_not_used():
-    CrisisPhrase.objects.filter(note="kill myself").update(active=False)
+    # Saved as the admin saves it (the signal tells every worker's kept list).
+    for phrase in CrisisPhrase.objects.filter(note="kill myself"):
+        phrase.active = False
+        phrase.save()
     assert find_crisis_language("kill myself") is None
 
 
@@ -517,3 +539,16 @@ def test_screening_reads_the_crisis_list_in_one_query(db, django_assert_num_quer
     assert CrisisPhrase.objects.filter(active=True).count() > 50
     with django_assert_num_queries(1):
         assert find_crisis_language("Magnesium helped my sleep a little.") is None
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    "filler", ["last post ", "saving my pills ", "hoping i ", "i used to ", "word word. "]
+)
+def test_a_long_repetitive_comment_is_screened_without_runaway_backtracking(filler):
+    """A pattern written carelessly ("[^.!?]*" leading) took seconds per 5,000-character
+    comment, at posting time; the bound turns a runaway pattern into a failure."""
+    text = (filler * 600)[:5000]
+    for _ in range(5):
+        find_crisis_language(text + str(_))  # a new text each time: no answer kept
+    assert find_crisis_language("I want to end my life.") is not None
