@@ -56,3 +56,34 @@ def test_prompt_then_post_anyway_then_held_for_a_moderator(
     assert_accessible(moderator)
     item.get_by_role("button", name="Approve").click()
     expect(moderator.get_by_text("Approved: the comment is published.")).to_be_visible()
+
+
+def test_a_moderator_finds_an_unreported_phone_number_and_redacts_it(
+    browser, live_server, transactional_db, assert_accessible, tmp_path
+):
+    """Nobody reported it: the moderator finds it by search, opens the comment's page
+    and redacts the number; readers never see it again."""
+    from forum import search
+
+    article = ArticleFactory(title="Magnesium For Fibromyalgia")
+    comment = make_comment(
+        article, UserFactory(username="rosa"), "Ring me on 07700 900123 about the cramps."
+    )
+    search.rebuild()
+    maria = make_moderator("maria")
+    page = signed_in(browser, live_server, maria)
+    page.goto(f"{live_server.url}/moderation/search/?q=cramps")
+    page.get_by_role("link", name="Act on it or redact").click()
+    expect(page.get_by_text("This comment is not in the queue")).to_be_visible()
+    assert_accessible(page)
+    no_sideways_scroll(page)
+    page.screenshot(path=str(tmp_path / "unreported-item.png"), full_page=True)
+    page.get_by_label("07700 900123").check()
+    page.get_by_role("button", name="Redact").click()
+    expect(page.get_by_text("Redacted. The author has been told.")).to_be_visible()
+    comment.refresh_from_db()
+    assert comment.body_source == "Ring me on [removed: private information] about the cramps."
+    reader = browser.new_page()
+    reader.goto(f"{live_server.url}{article.get_absolute_url()}")
+    expect(reader.locator(f"#comment-{comment.pk}")).to_contain_text("[removed: private")
+    expect(reader.locator(f"#comment-{comment.pk}")).not_to_contain_text("07700")
