@@ -7,6 +7,11 @@ bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # A request that takes longer than this is stuck; the worker is replaced, not left hung.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# PostgreSQL cancels a web request's statement after this long (ms), so a runaway query
+# stops using the server too (the client deadline, aposbook/deadline.py, frees only the
+# worker). Set here, read by settings when the app is loaded below: web processes only;
+# migrate, rebuild_search and the task worker keep no limit.
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "5000")
 graceful_timeout = 20
 keepalive = 5
 # Recycle workers now and then so a slow leak never grows. The jitter is wide (up to

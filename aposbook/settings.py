@@ -143,6 +143,10 @@ def postgresql_options(database: dj_database_url.DBConfig) -> None:
     # writes give up after 3 s.
     options.update(keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=2)
     options["tcp_user_timeout"] = 3000
+    # The server's own limit on one statement (ms; 0: none). gunicorn.conf.py sets it for
+    # web processes; commands and the task worker run without one.
+    if statement_timeout := env_int("DATABASE_STATEMENT_TIMEOUT", 0):
+        options["options"] = f"-c statement_timeout={statement_timeout}"
     # Our backend: Django's, with a client-side deadline on each call (aposbook/deadline.py).
     database["ENGINE"] = "aposbook.postgresql"
 

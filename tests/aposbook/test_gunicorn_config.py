@@ -2,6 +2,7 @@
 (issue 20): the app is loaded in the master and warmed there, so a recycled worker is a
 fork that serves at once, and the two workers' recycling is spread apart."""
 
+import os
 import runpy
 from pathlib import Path
 
@@ -20,6 +21,14 @@ def test_workers_are_forks_of_a_preloaded_app_recycled_apart():
     assert config["max_requests"] == 2000
     # Wide enough that two workers under the same load are not recycled together.
     assert config["max_requests_jitter"] >= config["max_requests"] // 2
+
+
+def test_web_processes_get_a_server_side_statement_timeout(monkeypatch):
+    # setenv first, so that the test's end removes what the config sets.
+    monkeypatch.setenv("DATABASE_STATEMENT_TIMEOUT", "unset")
+    monkeypatch.delenv("DATABASE_STATEMENT_TIMEOUT")
+    runpy.run_path(str(CONFIG))
+    assert os.environ["DATABASE_STATEMENT_TIMEOUT"] == "5000"
 
 
 def test_warm_up_loads_the_urls_and_templates_without_a_connection():

@@ -100,6 +100,7 @@ def test_postgres_and_redis_from_the_environment(tmp_path):
     assert s["OPTIONS"]["connect_timeout"] == 2
     assert s["OPTIONS"]["keepalives"] == 1
     assert s["OPTIONS"]["tcp_user_timeout"] == 3000
+    assert "options" not in s["OPTIONS"]  # no server-side limit outside web processes
     assert s["CACHE"] == "django.core.cache.backends.redis.RedisCache"
     assert s["CACHE_OPTIONS"]["socket_connect_timeout"] == 0.5
     assert s["CACHE_OPTIONS"]["socket_timeout"] == 0.5
@@ -176,3 +177,15 @@ def test_deploy_check_passes_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_web_processes_give_postgresql_a_statement_timeout(tmp_path):
+    """gunicorn.conf.py sets DATABASE_STATEMENT_TIMEOUT; the server then cancels a
+    runaway statement itself (test_statement_timeout.py has it on a real server)."""
+    s = settings_with(
+        tmp_path,
+        DJANGO_SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://app:pw@db.internal:5432/aposbook",
+        DATABASE_STATEMENT_TIMEOUT="5000",
+    )
+    assert s["OPTIONS"]["options"] == "-c statement_timeout=5000"
