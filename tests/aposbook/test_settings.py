@@ -181,7 +181,7 @@ def test_deploy_check_passes_with_production_settings(tmp_path):
 
 def test_web_processes_give_postgresql_a_statement_timeout(tmp_path):
     """gunicorn.conf.py sets DATABASE_STATEMENT_TIMEOUT; the server then cancels a
-    runaway statement itself (test_statement_timeout.py has it on a real server)."""
+    runaway statement itself (tests/reliability/test_statement_timeout.py, on a real server)."""
     s = settings_with(
         tmp_path,
         DJANGO_SECRET_KEY="x" * 50,
