@@ -7,7 +7,6 @@ the complainant reads (email and notification)."""
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,7 +35,12 @@ from forum.moderation.decisions import (
     refuse_restoring_nothing,
     set_status,
 )
-from forum.moderation.emails import email_address, email_addresses, email_people
+from forum.moderation.emails import (
+    email_address,
+    email_addresses,
+    email_people,
+    notice_contact_url,
+)
 from forum.moderation.errors import ActionRefused, AppealRefused
 from forum.moderation.redaction import undo_redaction
 from forum.moderation.statements import complaint_deadline
@@ -189,9 +193,9 @@ def _tell_reporters_of_reversal(comment: Comment, *, appeal: Appeal) -> None:
                 "notice": notice,
                 "comment": comment,
                 "answer": appeal.answer,
-                # The appeal was the second look: what is left is writing to us (the
-                # notice's number in the subject), dispute settlement and the courts.
-                "contact_url": f"{reverse('policies:contact')}?{urlencode({'notice': notice.pk})}",
+                # The appeal was the second look: what is left is writing to us,
+                # dispute settlement and the courts.
+                "contact_url": notice_contact_url(notice),
             }
             email_address(notice.email, "notice_reversed", context)
 

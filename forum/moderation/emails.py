@@ -57,6 +57,12 @@ def notify_reporters(reports: list[Report], *, actioned: bool) -> None:
     notify_notifiers(reports, actioned=actioned)
 
 
+def notice_contact_url(notice: Notice) -> str:
+    """The contact form, quoting the notice's number in its subject: how a visitor asks
+    us to look again at a decision they cannot contest on a signed page."""
+    return f"{reverse('policies:contact')}?{urlencode({'notice': notice.pk})}"
+
+
 def notify_notifiers(reports: list[Report], *, actioned: bool) -> None:
     """Visitors whose confirmed notices became these reports hear the decision and how
     to contest it (DSA Art. 16(5), 20): once each, however often the comment is decided."""
@@ -73,8 +79,7 @@ def notify_notifiers(reports: list[Report], *, actioned: bool) -> None:
             "actioned": actioned,
             "clause": clause,
             "contest_url": contest_url(report=notice.report, email=notice.email),
-            # The contact form quotes the notice's number in its subject.
-            "contact_url": f"{reverse('policies:contact')}?{urlencode({'notice': notice.pk})}",
+            "contact_url": notice_contact_url(notice),
         }
         email_address(notice.email, "notice_decided", context)
         sent.append(notice.pk)
