@@ -82,7 +82,8 @@ EMAIL_KIND_LABELS = {
     Notification.Kind.REPLY: _("Replies to your comments"),
     Notification.Kind.MENTION: _("Someone mentions you (@your-name)"),
     Notification.Kind.MODERATOR_MESSAGE: _("Messages from the moderators"),
-    Notification.Kind.ARTICLE_UPDATE: _("Articles you follow"),
+    Notification.Kind.FOLLOWED_COMMENTS: _("New comments on articles you follow"),
+    Notification.Kind.ARTICLE_UPDATE: _("An article you follow is reviewed again"),
     Notification.Kind.REACTION: _("Members find your comment helpful"),
 }
 

@@ -26,6 +26,9 @@ EMAIL_DEFAULTS: dict[str, EmailMode] = {
     Kind.MENTION: EmailMode.NOW,
     Kind.MODERATOR_MESSAGE: EmailMode.NOW,
     Kind.ARTICLE_UPDATE: EmailMode.DIGEST,
+    # A busy discussion would fill an inbox: new comments come once a day unless asked
+    # for at once, and then once until the member reads them (notify_followers).
+    Kind.FOLLOWED_COMMENTS: EmailMode.DIGEST,
     Kind.REACTION: EmailMode.OFF,
 }
 # These come with an email of their own, sent by their caller at once whatever the
@@ -77,6 +80,7 @@ def summary(notification: Notification) -> str:
         Kind.MODERATOR_MESSAGE: gettext("A message from the moderators"),
         Kind.SUPPORT: gettext("Support resources"),
         Kind.ARTICLE_UPDATE: gettext("“%(article)s”, an article you follow"),
+        Kind.FOLLOWED_COMMENTS: gettext("New comments on “%(article)s”, an article you follow"),
         Kind.REACTION: gettext("Members found your comment helpful"),
         Kind.REDACTION: gettext("Part of your comment was removed"),
     }

@@ -161,7 +161,31 @@ def notify_followers(
     Notification.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
     # Their header counts change: one cache call for everyone (no database query).
     shared.delete_many([_COUNT_KEY.format(pk=member_id) for member_id in recipients])
+    if new:
+        _email_new_at_once(article, kind, created_at=now)
     return told + len(new)
+
+
+def _email_new_at_once(article: Article, kind: Notification.Kind, *, created_at: datetime) -> None:
+    """Queue the email of each notification just made for a follower who asked for this
+    kind at once (one query to find them). Only new notifications: a comment that
+    coalesces into an unread one was told by that one's email, so a busy discussion sends
+    a follower one email until they read it, not one per comment."""
+    from forum.tasks import send_notification_email
+
+    wanted = {f"recipient__email_preferences__{kind}": EmailMode.NOW.value}
+    if EMAIL_DEFAULTS.get(kind) == EmailMode.NOW:  # and those who never chose
+        wanted = {}
+    made = Notification.objects.filter(
+        kind=kind,
+        article=article,
+        created_at=created_at,
+        emailed_at__isnull=True,
+        recipient__email__gt="",
+        **wanted,
+    ).values_list("pk", flat=True)
+    for notification_id in made:
+        send_notification_email.enqueue(notification_id=notification_id)
 
 
 def mark_read(member: User, ids: Iterable[int] | None = None) -> int:

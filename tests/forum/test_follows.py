@@ -19,7 +19,8 @@ from forum.follows import (
 )
 from forum.models import ArticleFollow, CommentStatus, Notification
 from forum.moderation import decisions
-from forum.notifications import mark_read
+from forum.notification_kinds import EmailMode
+from forum.notifications import mark_read, send_digests, set_email_modes
 from forum.pagecache.versions import bump_discussion_version
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
@@ -345,3 +346,97 @@ def test_followers_hear_when_an_editor_records_a_new_review(
         article,
         None,
     )
+
+
+# --- Email for followers (at once, in the digest, or not at all) -------------------------
+
+
+def _choose(member, kind, mode) -> None:
+    set_email_modes(member=member, modes={kind: mode})
+    member.refresh_from_db()
+
+
+def test_a_follower_who_asks_at_once_gets_one_email_until_they_read(
+    member, article, django_capture_on_commit_callbacks, mailoutbox
+):
+    follow_article(member=member, article=article)
+    _choose(member, FOLLOWED, EmailMode.NOW)
+    writers = UserFactory.create_batch(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _post(writers[0], article, body="The first new thought.")
+    (email,) = mailoutbox
+    assert email.to == [member.email]
+    assert f"New comments on “{article.title}”, an article you follow" in email.body
+    assert "The first new thought." in email.body
+    assert first.get_absolute_url() in email.body
+    assert "/unsubscribe/" in email.body
+    assert email.extra_headers["List-Unsubscribe"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for i, writer in enumerate(writers[1:]):
+            _post(writer, article, body=f"Coalesced thought {i}.")
+    assert len(mailoutbox) == 1  # the unread notification counts them; no more email
+
+    mark_read(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(writers[0], article, body="After reading, a new one.")
+    assert len(mailoutbox) == 2
+    assert "After reading, a new one." in mailoutbox[1].body
+
+
+def test_followed_comments_wait_for_the_digest_by_default(
+    member, other_member, article, django_capture_on_commit_callbacks, mailoutbox
+):
+    follow_article(member=member, article=article)
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(other_member, article)
+    assert mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests() == 1
+    (digest,) = mailoutbox
+    assert f"New comments on “{article.title}”" in digest.body
+
+
+def test_a_follower_who_turned_followed_comments_off_gets_no_email(
+    member, other_member, article, django_capture_on_commit_callbacks, mailoutbox
+):
+    follow_article(member=member, article=article)
+    _choose(member, FOLLOWED, EmailMode.OFF)
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(other_member, article)
+        assert send_digests() == 0
+    assert mailoutbox == []
+    assert Notification.objects.filter(recipient=member, kind=FOLLOWED).exists()  # on the site
+
+
+def test_only_the_followers_who_asked_are_emailed_at_once(
+    member, other_member, article, django_capture_on_commit_callbacks, mailoutbox
+):
+    eager, patient = UserFactory(), UserFactory()
+    for follower in (eager, patient):
+        follow_article(member=follower, article=article)
+    _choose(eager, FOLLOWED, EmailMode.NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(other_member, article)
+    assert [email.to for email in mailoutbox] == [[eager.email]]
+
+
+def test_a_re_review_is_emailed_at_once_when_asked(
+    admin_client, member, article, django_capture_on_commit_callbacks, mailoutbox
+):
+    follow_article(member=member, article=article)
+    _choose(member, Notification.Kind.ARTICLE_UPDATE, EmailMode.NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        _admin_change(
+            admin_client, article, last_reviewed="2026-05-10", reviewer_name="Dr. Ana Ruiz"
+        )
+    (email,) = mailoutbox
+    assert f"“{article.title}”, an article you follow" in email.body
+
+
+def test_settings_offer_a_choice_for_followed_comments(client, member):
+    client.force_login(member)
+    html = client.get(reverse("account-settings")).content.decode()
+    assert "New comments on articles you follow" in html
+    assert "An article you follow is reviewed again" in html
+    assert f'name="email_{FOLLOWED}"' in html
