@@ -1,6 +1,5 @@
 """Admin: the audit log is read-only for everyone; moderators manage watched words."""
 
-import re
 from typing import Any
 
 from django import forms
@@ -8,6 +7,7 @@ from django.contrib import admin
 
 from forum.models import CrisisPhrase, ModerationAction, SupportResource, WatchedWord
 from forum.moderation.crisis import phrase_error
+from forum.moderation.patterns import regex_error
 from forum.permissions import can_moderate
 
 
@@ -40,11 +40,8 @@ class WatchedWordForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if data.get("is_regex") and data.get("pattern"):
-            try:
-                re.compile(data["pattern"])
-            except re.error as error:
-                self.add_error("pattern", f"This is not a valid regular expression: {error}.")
+        if data.get("is_regex") and data.get("pattern") and (error := regex_error(data["pattern"])):
+            self.add_error("pattern", error)
         return data
 
 
@@ -97,7 +94,7 @@ class CrisisPhraseForm(forms.ModelForm):
 @admin.register(CrisisPhrase)
 class CrisisPhraseAdmin(WatchedWordAdmin):
     """Moderators keep the crisis list as they keep watched words; a pattern that does
-    not compile is refused with the reason."""
+    not compile, matches everything or runs away is refused with the reason."""
 
     form = CrisisPhraseForm  # type: ignore[assignment]
     list_display = ["pattern", "kind", "language", "is_regex", "active", "note"]

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forum.models import Comment, CrisisCase, CrisisPhrase, SupportResource
 from forum.moderation.lists import kept_list
+from forum.moderation.patterns import regex_error
 
 # Letters people swap in to get past filters: "k1ll mys3lf", "$uicide".
 _LEET = str.maketrans(
@@ -189,14 +190,13 @@ def compile_phrase(pattern: str, is_regex: bool) -> re.Pattern:
 
 
 def phrase_error(pattern: str, is_regex: bool) -> str:
-    """Why a phrase cannot be used, or '' (the admin refuses it with this reason)."""
+    """Why a phrase cannot be used, or '' (the admin refuses it with this reason). A
+    regular expression gets the watched words' check (patterns.regex_error)."""
     if not pattern.strip():
         return gettext("The phrase is empty.")
-    try:
-        compiled = compile_phrase(pattern, is_regex)
-    except re.error as error:
-        return f"This is not a valid regular expression: {error}."
-    if compiled.search(""):
+    if is_regex:
+        return regex_error(pattern)
+    if compile_phrase(pattern, is_regex).search(""):
         return gettext("This pattern matches an empty text, so it would match every comment.")
     return ""
 
