@@ -37,6 +37,13 @@ LABELLED = Path(__file__).parent / "data" / "crisis_language.tsv"
 HELD_OUT = Path(__file__).parent / "data" / "crisis_language_held_out.tsv"
 HELD_OUT_RECALL_FLOOR = 0.72
 HELD_OUT_FALSE_PROMPT_CEILING = 0.08
+# Eight more batches (1,600 rows, half hard negatives), written in December 2026 by
+# helpers who saw neither the patterns nor the other batches, never used for tuning:
+# the patterns find 19-57 % there (39 % overall) with 6.2 % false prompts, which is why
+# issue 19 stays open (the next step, a small shipped model, is in its note).
+FRESH = sorted((Path(__file__).parent / "data" / "crisis_fresh").glob("*.tsv"))
+FRESH_RECALL_FLOOR = 0.36
+FRESH_FALSE_PROMPT_CEILING = 0.07
 RECALL_TARGET = 0.95
 FALSE_PROMPT_TARGET = 0.05
 
@@ -75,6 +82,15 @@ def test_crisis_language_meets_its_targets_on_the_labelled_set():
     recall, false_prompts, missed, prompted = _measure(_rows())
     assert recall >= RECALL_TARGET, f"recall {recall:.1%}; missed: {missed}"
     assert false_prompts <= FALSE_PROMPT_TARGET, f"false prompts {false_prompts:.1%}: {prompted}"
+
+
+def test_the_fresh_batches_stay_above_their_floor():
+    rows = [row for path in FRESH for row in _rows(path)]
+    assert len(FRESH) == 8
+    assert len(rows) == 1600
+    recall, false_prompts, _missed, prompted = _measure(rows)
+    assert recall >= FRESH_RECALL_FLOOR, f"fresh recall {recall:.1%}"
+    assert false_prompts <= FRESH_FALSE_PROMPT_CEILING, f"{false_prompts:.1%}: {prompted}"
 
 
 def test_unseen_text_stays_above_its_floor():
