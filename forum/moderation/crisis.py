@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from forum.models import Comment, CrisisCase, CrisisPhrase, SupportResource
+from forum.moderation import crisis_model
 from forum.moderation.lists import kept_list
 from forum.moderation.patterns import regex_error
 
@@ -256,19 +257,34 @@ def _find(
 ) -> CrisisMatch | None:
     crisis, safe = lists
     mapped = normalize(text)
-    searched = mapped.text
-    for pattern in safe:
-        searched = pattern.sub(lambda m: " " * len(m.group(0)), searched)
+    searched = blank_safe(mapped.text, safe)
     found: list[tuple[int, int, str]] = []
     for rule, pattern in crisis:
         if match := pattern.search(searched):
             found.append((match.start(), match.end(), rule))
-    if not found:
+    # The shipped model (crisis_model.py) decides, with the phrases as one signal: it
+    # reads what people imply, and the context a phrase is in. It sees the text with
+    # safe phrases blanked too, so a moderator's safe phrase stops it as it stops a phrase.
+    model = crisis_model.shipped()
+    score = model.score(searched, phrase=bool(found))
+    if score < model.threshold:
         return None
-    # The first match, and of those starting there the longest: moderators see it all.
-    start, end, rule = min(found, key=lambda hit: (hit[0], -hit[1]))
+    if found:
+        # The first match, and of those starting there the longest: moderators see it all.
+        start, end, rule = min(found, key=lambda hit: (hit[0], -hit[1]))
+    else:
+        start, end = model.strongest_sentence(searched)
+        rule = f"Automated crisis signal {score:.2f}: reads like crisis language"
     first, last = mapped.origin[start], mapped.origin[end - 1] + 1
     return CrisisMatch(text=text[first:last], start=first, end=last, rule=rule)
+
+
+def blank_safe(normalized: str, safe: list[re.Pattern]) -> str:
+    """The normalized text with every safe phrase replaced by spaces (same length, so
+    positions still map back to the member's words)."""
+    for pattern in safe:
+        normalized = pattern.sub(lambda m: " " * len(m.group(0)), normalized)
+    return normalized
 
 
 # ---- Support resources ----------------------------------------------------------------

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from forum.management.commands.train_crisis_model import article_sentences, training_sets
 from forum.models import (
     Comment,
     CommentStatus,
@@ -30,20 +31,19 @@ from tests.moderation.conftest import make_comment
 from tests.moderation.crisis_fixtures import install_crisis_defaults
 
 Kind = ModerationAction.Kind
-LABELLED = Path(__file__).parent / "data" / "crisis_language.tsv"
-# Two batches written by people who never saw the patterns, and never used to tune them:
-# the honest figure (README, "Crisis language"). The floors are today's measure less a
-# margin, so a change that makes the list worse on unseen text fails here.
-HELD_OUT = Path(__file__).parent / "data" / "crisis_language_held_out.tsv"
-HELD_OUT_RECALL_FLOOR = 0.72
-HELD_OUT_FALSE_PROMPT_CEILING = 0.08
-# Eight more batches (1,600 rows, half hard negatives), written in December 2026 by
-# helpers who saw neither the patterns nor the other batches, never used for tuning:
-# the patterns find 19-57 % there (39 % overall) with 6.2 % false prompts, which is why
-# issue 19 stays open (the next step, a small shipped model, is in its note).
-FRESH = sorted((Path(__file__).parent / "data" / "crisis_fresh").glob("*.tsv"))
-FRESH_RECALL_FLOOR = 0.36
-FRESH_FALSE_PROMPT_CEILING = 0.07
+DATA = Path(__file__).parent / "data"
+LABELLED = DATA / "crisis_language.tsv"
+# The sets the shipped model is trained on (manage.py train_crisis_model): the first
+# labelled set, and blind batches written in December 2026 by helpers who saw neither
+# the patterns nor the other batches (half hard negatives, plus ordinary comments).
+TRAINING = training_sets()
+# Sets kept for measuring: never trained on, never used to tune a pattern. The honest
+# figures (README, "Crisis language") are these; the floors are today's measure less a
+# margin, so a change that makes crisis language worse on unseen text fails here.
+HELD_OUT = DATA / "crisis_language_held_out.tsv"
+UNSEEN = [HELD_OUT, *sorted((DATA / "crisis_fresh").glob("test_*.tsv"))]
+UNSEEN_RECALL_FLOOR = 0.92
+UNSEEN_FALSE_PROMPT_CEILING = 0.05
 RECALL_TARGET = 0.95
 FALSE_PROMPT_TARGET = 0.05
 
@@ -78,30 +78,29 @@ def test_labelled_set_is_big_enough_and_mostly_hard_negatives():
     assert {"implicit", "obfuscated", "typo", "spanish"} <= categories
 
 
-def test_crisis_language_meets_its_targets_on_the_labelled_set():
-    recall, false_prompts, missed, prompted = _measure(_rows())
+def test_crisis_language_meets_its_targets_on_the_training_sets():
+    rows = [row for path in TRAINING for row in _rows(path)]
+    recall, false_prompts, missed, prompted = _measure(rows)
     assert recall >= RECALL_TARGET, f"recall {recall:.1%}; missed: {missed}"
     assert false_prompts <= FALSE_PROMPT_TARGET, f"false prompts {false_prompts:.1%}: {prompted}"
 
 
-def test_the_fresh_batches_stay_above_their_floor():
-    rows = [row for path in FRESH for row in _rows(path)]
-    assert len(FRESH) == 8
-    assert len(rows) == 1600
-    recall, false_prompts, _missed, prompted = _measure(rows)
-    assert recall >= FRESH_RECALL_FLOOR, f"fresh recall {recall:.1%}"
-    assert false_prompts <= FRESH_FALSE_PROMPT_CEILING, f"{false_prompts:.1%}: {prompted}"
-
-
 def test_unseen_text_stays_above_its_floor():
-    rows = _rows(HELD_OUT)
-    assert len(rows) >= 130
+    rows = [row for path in UNSEEN for row in _rows(path)]
+    assert len(UNSEEN) >= 3
+    assert len(rows) >= 500
     assert {row["label"] for row in rows} == {"0", "1"}
     recall, false_prompts, missed, prompted = _measure(rows)
-    assert recall >= HELD_OUT_RECALL_FLOOR, f"held-out recall {recall:.1%}; missed: {missed}"
-    assert false_prompts <= HELD_OUT_FALSE_PROMPT_CEILING, (
-        f"held-out false prompts {false_prompts:.1%}: {prompted}"
+    assert recall >= UNSEEN_RECALL_FLOOR, f"unseen recall {recall:.1%}; missed: {missed}"
+    assert false_prompts <= UNSEEN_FALSE_PROMPT_CEILING, (
+        f"unseen false prompts {false_prompts:.1%}: {prompted}"
     )
+
+
+def test_the_articles_own_text_is_not_crisis_language():
+    sentences = [s for s, _label in article_sentences()]
+    assert len(sentences) > 40
+    assert [s for s in sentences if s.strip() and find_crisis_language(s)] == []
 
 
 # ---- detection rules -------------------------------------------------------------------
@@ -159,11 +158,14 @@ def test_a_moderators_safe_phrase_stops_a_crisis_phrase():
 
 
 def test_an_inactive_phrase_is_not_used():
+    # A moderator's own phrase, for words nothing else reads as crisis.
+    phrase = CrisisPhrase.objects.create(pattern="going to the garden centre", note="local")
+    text = "I'm going to the garden centre on Sunday."
+    assert find_crisis_language(text).rule == "local"
     # Saved as the admin saves it (the signal tells every worker's kept list).
-    for phrase in CrisisPhrase.objects.filter(note="kill myself"):
-        phrase.active = False
-        phrase.save()
-    assert find_crisis_language("kill myself") is None
+    phrase.active = False
+    phrase.save()
+    assert find_crisis_language(text) is None
 
 
 # ---- admin: a bad pattern is refused with the reason -----------------------------------
