@@ -8,6 +8,7 @@ TARGETS = {
     "moderation_queue": "≥ 10 %",
     "post_comment": "≥ 5 %",
     "report_comment": "—",
+    "search": "p50 < 50 ms, one reader",
     "viral_article": "≥ 50 %, freshness p99 ≤ 1 s",
     "nginx_anonymous": "≥ 300 %",
 }

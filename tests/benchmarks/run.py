@@ -296,15 +296,18 @@ def run_wrk(
     options: Options,
     label: str,
     base: str | None = None,
+    connections: int | None = None,
 ) -> dict:
-    """wrk against `server` (or `base`, another front door to it, such as nginx)."""
+    """wrk against `server` (or `base`, another front door to it, such as nginx), with
+    the run's connections unless told otherwise (never more threads than connections)."""
+    connections = connections or options.connections
     path = options.var_dir / "wrk" / f"{label}.lua"
     path.parent.mkdir(exist_ok=True)
     path.write_text(script)
     command = [
         "wrk",
-        f"-t{options.threads}",
-        f"-c{options.connections}",
+        f"-t{min(options.threads, connections)}",
+        f"-c{connections}",
         f"-d{seconds}s",
         "--timeout=10s",
         "--latency",
@@ -358,25 +361,38 @@ def measure(server: Server, scenario, *, paths, sessions, options: Options, labe
         return {"available": False, "note": "not available (404)", "status": 404}
     from tests.benchmarks.scenarios import lua_script
 
+    connections = scenario.connections or options.connections
+    threads = min(options.threads, connections)
+
     def script(start: int) -> str:
         return lua_script(
             scenario,
             paths=paths,
             sessions=sessions,
             nonce=secrets.token_hex(4),
-            threads=options.threads,
+            threads=threads,
             start=start,
         )
 
     warmed = 0
     if options.warmup:
         warm = run_wrk(
-            server, script(0), seconds=options.warmup, options=options, label=f"{label}-warmup"
+            server,
+            script(0),
+            seconds=options.warmup,
+            options=options,
+            label=f"{label}-warmup",
+            connections=connections,
         )
         warmed = warm["requests"]
     boots = server.worker_boots()
     figures = run_wrk(
-        server, script(warmed), seconds=options.duration, options=options, label=label
+        server,
+        script(warmed),
+        seconds=options.duration,
+        options=options,
+        label=label,
+        connections=connections,
     )
     restarts = server.worker_boots() - boots
     seconds = figures["duration_us"] / 1e6
@@ -394,6 +410,7 @@ def measure(server: Server, scenario, *, paths, sessions, options: Options, labe
         "rss_mb": server.worker_rss_mb(),
         # Workers recycled during the measured run (max_requests, as shipped).
         "worker_restarts": restarts,
+        "connections": connections,
     }
 
 

@@ -97,6 +97,10 @@ def test_quick_tiny_run_reports_every_figure(bench_run):
     for name in ("floor", "anonymous_article", "member_article", "search"):
         assert results["scenarios"][name]["available"], name
     assert results["scenarios"]["floor"]["ratio_to_floor"] == 1.0
+    # Search's target is one reader's wait: measured one request at a time, the others
+    # with the run's connections.
+    assert results["scenarios"]["search"]["connections"] == 1
+    assert results["scenarios"]["anonymous_article"]["connections"] == 8
 
     # The POST machinery (session cookie, CSRF cookie + field, one-time form token)
     # works end to end: every probe request was accepted as new.
