@@ -4,11 +4,14 @@ that the weights in the repository are what the training sets make."""
 import json
 
 import pytest
+from django.urls import reverse
 
 from forum.management.commands import train_crisis_model as command
-from forum.models import CrisisPhrase
+from forum.models import CrisisCase, CrisisPhrase
 from forum.moderation import crisis_model
 from forum.moderation.crisis import find_crisis_language
+from forum.services import post_comment
+from tests.factories import UserFactory, sign_in_with_second_factor
 from tests.moderation.crisis_fixtures import install_crisis_defaults
 
 # A tiny set with one clear signal word each way, for the model's own mechanics.
@@ -108,3 +111,19 @@ def test_a_moderators_safe_phrase_stops_the_model_too(crisis_list):
         kind=CrisisPhrase.Kind.SAFE,
     )
     assert find_crisis_language(IMPLICIT) is None
+
+
+def test_a_comment_only_the_model_finds_opens_a_case_moderators_can_read(
+    crisis_list, client, moderator, article
+):
+    comment = post_comment(author=UserFactory(), article=article, body=IMPLICIT)
+    case = CrisisCase.objects.open().get(comment=comment)
+    assert case.matched_text == "Nobody will notice when I'm gone, I've made sure of that."
+    assert case.matched_rule.startswith("Automated crisis signal 0.")
+    sign_in_with_second_factor(client, moderator)
+    html = client.get(reverse("forum:moderation-item", args=[comment.pk])).content.decode()
+    # The sentence that read as crisis is marked, and the rule says a model found it.
+    assert (
+        "<mark>Nobody will notice when I&#x27;m gone, I&#x27;ve made sure of that.</mark>" in html
+    )
+    assert "reads like crisis language" in html
