@@ -24,6 +24,7 @@ from forum.models import Comment, CommentStatus
 from forum.moderation.crisis import composer_support, support_after_posting
 from forum.moderation.privacy import privacy_findings_for
 from forum.notifications import mention_targets, stop_emails
+from forum.pagecache import permalinks
 from forum.rendering import render_comment, trusted
 from forum.services import (
     PARENT_GONE,
@@ -204,6 +205,11 @@ def comment_delete(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    # Signed out, everyone gets the same answer: kept per discussion version.
+    signed_out = not request.user.is_authenticated
+    lookup = permalinks.look_up(pk) if signed_out else None
+    if lookup is not None and lookup.location is not None:
+        return redirect(lookup.location)
     articles = Article.objects.visible_to(request.user)
     comment = get_object_or_404(
         Comment.objects.select_related("article", "root"), pk=pk, article__in=articles
@@ -212,7 +218,10 @@ def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(gettext("No such comment."))
     page = page_of(comment, request.user)
     query = f"?page={page}" if page > 1 else ""
-    return redirect(f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}")
+    location = f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}"
+    if lookup is not None:
+        permalinks.keep(pk, article_id=comment.article_id, lookup=lookup, location=location)
+    return redirect(location)
 
 
 # Mail clients send the one-click POST (RFC 8058) without a CSRF token; the signed
