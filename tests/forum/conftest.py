@@ -1,13 +1,16 @@
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import redis
+import time_machine
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
-from tests.factories import UserFactory
+from tests.factories import CommentFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -50,3 +53,15 @@ def shared_cache(settings: Any) -> Iterator[None]:
     client = redis.Redis.from_url(url)
     for key in client.scan_iter(match=f"{prefix}:*"):
         client.delete(key)
+
+
+@pytest.fixture
+def three_threads(article, settings):
+    """Three threads a minute apart, two to a page: the last one is on page 2."""
+    settings.FORUM_THREADS_PER_PAGE = 2
+    with time_machine.travel(timezone.now() - timedelta(hours=1), tick=False) as traveller:
+        roots = []
+        for _ in range(3):
+            roots.append(CommentFactory(article=article))
+            traveller.shift(timedelta(minutes=1))
+    return roots

@@ -1,27 +1,12 @@
 """A signed-out reader's permalink is answered from the shared cache while the
 discussion is unchanged, and follows every change that moves the comment (issue 20)."""
 
-from datetime import timedelta
-
 import pytest
-import time_machine
-from django.utils import timezone
 
 from forum.services import delete_comment
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.usefixtures("shared_cache")
-
-
-@pytest.fixture
-def three_threads(article, settings):
-    settings.FORUM_THREADS_PER_PAGE = 2
-    with time_machine.travel(timezone.now() - timedelta(hours=1), tick=False) as traveller:
-        roots = []
-        for _ in range(3):
-            roots.append(CommentFactory(article=article))
-            traveller.shift(timedelta(minutes=1))
-    return roots
 
 
 def test_the_answer_is_kept_once_the_article_is_known(

@@ -194,14 +194,9 @@ def test_bad_sort_and_type_params_fall_back_quietly(client, article):
     assert "still here" in page_text(response)
 
 
-def test_permalink_redirects_to_the_page_and_anchor(client, article, settings):
-    settings.FORUM_THREADS_PER_PAGE = 2
-    with time_machine.travel(timezone.now() - timedelta(hours=1), tick=False) as traveller:
-        roots = []
-        for _ in range(3):
-            roots.append(CommentFactory(article=article))
-            traveller.shift(timedelta(minutes=1))
-        reply = CommentFactory(article=article, parent=roots[2])
+def test_permalink_redirects_to_the_page_and_anchor(client, article, three_threads):
+    roots = three_threads
+    reply = CommentFactory(article=article, parent=roots[2])
     response = client.get(reply.get_absolute_url())
     assert response.status_code == 302
     assert response["Location"] == f"{article.get_absolute_url()}?page=2#comment-{reply.pk}"
