@@ -10,7 +10,7 @@ from forum.moderation.screening import HOLD_DISRESPECT, HOLD_REASONS
 from forum.moderation.toxicity import score_comment
 from forum.services import post_comment
 from tests.moderation.conftest import make_comment
-from tests.moderation.respect_set import measure, rows
+from tests.moderation.respect_set import HELD_OUT, measure, rows
 
 # What the note reports (99 % precision, 90.9 % recall at 0.5), minus a margin: a change
 # that loses more than this fails.
@@ -34,6 +34,21 @@ def test_precision_at_the_threshold_is_at_least_80_percent(settings):
     )
     assert precision >= 0.80, false_positives
     assert recall >= RECALL_REPORTED - MARGIN
+
+
+# On the held-out set (90 disrespectful, 110 respectful): 96 % precision, 27 % recall.
+# The target is precision (a hold a moderator lifts is the cost); the recall is what a
+# pattern list finds in wording it never saw, and the floor keeps it from falling.
+HELD_OUT_RECALL_FLOOR = 0.24
+
+
+def test_on_text_it_never_saw_precision_still_meets_its_target(settings):
+    precision, recall, false_positives, misses = measure(
+        lambda text: score_comment(text).score >= settings.FORUM_TOXICITY_HOLD, HELD_OUT
+    )
+    assert len(rows(HELD_OUT)) == 200
+    assert precision >= 0.80, false_positives
+    assert recall >= HELD_OUT_RECALL_FLOOR, misses
 
 
 @pytest.mark.parametrize(
