@@ -16,12 +16,17 @@ from tests.integration.conftest import create_url, post_data
 from tests.moderation.conftest import make_comment
 
 DATA = Path(__file__).parent / "data" / "private_information.tsv"
+# Written in December 2026 by helpers who saw neither the patterns nor the other sets: the
+# patterns were widened against the first two; the held-out set was never shown to anyone
+# working on them, and is the honest figure (README, "Private information").
+DEV = Path(__file__).parent / "data" / "private_information_dev.tsv"
+HELD_OUT = Path(__file__).parent / "data" / "private_information_held_out.tsv"
 ARTICLE = Path(django_settings.BASE_DIR) / "articles" / "content" / "magnesium-for-fibromyalgia.md"
 PHONE = "My number is 555 0134, text me any time."
 
 
-def _rows() -> list[dict[str, str]]:
-    with DATA.open(encoding="utf-8") as handle:
+def _rows(path: Path = DATA) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
@@ -34,8 +39,18 @@ def test_the_labelled_set_has_its_promised_make_up():
     assert kinds == {"phone", "email", "address", "birth_date", "third_party"}
 
 
-def test_recall_is_at_least_95_percent_with_at_most_5_percent_false_prompts():
-    rows = _rows()
+def test_the_blind_sets_are_half_hard_negatives_and_hold_the_disguised_kinds():
+    for path, size in ((DEV, 300), (HELD_OUT, 200)):
+        rows = _rows(path)
+        assert len(rows) == size
+        assert sum(row["label"] == "0" for row in rows) == size / 2
+        categories = {row["category"] for row in rows}
+        assert {"obfuscated", "spanish", "named_doctor", "public_contact"} <= categories
+
+
+@pytest.mark.parametrize("path", [DATA, DEV, HELD_OUT], ids=["first", "dev", "held-out"])
+def test_recall_is_at_least_95_percent_with_at_most_5_percent_false_prompts(path):
+    rows = _rows(path)
     positives = [row["text"] for row in rows if row["label"] == "1"]
     negatives = [row["text"] for row in rows if row["label"] == "0"]
     missed = [text for text in positives if not find_private_information(text)]
