@@ -106,3 +106,36 @@ def test_crisis_comment_resources_page_claim_and_follow_up(
     assert_accessible(maria)
     kinds = set(ModerationAction.objects.filter(comment=comment).values_list("kind", flat=True))
     assert {"crisis_flag", "crisis_page", "crisis_claim", "member_messaged", "emergency"} <= kinds
+
+
+# No phrase of the list matches this: the shipped model reads it (issue 19).
+IMPLICIT = (
+    "Thanks for the article, the citrate helped my cramps. Nobody will notice when I'm "
+    "gone, I've made sure of that."
+)
+
+
+def test_words_only_the_model_reads_as_crisis_are_met_the_same_way(
+    browser, live_server, cast, assert_accessible, tmp_path
+):
+    rosa = signed_in(browser, live_server, cast["rosa"], width=390)
+    rosa.goto(f"{live_server.url}{cast['article'].get_absolute_url()}")
+    rosa.get_by_role("textbox", name="Your comment").fill(IMPLICIT)
+    rosa.get_by_role("button", name="Preview").click()
+    expect(rosa.locator("#support")).to_contain_text("If you are in immediate danger")
+    expect(rosa.get_by_role("textbox", name="Your comment")).to_have_value(IMPLICIT)
+    rosa.screenshot(path=str(tmp_path / "model-preview-390.png"), full_page=True)
+    rosa.get_by_role("button", name="Post comment").click()
+    expect(rosa.get_by_role("heading", name="Your comment is posted")).to_be_visible()
+    comment = Comment.objects.get(body_source=IMPLICIT)
+
+    maria = signed_in(browser, live_server, cast["maria"])
+    maria.goto(f"{live_server.url}/moderation/comments/{comment.pk}/")
+    crisis = maria.locator(f"#item-{comment.pk} .mod-crisis")
+    # The sentence that read as crisis is marked, and the rule says a model found it.
+    expect(crisis.locator("mark").first).to_have_text(
+        "Nobody will notice when I'm gone, I've made sure of that."
+    )
+    expect(crisis).to_contain_text("Automated crisis signal")
+    assert_accessible(maria)
+    maria.screenshot(path=str(tmp_path / "model-item-1280.png"), full_page=True)
