@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forum.models import Comment, CrisisCase, CrisisPhrase, SupportResource
 from forum.moderation import crisis_model
+from forum.moderation.crisis_defaults import DEFAULT_PHRASES
 from forum.moderation.lists import kept_list
 from forum.moderation.patterns import regex_error
 
@@ -212,13 +213,22 @@ class CrisisMatch:
     rule: str
 
 
-def _phrases() -> tuple[list[tuple[str, re.Pattern]], list[re.Pattern]]:
+# A crisis phrase as screening uses it: the rule moderators see, the compiled pattern,
+# and whether it is one the site ships (the model learnt how far those can be trusted;
+# a moderator's own phrase is theirs to decide).
+Phrase = tuple[str, re.Pattern, bool]
+_SHIPPED = frozenset(
+    pattern for pattern, kind, _language, _note in DEFAULT_PHRASES if kind != "safe"
+)
+
+
+def _phrases() -> tuple[list[Phrase], list[re.Pattern]]:
     # Compiled once per list version, in this worker (forum/moderation/lists.py).
     return kept_list("crisis-phrases", _load_phrases)
 
 
-def _load_phrases() -> tuple[list[tuple[str, re.Pattern]], list[re.Pattern]]:
-    crisis: list[tuple[str, re.Pattern]] = []
+def _load_phrases() -> tuple[list[Phrase], list[re.Pattern]]:
+    crisis: list[Phrase] = []
     safe: list[re.Pattern] = []
     for phrase in CrisisPhrase.objects.filter(active=True).only(
         "pattern", "is_regex", "kind", "note"
@@ -230,7 +240,8 @@ def _load_phrases() -> tuple[list[tuple[str, re.Pattern]], list[re.Pattern]]:
         if phrase.kind == CrisisPhrase.Kind.SAFE:
             safe.append(compiled)
         else:
-            crisis.append((phrase.note or phrase.pattern, compiled))
+            shipped = phrase.is_regex and phrase.pattern in _SHIPPED
+            crisis.append((phrase.note or phrase.pattern, compiled, shipped))
     return crisis, safe
 
 
@@ -252,31 +263,40 @@ def find_crisis_language(text: str) -> CrisisMatch | None:
     return found_match
 
 
-def _find(
-    text: str, lists: tuple[list[tuple[str, re.Pattern]], list[re.Pattern]]
-) -> CrisisMatch | None:
+def _find(text: str, lists: tuple[list[Phrase], list[re.Pattern]]) -> CrisisMatch | None:
     crisis, safe = lists
     mapped = normalize(text)
     searched = blank_safe(mapped.text, safe)
-    found: list[tuple[int, int, str]] = []
-    for rule, pattern in crisis:
+    found: list[tuple[int, int, str, bool]] = []
+    for rule, pattern, shipped in crisis:
         if match := pattern.search(searched):
-            found.append((match.start(), match.end(), rule))
-    # The shipped model (crisis_model.py) decides, with the phrases as one signal: it
-    # reads what people imply, and the context a phrase is in. It sees the text with
-    # safe phrases blanked too, so a moderator's safe phrase stops it as it stops a phrase.
-    model = crisis_model.shipped()
-    score = model.score(searched, phrase=bool(found))
-    if score < model.threshold:
-        return None
-    if found:
-        # The first match, and of those starting there the longest: moderators see it all.
-        start, end, rule = min(found, key=lambda hit: (hit[0], -hit[1]))
+            found.append((match.start(), match.end(), rule, shipped))
+    # A moderator's own phrase flags on its own: they added it for words they know.
+    theirs = [hit for hit in found if not hit[3]]
+    if theirs:
+        start, end, rule = _first_and_longest(theirs)
     else:
-        start, end = model.strongest_sentence(searched)
-        rule = f"Automated crisis signal {score:.2f}: reads like crisis language"
+        # The shipped model (crisis_model.py) decides, with the shipped phrases as one
+        # signal: it reads what people imply, and the context a phrase is in. It sees
+        # the text with safe phrases blanked, so a safe phrase stops it as it stops a
+        # phrase.
+        model = crisis_model.shipped()
+        score = model.score(searched, phrase=bool(found))
+        if score < model.threshold:
+            return None
+        if found:
+            start, end, rule = _first_and_longest(found)
+        else:
+            start, end = model.strongest_sentence(searched)
+            rule = f"Automated crisis signal {score:.2f}: reads like crisis language"
     first, last = mapped.origin[start], mapped.origin[end - 1] + 1
     return CrisisMatch(text=text[first:last], start=first, end=last, rule=rule)
+
+
+def _first_and_longest(found: list[tuple[int, int, str, bool]]) -> tuple[int, int, str]:
+    """The first match, and of those starting there the longest: moderators see it all."""
+    start, end, rule, _shipped = min(found, key=lambda hit: (hit[0], -hit[1]))
+    return start, end, rule
 
 
 def blank_safe(normalized: str, safe: list[re.Pattern]) -> str:

@@ -2,6 +2,7 @@
 that the weights in the repository are what the training sets make."""
 
 import json
+import math
 
 import pytest
 from django.urls import reverse
@@ -39,7 +40,8 @@ def test_features_are_words_and_pairs_of_words():
 
 def test_a_trained_model_learns_which_way_a_word_points():
     model = crisis_model.train(TINY_EXAMPLES, epochs=20)
-    assert model.score("hopeless") > 0.5 > model.score("magnesium")
+    assert model.weights["w:hopeless"] > 0 > model.weights["w:magnesium"]
+    assert model.score("so hopeless again") > 0.5 > model.score("my sleep on magnesium")
     # A word in only one example is dropped: it would memorize that row.
     assert "w:tonight" not in model.weights
 
@@ -55,6 +57,16 @@ def test_saved_weights_load_back(tmp_path):
     data = json.loads(path.read_text())
     loaded = crisis_model.Model(data["weights"], data["bias"], data["phrase"], data["threshold"])
     assert loaded.score("hopeless") == pytest.approx(model.score("hopeless"), abs=1e-3)
+
+
+def test_a_few_words_cannot_carry_a_short_text_alone():
+    # A text counts as having at least SHORTEST features: one strong word moves a
+    # one-word text less than it would if it were all the text had.
+    model = crisis_model.Model({"w:calm": 3.0}, bias=-2.0, phrase=0.0, threshold=0.5)
+    assert model.score("calm") == pytest.approx(
+        1 / (1 + math.exp(2.0 - 3.0 / math.sqrt(crisis_model.SHORTEST)))
+    )
+    assert model.score("calm") < 0.5
 
 
 def test_the_strongest_sentence_is_the_one_that_reads_as_crisis():
@@ -127,3 +139,16 @@ def test_a_comment_only_the_model_finds_opens_a_case_moderators_can_read(
         "<mark>Nobody will notice when I&#x27;m gone, I&#x27;ve made sure of that.</mark>" in html
     )
     assert "reads like crisis language" in html
+
+
+def test_the_sites_own_phrases_are_known_as_shipped(crisis_list):
+    # The model learnt how far the shipped phrases can be trusted; a moderator's own
+    # phrase is not one of them and flags on its own (test_crisis.py).
+    from forum.moderation.crisis import _load_phrases
+
+    crisis, _safe = _load_phrases()
+    assert len(crisis) > 100
+    assert all(shipped for _rule, _pattern, shipped in crisis)
+    CrisisPhrase.objects.create(pattern="going to the garden centre", note="local")
+    crisis, _safe = _load_phrases()
+    assert [rule for rule, _pattern, shipped in crisis if not shipped] == ["local"]
