@@ -30,7 +30,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Page, Paginator
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import F, Func, QuerySet, Value
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from forum.rendering import (
@@ -240,8 +240,20 @@ def ranked_ids(queryset: QuerySet, query: SearchQuery) -> tuple[list[int], bool]
     candidates = newest[:MAX_RANKED]
     if not candidates:
         return [], False
-    best = search_comments(Comment.objects.filter(pk__in=candidates), query)
+    best = search_comments(Comment.objects.filter(_among(candidates)), query)
     return list(best.values_list("pk", flat=True)), len(newest) > MAX_RANKED
+
+
+def _among(ids: list[int]) -> Q:
+    """`pk IN ids`; on PostgreSQL as one array parameter (`= ANY`): a thousand separate
+    parameters cost more to send than the ranking costs to run."""
+    if _postgresql():
+        # A fixed column name; the ids go as one parameter, bound by the driver.
+        among = RawSQL(
+            '"forum_comment"."id" = ANY(%s)', [ids], output_field=BooleanField()
+        )
+        return Q(among)
+    return Q(pk__in=ids)
 
 
 def results_page(queryset: QuerySet, query: SearchQuery, number: Any, *, per_page: int) -> Page:
