@@ -249,9 +249,7 @@ def _among(ids: list[int]) -> Q:
     parameters cost more to send than the ranking costs to run."""
     if _postgresql():
         # A fixed column name; the ids go as one parameter, bound by the driver.
-        among = RawSQL(
-            '"forum_comment"."id" = ANY(%s)', [ids], output_field=BooleanField()
-        )
+        among = RawSQL('"forum_comment"."id" = ANY(%s)', [ids], output_field=BooleanField())
         return Q(among)
     return Q(pk__in=ids)
 
