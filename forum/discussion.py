@@ -25,7 +25,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import BigIntegerField, CharField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from aposbook.models import AnyUser
@@ -606,7 +606,8 @@ _thread_html: OrderedDict[str, tuple[float, str]] = local_copies()
 
 
 def _shared_thread_html(node: Node, *, epoch: str) -> str:
-    key = f"{epoch}:{_thread_digest(node)}"
+    # With the language: the thread holds interface text (Report, dates) in it.
+    key = f"{epoch}:{get_language()}:{_thread_digest(node)}"
     now = time.time()
     kept = _thread_html.get(key)
     if kept is not None and kept[0] > now:

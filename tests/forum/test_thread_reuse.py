@@ -69,3 +69,25 @@ def test_a_new_thread_renders_alone_and_an_edit_renders_everything(
         edit_comment(comment=mine, editor=member, body="Changed my mind about this.")
     assert "Changed my mind about this." in page()
     assert sorted(renders) == sorted([*(r.pk for r in roots), mine.pk, new.pk])
+
+
+def test_a_thread_kept_in_one_language_is_never_shown_in_another(
+    client, article, member, settings, django_capture_on_commit_callbacks
+):
+    settings.FORUM_RENDER_COALESCE_MS = 0
+    root = CommentFactory(article=article, author=UserFactory())
+    english = client.get(article.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "link to this comment" in _article_of(english, root.pk)
+    # A new thread elsewhere: the discussion version changes, the thread epoch does not,
+    # so the first thread's HTML is reused, and must be the reader's language's.
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(author=member, article=article, body="Another thread.")
+    spanish = client.get(article.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    thread = _article_of(spanish, root.pk)
+    assert "link to this comment" not in thread
+    assert "enlace a este comentario" in thread
+
+
+def _article_of(html: str, pk: int) -> str:
+    start = html.index(f'id="comment-{pk}"')
+    return html[start : html.index("</article>", start)]
