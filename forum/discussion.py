@@ -22,7 +22,18 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
-from django.db.models import BigIntegerField, CharField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.translation import get_language, gettext
@@ -617,6 +628,38 @@ def _shared_thread_html(node: Node, *, epoch: str) -> str:
     return html
 
 
+def _thread_shapes(root_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per thread, how many replies it has (any status) and the newest one's id: one
+    query. Under one thread epoch a new comment is the only change (every other one
+    replaces the epoch: forum/pagecache/invalidation.py), so a thread of the same shape
+    renders the same HTML, and its rows need not be loaded to know it."""
+    if not root_ids:
+        return {}
+    rows = (
+        Comment.objects.filter(root_id__in=root_ids)
+        .order_by()
+        .values("root_id")
+        .annotate(count=Count("pk"), newest=Max("pk"))
+        .values_list("root_id", "count", "newest")
+    )
+    return {root: (count, newest) for root, count, newest in rows}
+
+
+def _shape_key(epoch: str, viewer: str, root_id: int, shapes: dict) -> str:
+    count, newest = shapes.get(root_id, (0, 0))
+    return f"shape:{epoch}:{get_language()}:{viewer}:{root_id}:{count}:{newest}"
+
+
+def _kept_thread(key: str) -> str | None:
+    kept = _thread_html.get(key)
+    return kept[1] if kept is not None and kept[0] > time.time() else None
+
+
+def _keep_thread(key: str, html: str) -> None:
+    expires = time.time() + settings.FORUM_PAGE_CACHE_SECONDS
+    keep_local(key, (expires, html), _thread_html, _LOCAL_THREADS)
+
+
 def _thread_digest(node: Node) -> str:
     """Everything the thread's template reads: each node's flags and its comment's row
     (with its annotations and the rows loaded with it: author, cited reference), down
@@ -662,11 +705,32 @@ def _snapshot(
     reader = AnonymousUser()
     page_obj = _roots_page(article, reader, page=page, sort=sort, kind=kind)
     roots = list(page_obj.object_list)
-    threads = _build_threads(roots, reader, may_post=may_post, may_report=may_report)
     epoch = threads_epoch(article.pk)
+    viewer = _viewer(may_post=may_post, may_report=may_report)
+    shapes = _thread_shapes([root.pk for root in roots])
+    keys = {root.pk: _shape_key(epoch, viewer, root.pk, shapes) for root in roots}
+    kept = {pk: html for pk, key in keys.items() if (html := _kept_thread(key)) is not None}
+    # Only the threads whose shape changed (a new reply, a new thread) are loaded.
+    built = {
+        node.built.pk: node
+        for node in _build_threads(
+            [root for root in roots if root.pk not in kept],
+            reader,
+            may_post=may_post,
+            may_report=may_report,
+        )
+    }
+    shown: list[tuple[int, str]] = []
+    for root in roots:
+        if root.pk in kept:
+            shown.append((root.pk, kept[root.pk]))
+        elif (node := built.get(root.pk)) is not None:
+            html = _shared_thread_html(node, epoch=epoch)
+            _keep_thread(keys[root.pk], html)
+            shown.append((root.pk, html))
     return {
-        "roots": [node.built.pk for node in threads],
-        "html": [_shared_thread_html(node, epoch=epoch) for node in threads],
+        "roots": [pk for pk, _html in shown],
+        "html": [html for _pk, html in shown],
         "count": page_obj.paginator.count,
         "number": page_obj.number,
         # Threads shown to everyone though their first comment is not published (a

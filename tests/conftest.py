@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from aposbook.cache_outage import forget_outage
 from forum.pagecache.local import forget_local_copies
@@ -15,6 +17,14 @@ def _empty_cache():
     cache.clear()
     forget_local_copies()
     forget_outage()
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """A request in Spanish leaves Spanish active in the thread (LocaleMiddleware): the
+    next test, calling a service directly, would get Spanish messages."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -91,3 +91,26 @@ def test_a_thread_kept_in_one_language_is_never_shown_in_another(
 def _article_of(html: str, pk: int) -> str:
     start = html.index(f'id="comment-{pk}"')
     return html[start : html.index("</article>", start)]
+
+
+def test_after_a_reply_only_its_thread_is_loaded(
+    page, article, member, monkeypatch, django_capture_on_commit_callbacks
+):
+    roots = [CommentFactory(article=article, author=UserFactory()) for _ in range(4)]
+    CommentFactory(article=article, author=member)
+    page()
+    loaded = []
+    real = discussion._build_threads
+    monkeypatch.setattr(
+        discussion,
+        "_build_threads",
+        lambda roots, *args, **kwargs: (
+            loaded.append([r.pk for r in roots]) or real(roots, *args, **kwargs)
+        ),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(author=member, article=article, body="A reply to the third.", parent=roots[2])
+    assert "A reply to the third." in page()
+    # The other threads kept their shape (replies, newest reply) under the same epoch:
+    # their rows are not read again, only the thread with the new reply.
+    assert loaded == [[roots[2].pk]]
