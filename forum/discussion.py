@@ -619,12 +619,10 @@ _thread_html: OrderedDict[str, tuple[float, str]] = local_copies()
 def _shared_thread_html(node: Node, *, epoch: str) -> str:
     # With the language: the thread holds interface text (Report, dates) in it.
     key = f"{epoch}:{get_language()}:{_thread_digest(node)}"
-    now = time.time()
-    kept = _thread_html.get(key)
-    if kept is not None and kept[0] > now:
-        return kept[1]
+    if (kept := _kept_thread(key)) is not None:
+        return kept
     html = render_to_string("forum/_comment.html", {"node": node})
-    keep_local(key, (now + settings.FORUM_PAGE_CACHE_SECONDS, html), _thread_html, _LOCAL_THREADS)
+    _keep_thread(key, html)
     return html
 
 
@@ -651,6 +649,7 @@ def _shape_key(epoch: str, viewer: str, root_id: int, shapes: dict) -> str:
 
 
 def _kept_thread(key: str) -> str | None:
+    """A thread's HTML this worker rendered, while it is younger than the page cache."""
     kept = _thread_html.get(key)
     return kept[1] if kept is not None and kept[0] > time.time() else None
 
